@@ -1,0 +1,37 @@
+import { exitWith } from '@touchpoint/platform';
+import { withEngines } from './cli.context';
+import { initCommand } from './init.command';
+
+const USAGE = `touchpoint <command> [options]
+
+Commands:
+  init        create the Kafka topics (and read-model indexes) described by the configuration
+  help        show this text
+
+Engines are chosen by KAFKA_BROKERS, MONGO_URL and EVENTSTORE_URL, as for the apps;
+without them the embedded log in DATA_DIR (default ./data) is used.`;
+
+export async function runCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): Promise<number> {
+  const [command, ..._rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out(USAGE);
+        return 0;
+      case 'init':
+        return await withEngines([], env, out, initCommand);
+      default:
+        process.stderr.write(`touchpoint: unknown command '${command}'\n\n${USAGE}\n`);
+        return 64;
+    }
+  } catch (e) {
+    return exitWith('touchpoint', e);
+  }
+}

@@ -1,0 +1,10 @@
+import { IngestConfig, RuntimeConfig } from '@touchpoint/config';
+import { type AppDefinition, ensurePlatformTopics } from '@touchpoint/platform';
+import { TouchpointModule } from './touchpoint.module';
+
+export const touchpointApp: AppDefinition = {
+  name: 'touchpoint',
+  sections: [RuntimeConfig, IngestConfig],
+  module: (ctx) => TouchpointModule.register(ctx),
+  prepare: ensurePlatformTopics,
+};

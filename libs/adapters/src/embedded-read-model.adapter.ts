@@ -1,0 +1,132 @@
+import type {
+  Document,
+  FindOptions,
+  IndexSpec,
+  ReadModelStore,
+  VersionedWrite,
+  WriteOutcome,
+} from '@touchpoint/ports';
+
+interface Entry {
+  readonly version: number;
+  readonly doc: Document;
+}
+
+/**
+ * In-memory read models for the embedded mode. They are derived data: on start they are rebuilt
+ * from the durable embedded log, so nothing here needs to reach the disk.
+ */
+export class EmbeddedReadModelStore implements ReadModelStore {
+  readonly kind = 'embedded' as const;
+  private readonly collections = new Map<string, Map<string, Entry>>();
+
+  private collection(name: string): Map<string, Entry> {
+    let c = this.collections.get(name);
+    if (!c) {
+      c = new Map();
+      this.collections.set(name, c);
+    }
+    return c;
+  }
+
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  get<D extends Document>(collection: string, id: string): Promise<D | undefined> {
+    return Promise.resolve(copy(this.collection(collection).get(id)?.doc) as D | undefined);
+  }
+
+  getMany<D extends Document>(collection: string, ids: readonly string[]): Promise<Map<string, D>> {
+    const c = this.collection(collection);
+    const out = new Map<string, D>();
+    for (const id of ids) {
+      const entry = c.get(id);
+      if (entry) out.set(id, copy(entry.doc) as D);
+    }
+    return Promise.resolve(out);
+  }
+
+  versions(collection: string, ids: readonly string[]): Promise<Map<string, number>> {
+    const c = this.collection(collection);
+    const out = new Map<string, number>();
+    for (const id of ids) {
+      const entry = c.get(id);
+      if (entry) out.set(id, entry.version);
+    }
+    return Promise.resolve(out);
+  }
+
+  writeVersioned<D extends Document>(
+    collection: string,
+    writes: readonly VersionedWrite<D>[],
+  ): Promise<WriteOutcome> {
+    const c = this.collection(collection);
+    let applied = 0;
+    let stale = 0;
+    for (const w of writes) {
+      const current = c.get(w.id);
+      if (current && current.version >= w.version) {
+        stale++;
+        continue;
+      }
+      c.set(w.id, { version: w.version, doc: copy(w.doc) as Document });
+      applied++;
+    }
+    return Promise.resolve({ applied, stale });
+  }
+
+  findBy<D extends Document>(
+    collection: string,
+    field: string,
+    value: string | number | boolean,
+    options: FindOptions = {},
+  ): Promise<D[]> {
+    const found = [...this.collection(collection).entries()]
+      .filter(([, e]) => matches(valueAt(e.doc, field), value))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .slice(options.skip ?? 0, (options.skip ?? 0) + (options.limit ?? 100))
+      .map(([, e]) => copy(e.doc) as D);
+    return Promise.resolve(found);
+  }
+
+  count(collection: string): Promise<number> {
+    return Promise.resolve(this.collection(collection).size);
+  }
+
+  ensureIndexes(_collection: string, _indexes: readonly IndexSpec[]): Promise<void> {
+    return Promise.resolve();
+  }
+
+  dropCollection(collection: string): Promise<void> {
+    this.collections.delete(collection);
+    return Promise.resolve();
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Callers must not be able to mutate stored state through a returned object (Mongo can't either). */
+function copy<T>(value: T): T {
+  return value === undefined ? value : structuredClone(value);
+}
+
+/** Same rule as MongoDB's equality: an array field matches when any element is equal. */
+function matches(actual: unknown, wanted: unknown): boolean {
+  return Array.isArray(actual) ? actual.includes(wanted) : actual === wanted;
+}
+
+function valueAt(doc: Document, path: string): unknown {
+  let current: unknown = doc;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}

@@ -1,0 +1,322 @@
+import {
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  Kafka,
+  type LogEntry,
+  logLevel,
+  type PartitionMetadata,
+  Partitioners,
+  type Producer,
+  ConfigResourceTypes,
+} from 'kafkajs';
+import { AppError, type Logger, errorMessage, silentLogger } from '@touchpoint/core';
+import type {
+  EventLog,
+  LogMessage,
+  LogPosition,
+  LogRecord,
+  PartitionOffsets,
+  SubscribeOptions,
+  Subscription,
+  TopicSpec,
+} from '@touchpoint/ports';
+
+export interface KafkaEventLogOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly connectTimeoutMs: number;
+  /** Upper bound for one append, so a dead broker yields a clear 503 rather than a hang. */
+  readonly appendTimeoutMs?: number;
+}
+
+/** The log of record on Apache Kafka: idempotent producer with acks=all, manual commits. */
+export class KafkaEventLog implements EventLog {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private readonly producer: Producer;
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(
+    private readonly options: KafkaEventLogOptions,
+    private readonly logger: Logger = silentLogger,
+  ) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      connectionTimeout: Math.min(options.connectTimeoutMs, 10000),
+      requestTimeout: 30000,
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => this.kafkaLog(entry),
+    });
+    this.admin = this.kafka.admin();
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  private kafkaLog({ level, log }: LogEntry): void {
+    const { message, ...fields } = log;
+    // kafkajs reports retriable conditions (coordinator loading, leader moves) at ERROR and then
+    // retries; real failures surface as rejected promises, so its own lines are warnings to us.
+    if (level <= logLevel.WARN) this.logger.warn(`kafkajs: ${message}`, fields);
+    else this.logger.debug(`kafkajs: ${message}`, fields);
+  }
+
+  async connect(): Promise<void> {
+    await withTimeout(
+      (async () => {
+        await this.admin.connect();
+        await this.admin.describeCluster();
+        await this.producer.connect();
+      })(),
+      this.options.connectTimeoutMs,
+      `Kafka at ${this.options.brokers.join(',')} did not answer within ${this.options.connectTimeoutMs} ms`,
+    );
+  }
+
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    const existing = new Set(await this.admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.name));
+    if (missing.length > 0) {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.name,
+          numPartitions: s.partitions,
+          replicationFactor: s.replicationFactor,
+          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+      this.logger.info('created topics', { topics: missing.map((s) => s.name) });
+    }
+    const present = specs.filter((s) => existing.has(s.name));
+    if (present.length === 0) return;
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+    const configs = await this.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: present.map((s) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: s.name,
+        configNames: Object.keys(s.config ?? {}),
+      })),
+    });
+    for (const spec of present) {
+      const meta = topics.find((t) => t.name === spec.name);
+      const partitions: PartitionMetadata[] = meta?.partitions ?? [];
+      const differences: string[] = [];
+      if (partitions.length !== spec.partitions) {
+        differences.push(
+          `it has ${partitions.length} partitions, KAFKA_TOPIC_PARTITIONS says ${spec.partitions}`,
+        );
+      }
+      const replicas = partitions[0]?.replicas.length ?? 0;
+      if (replicas !== spec.replicationFactor) {
+        differences.push(
+          `its replication factor is ${replicas}, KAFKA_REPLICATION_FACTOR says ${spec.replicationFactor}`,
+        );
+      }
+      const entries =
+        configs.resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
+      for (const [name, wanted] of Object.entries(spec.config ?? {})) {
+        const actual = entries.find((e) => e.configName === name)?.configValue;
+        if (actual !== wanted) differences.push(`${name} is ${actual ?? 'unset'}, expected ${wanted}`);
+      }
+      if (differences.length > 0) {
+        throw new AppError(
+          'topic_mismatch',
+          'conflict',
+          `topic ${spec.name} already exists but ${differences.join('; ')}: fix the setting or the topic`,
+        );
+      }
+    }
+  }
+
+  async append(topic: string, messages: readonly LogMessage[]): Promise<LogPosition[]> {
+    if (messages.length === 0) return [];
+    const timeout = this.options.appendTimeoutMs ?? 10000;
+    // Partitions are chosen here (same murmur2 as the Java client) so each message's offset is
+    // known exactly: base offset of its partition + its rank within that partition.
+    const partitions = await this.partitionsOf(topic, messages);
+    let metadata;
+    try {
+      metadata = await withTimeout(
+        this.producer.send({
+          topic,
+          acks: -1,
+          messages: messages.map((m, i) => ({
+            key: m.key,
+            value: m.value,
+            partition: partitions[i],
+            headers: m.headers ? { ...m.headers } : undefined,
+          })),
+        }),
+        timeout,
+        `Kafka did not acknowledge the write within ${timeout} ms`,
+      );
+    } catch (e) {
+      throw AppError.unavailable('log_unavailable', `the event log is unavailable: ${errorMessage(e)}`, 5);
+    }
+    const base = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '0')]));
+    const rank = new Map<number, bigint>();
+    return partitions.map((partition) => {
+      const r = rank.get(partition) ?? 0n;
+      rank.set(partition, r + 1n);
+      return { topic, partition, offset: String((base.get(partition) ?? 0n) + r) };
+    });
+  }
+
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+
+  private async partitionsOf(topic: string, messages: readonly LogMessage[]): Promise<number[]> {
+    let count = this.partitionCounts.get(topic);
+    if (count === undefined) {
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+      count = topics[0]?.partitions.length ?? 1;
+      this.partitionCounts.set(topic, count);
+    }
+    const partitionMetadata = Array.from({ length: count }, (_, i) => ({
+      partitionId: i,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [],
+      isr: [],
+    }));
+    return messages.map((m) =>
+      this.partitioner({ topic, partitionMetadata, message: { key: m.key, value: m.value } }),
+    );
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const records = batch.messages.map((m) => toRecord(batch.topic, batch.partition, m));
+        await options.handleBatch({
+          topic: batch.topic,
+          partition: batch.partition,
+          records,
+          highWatermark: batch.highWatermark,
+        });
+        const last = batch.messages[batch.messages.length - 1]!;
+        // resolveOffset moves this consumer's fetch position; the commit makes it durable
+        // for the group. Both happen only after the handler succeeded.
+        resolveOffset(last.offset);
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last.offset) + 1n) },
+        ]);
+        await heartbeat();
+      },
+    });
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async read(topic: string, partition: number, fromOffset: string, maxRecords: number): Promise<LogRecord[]> {
+    const offsets = await this.offsets(topic);
+    const range = offsets.find((o) => o.partition === partition);
+    if (!range) throw new AppError('unknown_partition', 'not_found', `${topic} has no partition ${partition}`);
+    const start = BigInt(fromOffset) < BigInt(range.low) ? BigInt(range.low) : BigInt(fromOffset);
+    const end = BigInt(range.high);
+    if (start >= end || maxRecords <= 0) return [];
+    const wanted = end - start < BigInt(maxRecords) ? Number(end - start) : maxRecords;
+    // kafkajs has no assign(); a throwaway group that never commits reads the range instead.
+    const consumer = this.kafka.consumer({ groupId: `touchpoint-reader-${process.pid}-${Date.now()}` });
+    const out: LogRecord[] = [];
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`reading ${topic}/${partition} timed out`)), 30000);
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              if (batch.partition !== partition) return;
+              for (const m of batch.messages) {
+                if (BigInt(m.offset) < start || out.length >= wanted) continue;
+                out.push(toRecord(topic, partition, m));
+              }
+              if (out.length >= wanted) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          })
+          .then(() => {
+            consumer.seek({ topic, partition, offset: String(start) });
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return out;
+  }
+
+  async offsets(topic: string): Promise<PartitionOffsets[]> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return offsets
+      .map((o) => ({ partition: o.partition, low: o.low, high: o.high }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async ping(): Promise<void> {
+    await withTimeout(this.admin.describeCluster(), 3000, 'Kafka did not answer within 3000 ms');
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+}
+
+function toRecord(
+  topic: string,
+  partition: number,
+  m: { key: Buffer | null; value: Buffer | null; headers?: IHeaders; offset: string; timestamp: string },
+): LogRecord {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    if (v === undefined) continue;
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) headers[k] = first.toString();
+  }
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString() : null,
+    value: m.value ?? Buffer.alloc(0),
+    headers,
+    timestamp: Number(m.timestamp),
+  };
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

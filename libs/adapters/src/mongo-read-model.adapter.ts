@@ -1,0 +1,189 @@
+import { type AnyBulkWriteOperation, type Db, MongoBulkWriteError, MongoClient, MongoServerError } from 'mongodb';
+import { type Logger, silentLogger } from '@touchpoint/core';
+import type {
+  Document,
+  FindOptions,
+  IndexSpec,
+  ReadModelStore,
+  VersionedWrite,
+  WriteOutcome,
+} from '@touchpoint/ports';
+import { withTimeout } from './kafka-event-log.adapter';
+
+const VERSION = '_v';
+const DUPLICATE_KEY = 11000;
+
+interface StoredShape {
+  _id: string;
+  _v: number;
+  [key: string]: unknown;
+}
+
+/**
+ * Read models on MongoDB (or a wire-compatible server such as FerretDB). Only collection-level
+ * bulk writes, upserts and simple finds are used, so both behave the same (DESIGN §6).
+ */
+export class MongoReadModelStore implements ReadModelStore {
+  readonly kind = 'mongodb' as const;
+  private readonly client: MongoClient;
+  private db!: Db;
+
+  constructor(
+    private readonly url: string,
+    private readonly dbName: string,
+    private readonly connectTimeoutMs: number,
+    private readonly logger: Logger = silentLogger,
+  ) {
+    this.client = new MongoClient(url, {
+      serverSelectionTimeoutMS: connectTimeoutMs,
+      connectTimeoutMS: connectTimeoutMs,
+      appName: 'touchpoint',
+    });
+  }
+
+  async connect(): Promise<void> {
+    await withTimeout(
+      this.client.connect(),
+      this.connectTimeoutMs + 1000,
+      `MongoDB at ${redact(this.url)} did not answer within ${this.connectTimeoutMs} ms`,
+    );
+    this.db = this.client.db(this.dbName);
+    await this.db.command({ ping: 1 });
+    this.logger.debug('connected to MongoDB', { url: redact(this.url), db: this.dbName });
+  }
+
+  async get<D extends Document>(collection: string, id: string): Promise<D | undefined> {
+    const doc = await this.db.collection<StoredShape>(collection).findOne({ _id: id });
+    return doc ? strip<D>(doc) : undefined;
+  }
+
+  async getMany<D extends Document>(collection: string, ids: readonly string[]): Promise<Map<string, D>> {
+    const out = new Map<string, D>();
+    if (ids.length === 0) return out;
+    const docs = await this.db
+      .collection<StoredShape>(collection)
+      .find({ _id: { $in: [...ids] } })
+      .toArray();
+    for (const doc of docs) out.set(doc._id, strip<D>(doc));
+    return out;
+  }
+
+  async versions(collection: string, ids: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (ids.length === 0) return out;
+    const docs = await this.db
+      .collection<StoredShape>(collection)
+      .find({ _id: { $in: [...ids] } }, { projection: { _id: 1, [VERSION]: 1 } })
+      .toArray();
+    for (const doc of docs) out.set(doc._id, doc._v);
+    return out;
+  }
+
+  async writeVersioned<D extends Document>(
+    collection: string,
+    writes: readonly VersionedWrite<D>[],
+  ): Promise<WriteOutcome> {
+    // Within one call only the highest version of a document can matter.
+    const latest = new Map<string, VersionedWrite<D>>();
+    for (const w of writes) {
+      const seen = latest.get(w.id);
+      if (!seen || seen.version < w.version) latest.set(w.id, w);
+    }
+    let stale = writes.length - latest.size;
+    let applied = 0;
+    let pending = [...latest.values()];
+    const coll = this.db.collection<StoredShape>(collection);
+    // Ordered bulk writes, because FerretDB stops at the first error even when asked for an
+    // unordered one: with ordered semantics "everything before the failed index landed" holds
+    // on both servers. A failure is a concurrent insert of the same id; re-read and retry.
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const stored = await this.versions(collection, pending.map((w) => w.id));
+      const toWrite = pending.filter((w) => (stored.get(w.id) ?? -Infinity) < w.version);
+      stale += pending.length - toWrite.length;
+      if (toWrite.length === 0) break;
+      const ops: AnyBulkWriteOperation<StoredShape>[] = toWrite.map((w) => ({
+        replaceOne: {
+          // The version guard in the filter makes a write that lost a race match nothing.
+          filter: { _id: w.id, [VERSION]: { $lt: w.version } },
+          replacement: { ...w.doc, _id: w.id, [VERSION]: w.version },
+          upsert: !stored.has(w.id),
+        },
+      }));
+      try {
+        const result = await coll.bulkWrite(ops, { ordered: true });
+        const landed = result.matchedCount + result.upsertedCount;
+        applied += landed;
+        stale += toWrite.length - landed;
+        break;
+      } catch (e) {
+        const first = e instanceof MongoBulkWriteError ? firstWriteError(e) : undefined;
+        if (!first || first.code !== DUPLICATE_KEY || attempt >= 5) throw e;
+        const result = (e as MongoBulkWriteError).result;
+        applied += result.matchedCount + result.upsertedCount;
+        pending = toWrite.slice(first.index);
+      }
+    }
+    return { applied, stale };
+  }
+
+  async findBy<D extends Document>(
+    collection: string,
+    field: string,
+    value: string | number | boolean,
+    options: FindOptions = {},
+  ): Promise<D[]> {
+    const docs = await this.db
+      .collection<StoredShape>(collection)
+      .find({ [field]: value })
+      .sort({ _id: 1 })
+      .skip(options.skip ?? 0)
+      .limit(options.limit ?? 100)
+      .toArray();
+    return docs.map((d) => strip<D>(d));
+  }
+
+  count(collection: string): Promise<number> {
+    return this.db.collection(collection).countDocuments();
+  }
+
+  async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
+    for (const index of indexes) {
+      await this.db
+        .collection(collection)
+        .createIndex(Object.fromEntries(index.fields.map((f) => [f, 1])), { unique: index.unique ?? false });
+    }
+  }
+
+  async dropCollection(collection: string): Promise<void> {
+    try {
+      await this.db.collection(collection).drop();
+    } catch (e) {
+      // Dropping what is not there is the desired end state.
+      if (!(e instanceof MongoServerError && e.codeName === 'NamespaceNotFound')) throw e;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await withTimeout(this.db.command({ ping: 1 }), 3000, 'MongoDB did not answer within 3000 ms');
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+function firstWriteError(e: MongoBulkWriteError): { index: number; code: number } | undefined {
+  const errors = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+  return errors
+    .map((w) => ({ index: w.index, code: w.code }))
+    .sort((a, b) => a.index - b.index)[0];
+}
+
+function strip<D>(doc: StoredShape): D {
+  const { _id: _ignoredId, _v: _ignoredVersion, ...rest } = doc;
+  return rest as D;
+}
+
+export function redact(url: string): string {
+  return url.replace(/\/\/([^@/]+)@/, '//***@');
+}

@@ -1,0 +1,5 @@
+// class-transformer's @Type reads design-time metadata.
+import 'reflect-metadata';
+export * from './runtime.config';
+export * from './ingest.config';
+export * from './load-config';

@@ -1,0 +1,23 @@
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+
+/** Limits of the ingest API (DESIGN §4: oversize bodies get 413, batches answer per item). */
+export class IngestConfig {
+  @Type(() => Number)
+  @IsInt({ message: 'an integer between 1 and 10000' })
+  @Min(1, { message: 'an integer between 1 and 10000' })
+  @Max(10000, { message: 'an integer between 1 and 10000' })
+  INGEST_MAX_BATCH_EVENTS = 500;
+
+  @Type(() => Number)
+  @IsInt({ message: 'bytes, an integer between 1024 and 104857600' })
+  @Min(1024, { message: 'bytes, an integer between 1024 and 104857600' })
+  @Max(104857600, { message: 'bytes, an integer between 1024 and 104857600' })
+  INGEST_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+  @Type(() => Number)
+  @IsInt({ message: 'seconds, an integer between 0 and 86400' })
+  @Min(0, { message: 'seconds, an integer between 0 and 86400' })
+  @Max(86400, { message: 'seconds, an integer between 0 and 86400' })
+  INGEST_MAX_FUTURE_SKEW_SECONDS = 300;
+}

@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  ConfigError,
+  type ConfigClass,
+  type EngineRequirement,
+  type LoadedConfig,
+  RuntimeConfig,
+  loadConfig,
+} from '@touchpoint/config';
+import { errorMessage } from '@touchpoint/core';
+import { StartupError, closeEngines, connectEngines, createEngines } from './engines';
+import { httpContextMiddleware } from './http-context.middleware';
+import { JsonLogger } from './json-logger';
+import { MetricsService } from './metrics.service';
+import type { AppContext } from './platform.module';
+
+export interface AppDefinition {
+  /** Process name used in logs, metrics and error lines (e.g. `touchpoint-ingest`). */
+  readonly name: string;
+  readonly sections: readonly ConfigClass[];
+  readonly requirement?: EngineRequirement;
+  readonly module: (ctx: AppContext) => DynamicModule;
+  /** Work after the engines are connected and before the HTTP port opens (topics, indexes…). */
+  readonly prepare?: (ctx: AppContext) => Promise<void>;
+  readonly configure?: (app: NestExpressApplication, ctx: AppContext) => void;
+}
+
+export interface RunningApp {
+  readonly app: INestApplication;
+  readonly ctx: AppContext;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds and starts one app. Every way start-up can fail ends in a StartupError or ConfigError
+ * whose message names the setting to fix; `runMain` prints it as one line.
+ */
+export async function startApp(
+  def: AppDefinition,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<RunningApp> {
+  const config: LoadedConfig = loadConfig(def.sections, env, def.requirement);
+  const runtime = config.get(RuntimeConfig);
+  const logger = new JsonLogger(runtime.LOG_LEVEL, { app: def.name });
+  const engines = createEngines(runtime, logger);
+  const metrics = new MetricsService(def.name);
+  const ctx: AppContext = { name: def.name, config, engines, logger, metrics };
+  try {
+    await connectEngines(engines, runtime);
+    await def.prepare?.(ctx);
+  } catch (e) {
+    await closeEngines(engines);
+    if (e instanceof StartupError) throw e;
+    throw new StartupError(errorMessage(e));
+  }
+  const app = await NestFactory.create<NestExpressApplication>(def.module(ctx), {
+    logger,
+    bufferLogs: false,
+    abortOnError: false,
+  });
+  app.use(httpContextMiddleware(metrics));
+  def.configure?.(app, ctx);
+  app.enableShutdownHooks();
+  try {
+    await app.listen(runtime.PORT);
+  } catch (e) {
+    await app.close();
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StartupError(`port ${runtime.PORT} is already in use: stop the other process or choose another port`, 'PORT');
+    }
+    throw e;
+  }
+  const address = app.getHttpServer().address() as { port: number } | null;
+  const url = `http://localhost:${address?.port ?? runtime.PORT}`;
+  logger.info('listening', {
+    url,
+    engines: { log: engines.log.kind, store: engines.store.kind, eventStore: engines.eventStore.kind },
+  });
+  return { app, ctx, url, close: () => app.close() };
+}
+
+/** Entry point of every app's main.ts: one clear line and a non-zero exit on failure. */
+export function runMain(def: AppDefinition, env: Readonly<Record<string, string | undefined>>): void {
+  startApp(def, env).catch((e: unknown) => {
+    process.exitCode = exitWith(def.name, e);
+  });
+}
+
+export function exitWith(name: string, e: unknown): number {
+  if (e instanceof ConfigError) {
+    for (const p of e.problems) process.stderr.write(`${name}: configuration error: ${p}\n`);
+    return 2;
+  }
+  if (e instanceof StartupError) {
+    const hint = e.variable ? ` (check ${e.variable})` : '';
+    process.stderr.write(`${name}: ${e.message}${hint}\n`);
+    return 1;
+  }
+  process.stderr.write(`${name}: failed to start: ${errorMessage(e)}\n`);
+  return 1;
+}

@@ -1,0 +1,53 @@
+import { type DynamicModule, Global, Module, type OnApplicationShutdown, Inject, type Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { LoadedConfig } from '@touchpoint/config';
+import { EVENT_LOG, EVENT_STORE, READ_MODEL_STORE } from '@touchpoint/ports';
+import { type Engines, closeEngines } from './engines';
+import { HealthController } from './health.controller';
+import { HttpErrorFilter } from './http-error.filter';
+import type { JsonLogger } from './json-logger';
+import { MetricsService } from './metrics.service';
+import { APP_NAME, ENGINES, LOGGER } from './tokens';
+
+export interface AppContext {
+  readonly name: string;
+  readonly config: LoadedConfig;
+  readonly engines: Engines;
+  readonly logger: JsonLogger;
+  readonly metrics: MetricsService;
+}
+
+/**
+ * Everything an app needs from the platform, made once at start-up and injected: each loaded
+ * configuration section (by its class), the engines (by port token), the logger and metrics.
+ */
+@Global()
+@Module({})
+export class PlatformModule implements OnApplicationShutdown {
+  constructor(@Inject(ENGINES) private readonly engines: Engines) {}
+
+  static forRoot(ctx: AppContext): DynamicModule {
+    const sections: Provider[] = ctx.config.entries().map(([cls, value]) => ({ provide: cls, useValue: value }));
+    const providers: Provider[] = [
+      ...sections,
+      { provide: APP_NAME, useValue: ctx.name },
+      { provide: ENGINES, useValue: ctx.engines },
+      { provide: EVENT_LOG, useValue: ctx.engines.log },
+      { provide: READ_MODEL_STORE, useValue: ctx.engines.store },
+      { provide: EVENT_STORE, useValue: ctx.engines.eventStore },
+      { provide: LOGGER, useValue: ctx.logger },
+      { provide: MetricsService, useValue: ctx.metrics },
+      { provide: APP_FILTER, useFactory: () => new HttpErrorFilter(ctx.logger) },
+    ];
+    return {
+      module: PlatformModule,
+      controllers: [HealthController],
+      providers,
+      exports: providers.filter((p) => !(typeof p === 'object' && 'provide' in p && p.provide === APP_FILTER)),
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await closeEngines(this.engines);
+  }
+}

@@ -1,0 +1,3 @@
+export const LOGGER = Symbol('Logger');
+export const ENGINES = Symbol('Engines');
+export const APP_NAME = Symbol('AppName');

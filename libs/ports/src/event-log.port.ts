@@ -1,0 +1,76 @@
+/** The append-only log of record (Kafka, or the embedded file log). */
+
+export interface LogMessage {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface LogPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface LogRecord extends LogPosition {
+  readonly key: string | null;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Broker append time (ms since epoch). */
+  readonly timestamp: number;
+}
+
+export interface LogBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly LogRecord[];
+  /** Offset of the next record the log will write in this partition (lag = this − last − 1). */
+  readonly highWatermark: string;
+}
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Topic-level settings such as retention.ms; '-1' retention keeps history forever. */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+export interface SubscribeOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Where a group with no committed position starts. */
+  readonly fromBeginning: boolean;
+  /**
+   * Called with records of one partition in log order. The position is committed only after
+   * the promise resolves, so a crash redelivers the batch: handlers must be idempotent.
+   */
+  readonly handleBatch: (batch: LogBatch) => Promise<void>;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+export interface PartitionOffsets {
+  readonly partition: number;
+  readonly low: string;
+  readonly high: string;
+}
+
+export interface EventLog {
+  readonly kind: 'kafka' | 'embedded';
+  connect(): Promise<void>;
+  /** Creates missing topics; refuses (conflict) when an existing topic contradicts its spec. */
+  ensureTopics(specs: readonly TopicSpec[]): Promise<void>;
+  /** Resolves once every message is durable (Kafka: acks=all; embedded: fsync). */
+  append(topic: string, messages: readonly LogMessage[]): Promise<LogPosition[]>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Reads a range without a consumer group (inspection tools, DLQ listing). */
+  read(topic: string, partition: number, fromOffset: string, maxRecords: number): Promise<LogRecord[]>;
+  offsets(topic: string): Promise<PartitionOffsets[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const EVENT_LOG = Symbol('EventLog');

@@ -1,0 +1,3 @@
+export * from './event-log.port';
+export * from './read-model-store.port';
+export * from './event-store.port';

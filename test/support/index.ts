@@ -1,0 +1,4 @@
+export * from './helpers';
+export * from './event-log.contract';
+export * from './read-model-store.contract';
+export * from './event-store.contract';

@@ -1,0 +1,66 @@
+import type { ReadModelStore } from '@touchpoint/ports';
+import { uniqueName } from './helpers';
+
+/** Behaviour shared by the embedded store and MongoDB (FerretDB here); own collection per test. */
+export function readModelStoreContract(name: string, make: () => Promise<ReadModelStore>): void {
+  describe(`ReadModelStore contract: ${name}`, () => {
+    let store: ReadModelStore;
+    beforeAll(async () => {
+      store = await make();
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it('given versioned writes, when an older or equal version arrives, then it is reported stale and ignored', async () => {
+      const c = uniqueName('docs');
+      expect(await store.writeVersioned(c, [{ id: 'a', doc: { n: 1 }, version: 5 }])).toEqual({ applied: 1, stale: 0 });
+      const outcome = await store.writeVersioned(c, [
+        { id: 'a', doc: { n: 0 }, version: 4 },
+        { id: 'a', doc: { n: 9 }, version: 5 },
+        { id: 'b', doc: { n: 2 }, version: 1 },
+      ]);
+      expect(outcome).toEqual({ applied: 1, stale: 2 });
+      expect(await store.get(c, 'a')).toEqual({ n: 1 });
+      await store.writeVersioned(c, [{ id: 'a', doc: { n: 7 }, version: 6 }]);
+      expect(await store.get(c, 'a')).toEqual({ n: 7 });
+      expect(await store.versions(c, ['a', 'b', 'zz'])).toEqual(
+        new Map([
+          ['a', 6],
+          ['b', 1],
+        ]),
+      );
+      await store.dropCollection(c);
+    });
+
+    it('given documents, when read by ids and by field, then results match including array fields', async () => {
+      const c = uniqueName('docs');
+      await store.ensureIndexes(c, [{ fields: ['emails'] }]);
+      await store.writeVersioned(c, [
+        { id: 'c-2', doc: { emails: ['x@example.com', 'y@example.com'], tier: 'loyal' }, version: 1 },
+        { id: 'c-1', doc: { emails: ['y@example.com'], tier: 'loyal' }, version: 1 },
+        { id: 'c-3', doc: { emails: [], tier: 'occasional' }, version: 1 },
+      ]);
+      const many = await store.getMany(c, ['c-1', 'c-3', 'missing']);
+      expect([...many.keys()].sort()).toEqual(['c-1', 'c-3']);
+      const byEmail = await store.findBy<{ tier: string }>(c, 'emails', 'y@example.com');
+      expect(byEmail).toHaveLength(2);
+      expect(await store.findBy(c, 'tier', 'loyal', { limit: 1, skip: 1 })).toEqual([
+        { emails: ['x@example.com', 'y@example.com'], tier: 'loyal' },
+      ]);
+      expect(await store.count(c)).toBe(3);
+      await store.dropCollection(c);
+      expect(await store.count(c)).toBe(0);
+      await expect(store.dropCollection(c)).resolves.toBeUndefined();
+    });
+
+    it('given a returned document, when the caller mutates it, then the stored one is unchanged', async () => {
+      const c = uniqueName('docs');
+      await store.writeVersioned(c, [{ id: 'a', doc: { list: [1] }, version: 1 }]);
+      const doc = await store.get<{ list: number[] }>(c, 'a');
+      doc!.list.push(2);
+      expect(await store.get(c, 'a')).toEqual({ list: [1] });
+      await store.dropCollection(c);
+    });
+  });
+}
