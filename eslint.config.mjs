@@ -4,7 +4,18 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '.jest/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'data/**',
+      '.jest/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -14,13 +25,33 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'], message: 'Import libraries through their @touchpoint/* alias.' }] },
+        {
+          patterns: [
+            {
+              group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'],
+              message: 'Import libraries through their @touchpoint/* alias.',
+            },
+          ],
+        },
       ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only @touchpoint/config reads process.env.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only @touchpoint/config reads process.env.',
+        },
+      ],
     },
   },
   {
@@ -28,12 +59,26 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['kafkajs', 'mongodb', '@eventstore/*', '@nestjs/*', 'prom-client', 'express'], message: 'Pure libraries import no framework or driver.' }] },
+        {
+          patterns: [
+            {
+              group: ['kafkajs', 'mongodb', '@eventstore/*', '@nestjs/*', 'prom-client', 'express'],
+              message: 'Pure libraries import no framework or driver.',
+            },
+          ],
+        },
       ],
     },
   },
   {
-    files: ['libs/config/**', 'test/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**'],
+    files: [
+      'libs/config/**',
+      'test/**',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      'bench/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

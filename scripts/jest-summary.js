@@ -9,10 +9,16 @@ if (!fs.existsSync(file)) {
 }
 const r = JSON.parse(fs.readFileSync(file, 'utf8'));
 // A suite that fails to load has no test results of its own; count it as a failure.
-const brokenSuites = r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+const brokenSuites = r.testResults.filter(
+  (s) => s.status === 'failed' && s.assertionResults.length === 0,
+).length;
 const perProject = {};
 for (const suite of r.testResults) {
-  const project = suite.name.includes('.e2e-spec.') ? 'e2e' : suite.name.includes('.int-spec.') ? 'integration' : 'unit';
+  const project = suite.name.includes('.e2e-spec.')
+    ? 'e2e'
+    : suite.name.includes('.int-spec.')
+      ? 'integration'
+      : 'unit';
   const p = (perProject[project] ??= { passed: 0, failed: 0, skipped: 0 });
   for (const a of suite.assertionResults) {
     if (a.status === 'passed') p.passed++;
@@ -24,5 +30,7 @@ for (const [name, p] of Object.entries(perProject)) {
   console.log(`${name}: ${p.passed} passed, ${p.failed} failed, ${p.skipped} skipped`);
 }
 const failed = r.numFailedTests + brokenSuites;
-console.log(`${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+console.log(
+  `${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests + r.numTodoTests} skipped`,
+);
 process.exit(failed > 0 || !r.success ? 1 : 0);

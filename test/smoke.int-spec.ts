@@ -5,7 +5,11 @@ import { realEngines, uniqueName } from '@touchpoint/testing';
 /** The real path in its rawest form: the drivers themselves against the engines found. */
 describe('real engines smoke test', () => {
   it('given the broker, when a message is produced to a fresh topic, then a consumer reads it back', async () => {
-    const kafka = new Kafka({ clientId: 'smoke', brokers: realEngines().kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'smoke',
+      brokers: realEngines().kafkaBrokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
     const topic = uniqueName('smoke');
     const admin = kafka.admin();
     await admin.connect();
@@ -17,7 +21,10 @@ describe('real engines smoke test', () => {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const received = await new Promise<string>((resolve) => {
-      void consumer.run({ eachMessage: ({ message }) => Promise.resolve(resolve(`${message.key?.toString()}=${message.value?.toString()}`)) });
+      void consumer.run({
+        eachMessage: ({ message }) =>
+          Promise.resolve(resolve(`${message.key?.toString()}=${message.value?.toString()}`)),
+      });
     });
     await Promise.all([consumer.disconnect(), producer.disconnect()]);
     await admin.deleteTopics({ topics: [topic] });

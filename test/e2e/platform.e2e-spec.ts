@@ -16,7 +16,10 @@ describe('the all-in-one app on the real engines', () => {
     try {
       const health = await fetch(`${running.url}/health`);
       expect(health.status).toBe(200);
-      const body = (await health.json()) as { status: string; checks: Record<string, { kind: string; status: string }> };
+      const body = (await health.json()) as {
+        status: string;
+        checks: Record<string, { kind: string; status: string }>;
+      };
       expect(body.status).toBe('ok');
       expect(body.checks.log).toMatchObject({ kind: 'kafka', status: 'up' });
       expect(body.checks.store).toMatchObject({ kind: 'mongodb', status: 'up' });
@@ -27,24 +30,37 @@ describe('the all-in-one app on the real engines', () => {
       expect(text).toContain('touchpoint_http_request_duration_seconds');
       expect(text).toContain('touchpoint_process_cpu_seconds_total');
 
-      const log = new KafkaEventLog({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'e2e', connectTimeoutMs: 10000 });
+      const log = new KafkaEventLog({
+        brokers: env.KAFKA_BROKERS!.split(','),
+        clientId: 'e2e',
+        connectTimeoutMs: 10000,
+      });
       await log.connect();
       const offsets = await log.offsets(`${env.TOPIC_PREFIX}.events`);
       await log.close();
       expect(offsets).toHaveLength(3);
 
-      const missing = await fetch(`${running.url}/nope`, { headers: { 'x-correlation-id': 'corr-e2e-1' } });
+      const missing = await fetch(`${running.url}/nope`, {
+        headers: { 'x-correlation-id': 'corr-e2e-1' },
+      });
       expect(missing.status).toBe(404);
       expect(missing.headers.get('x-correlation-id')).toBe('corr-e2e-1');
-      expect(await missing.json()).toMatchObject({ error: { code: 'route_not_found' }, correlationId: 'corr-e2e-1' });
+      expect(await missing.json()).toMatchObject({
+        error: { code: 'route_not_found' },
+        correlationId: 'corr-e2e-1',
+      });
     } finally {
       await running.close();
     }
   });
 
   it('given a malformed setting, when starting, then a ConfigError names the variable', async () => {
-    await expect(startApp(touchpointApp, isolatedEnv({ KAFKA_TOPIC_PARTITIONS: 'many' }))).rejects.toThrow(ConfigError);
-    await expect(startApp(touchpointApp, isolatedEnv({ KAFKA_TOPIC_PARTITIONS: 'many' }))).rejects.toThrow(/KAFKA_TOPIC_PARTITIONS/);
+    await expect(
+      startApp(touchpointApp, isolatedEnv({ KAFKA_TOPIC_PARTITIONS: 'many' })),
+    ).rejects.toThrow(ConfigError);
+    await expect(
+      startApp(touchpointApp, isolatedEnv({ KAFKA_TOPIC_PARTITIONS: 'many' })),
+    ).rejects.toThrow(/KAFKA_TOPIC_PARTITIONS/);
   });
 
   it('given an unreachable broker, when starting, then it fails fast naming KAFKA_BROKERS', async () => {
@@ -63,7 +79,9 @@ describe('the all-in-one app on the real engines', () => {
     const first = await startApp(touchpointApp, isolatedEnv());
     try {
       const port = new URL(first.url).port;
-      const error = await startApp(touchpointApp, isolatedEnv({ PORT: port })).catch((e: unknown) => e);
+      const error = await startApp(touchpointApp, isolatedEnv({ PORT: port })).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(StartupError);
       expect((error as StartupError).variable).toBe('PORT');
     } finally {
@@ -77,7 +95,8 @@ describe('the built processes', () => {
   const main = (app: string) => join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
 
   beforeAll(() => {
-    if (!existsSync(main('touchpoint'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+    if (!existsSync(main('touchpoint')))
+      throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
   });
 
   it('given no engines configured, when the all-in-one starts, then the embedded mode answers /health and stops cleanly on SIGTERM', async () => {
@@ -88,42 +107,72 @@ describe('the built processes', () => {
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening" line in:\n${stdout}`)), 30000);
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`no "listening" line in:\n${stdout}`));
+      }, 30000);
       child.stdout.on('data', () => {
-        const m = /"msg":"listening","url":"(http:\/\/localhost:\d+)"/.exec(stdout);
+        const m = /"msg":"listening".*?"url":"(http:\/\/localhost:\d+)"/.exec(stdout);
         if (m) {
           clearTimeout(timer);
           resolve(m[1]!);
         }
       });
     });
-    const health = (await (await fetch(`${url}/health`)).json()) as { checks: Record<string, { kind: string }> };
-    expect(health.checks.log!.kind).toBe('embedded');
-    expect(health.checks.store!.kind).toBe('embedded');
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    try {
+      const health = (await (await fetch(`${url}/health`)).json()) as {
+        checks: Record<string, { kind: string }>;
+      };
+      expect(health.checks.log!.kind).toBe('embedded');
+      expect(health.checks.store!.kind).toBe('embedded');
+    } finally {
+      const exit = new Promise<number | null>((resolve) =>
+        child.on('exit', (code) => resolve(code)),
+      );
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+    }
   });
 
   it.each([
-    ['touchpoint', { PORT: 'x' }, 2, /^touchpoint: configuration error: PORT: expected an integer TCP port/],
-    ['ingest', {}, 2, /KAFKA_BROKERS is not set: a standalone app needs the real engines; run `npm start`/],
-    ['touchpoint', { KAFKA_BROKERS: '127.0.0.1:1', ENGINE_CONNECT_TIMEOUT_MS: '1500' }, 1, /^touchpoint: cannot use Kafka at 127\.0\.0\.1:1: .*\(check KAFKA_BROKERS\)$/m],
-  ])('given %s with bad settings %j, then it exits %d with one clear line and no stack trace', async (app, env, code, pattern) => {
-    const child = spawn(process.execPath, [main(app)], {
-      env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: tempDir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(exitCode).toBe(code);
-    expect(stderr).toMatch(pattern);
-    expect(stderr).not.toMatch(/\n\s+at /);
-  });
+    [
+      'touchpoint',
+      { PORT: 'x' },
+      2,
+      /^touchpoint: configuration error: PORT: expected an integer TCP port/,
+    ],
+    [
+      'ingest',
+      {},
+      2,
+      /KAFKA_BROKERS is not set: a standalone app needs the real engines; run `npm start`/,
+    ],
+    [
+      'touchpoint',
+      { KAFKA_BROKERS: '127.0.0.1:1', ENGINE_CONNECT_TIMEOUT_MS: '1500' },
+      1,
+      /^touchpoint: cannot use Kafka at 127\.0\.0\.1:1: .*\(check KAFKA_BROKERS\)$/m,
+    ],
+  ])(
+    'given %s with bad settings %j, then it exits %d with one clear line and no stack trace',
+    async (app, env, code, pattern) => {
+      const child = spawn(process.execPath, [main(app)], {
+        env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: tempDir(), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(exitCode).toBe(code);
+      expect(stderr).toMatch(pattern);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('given the CLI, when asked for help, then it lists its commands', async () => {
-    const child = spawn(process.execPath, [main('cli'), '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main('cli'), '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);

@@ -56,7 +56,9 @@ export function eventLogContract(name: string, make: () => Promise<EventLog>): v
         // One key, one partition: that is what keeps a customer's events ordered.
         expect(new Set(seen.filter((r) => r.key === key).map((r) => r.partition)).size).toBe(1);
       }
-      const first = seen.find((r) => r.key === 'c-1' && JSON.parse(r.value.toString()).seq === 0);
+      const first = seen.find(
+        (r) => r.key === 'c-1' && (JSON.parse(r.value.toString()) as { seq: number }).seq === 0,
+      );
       expect(first?.headers['x-correlation-id']).toBe('corr-0');
       // Reported positions match what a reader sees.
       const p0 = positions[0]!;
@@ -67,7 +69,10 @@ export function eventLogContract(name: string, make: () => Promise<EventLog>): v
     it('given a handler that fails once, when the batch is redelivered, then nothing is lost', async () => {
       const topic = uniqueName('contract-retry');
       await log.ensureTopics([topicSpec(topic, 1)]);
-      await log.append(topic, [1, 2, 3].map((n) => ({ key: 'k', value: Buffer.from(String(n)) })));
+      await log.append(
+        topic,
+        [1, 2, 3].map((n) => ({ key: 'k', value: Buffer.from(String(n)) })),
+      );
       let failures = 0;
       const got: string[] = [];
       const sub = await log.subscribe({
@@ -125,14 +130,19 @@ export function eventLogContract(name: string, make: () => Promise<EventLog>): v
     it('given an existing topic, when its spec asks for other partitions, then ensureTopics refuses and names the setting', async () => {
       const topic = uniqueName('contract-mismatch');
       await log.ensureTopics([topicSpec(topic, 2)]);
-      await expect(log.ensureTopics([topicSpec(topic, 4)])).rejects.toThrow(/KAFKA_TOPIC_PARTITIONS/);
+      await expect(log.ensureTopics([topicSpec(topic, 4)])).rejects.toThrow(
+        /KAFKA_TOPIC_PARTITIONS/,
+      );
       await expect(log.ensureTopics([topicSpec(topic, 2)])).resolves.toBeUndefined();
     });
 
     it('given appended records, when offsets and a range are read, then they match the appends', async () => {
       const topic = uniqueName('contract-read');
       await log.ensureTopics([topicSpec(topic, 1)]);
-      await log.append(topic, ['a', 'b', 'c', 'd'].map((v) => ({ key: 'k', value: Buffer.from(v) })));
+      await log.append(
+        topic,
+        ['a', 'b', 'c', 'd'].map((v) => ({ key: 'k', value: Buffer.from(v) })),
+      );
       const offsets = await log.offsets(topic);
       expect(offsets).toEqual([{ partition: 0, low: '0', high: '4' }]);
       const range = await log.read(topic, 0, '1', 2);

@@ -17,7 +17,9 @@ export function realEngines(): { kafkaBrokers: string; mongoUrl: string; eventSt
   const kafkaBrokers = process.env.KAFKA_BROKERS;
   const mongoUrl = process.env.MONGO_URL;
   if (!kafkaBrokers || !mongoUrl) {
-    throw new Error('KAFKA_BROKERS and MONGO_URL are not set: the integration global setup did not run');
+    throw new Error(
+      'KAFKA_BROKERS and MONGO_URL are not set: the integration global setup did not run',
+    );
   }
   return { kafkaBrokers, mongoUrl, eventStoreUrl: process.env.EVENTSTORE_URL || undefined };
 }
@@ -28,7 +30,7 @@ export function isolatedEnv(overrides: Record<string, string> = {}): Record<stri
   const id = uniqueName('t').replace(/-/g, '_');
   return {
     PORT: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     KAFKA_BROKERS: kafkaBrokers,
     MONGO_URL: mongoUrl,
     MONGO_DB: id,
@@ -54,5 +56,7 @@ export async function eventually<T>(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+  );
 }

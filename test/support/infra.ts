@@ -23,7 +23,13 @@ export async function provisionInfra(env: NodeJS.ProcessEnv): Promise<Infra> {
     await assertReachable('KAFKA_BROKERS', env.KAFKA_BROKERS.split(',')[0]!);
     await assertReachable('MONGO_URL', hostPortOfMongo(env.MONGO_URL));
     log(`using explicit KAFKA_BROKERS=${env.KAFKA_BROKERS} MONGO_URL=${env.MONGO_URL}`);
-    return { kafkaBrokers: env.KAFKA_BROKERS, mongoUrl: env.MONGO_URL, eventStoreUrl: env.EVENTSTORE_URL, source: 'explicit', stop: async () => undefined };
+    return {
+      kafkaBrokers: env.KAFKA_BROKERS,
+      mongoUrl: env.MONGO_URL,
+      eventStoreUrl: env.EVENTSTORE_URL,
+      source: 'explicit',
+      stop: () => Promise.resolve(),
+    };
   }
   if (await containerEngineAnswers()) {
     log('a container engine answers: starting Kafka, MongoDB and KurrentDB with testcontainers');
@@ -54,7 +60,11 @@ async function startContainers(env: NodeJS.ProcessEnv): Promise<Infra> {
     new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start(),
     new MongoDBContainer('mongo:7.0').start(),
     new GenericContainer('docker.kurrent.io/kurrent-latest/kurrentdb:25.0')
-      .withEnvironment({ KURRENTDB_INSECURE: 'true', KURRENTDB_RUN_PROJECTIONS: 'None', KURRENTDB_MEM_DB: 'true' })
+      .withEnvironment({
+        KURRENTDB_INSECURE: 'true',
+        KURRENTDB_RUN_PROJECTIONS: 'None',
+        KURRENTDB_MEM_DB: 'true',
+      })
       .withExposedPorts(2113)
       .withWaitStrategy(Wait.forHttp('/health/live', 2113).forStatusCode(204))
       .start(),
@@ -62,7 +72,8 @@ async function startContainers(env: NodeJS.ProcessEnv): Promise<Infra> {
   return {
     kafkaBrokers: `${kafka.getHost()}:${kafka.getMappedPort(9093)}`,
     mongoUrl: `${mongo.getConnectionString()}?directConnection=true`,
-    eventStoreUrl: env.EVENTSTORE_URL ?? `esdb://${kurrent.getHost()}:${kurrent.getMappedPort(2113)}?tls=false`,
+    eventStoreUrl:
+      env.EVENTSTORE_URL ?? `esdb://${kurrent.getHost()}:${kurrent.getMappedPort(2113)}?tls=false`,
     source: 'testcontainers',
     stop: async () => {
       await Promise.allSettled([kafka.stop(), mongo.stop(), kurrent.stop()]);
@@ -82,7 +93,8 @@ async function startLocal(env: NodeJS.ProcessEnv): Promise<Infra> {
   const vars = Object.fromEntries(
     [...up.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
   );
-  if (!vars.KAFKA_BROKERS || !vars.MONGO_URL) throw new Error(`infra.sh up printed no URLs:\n${up.stdout}`);
+  if (!vars.KAFKA_BROKERS || !vars.MONGO_URL)
+    throw new Error(`infra.sh up printed no URLs:\n${up.stdout}`);
   return {
     kafkaBrokers: vars.KAFKA_BROKERS,
     mongoUrl: vars.MONGO_URL,

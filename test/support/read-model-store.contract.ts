@@ -14,7 +14,10 @@ export function readModelStoreContract(name: string, make: () => Promise<ReadMod
 
     it('given versioned writes, when an older or equal version arrives, then it is reported stale and ignored', async () => {
       const c = uniqueName('docs');
-      expect(await store.writeVersioned(c, [{ id: 'a', doc: { n: 1 }, version: 5 }])).toEqual({ applied: 1, stale: 0 });
+      expect(await store.writeVersioned(c, [{ id: 'a', doc: { n: 1 }, version: 5 }])).toEqual({
+        applied: 1,
+        stale: 0,
+      });
       const outcome = await store.writeVersioned(c, [
         { id: 'a', doc: { n: 0 }, version: 4 },
         { id: 'a', doc: { n: 9 }, version: 5 },
@@ -37,7 +40,11 @@ export function readModelStoreContract(name: string, make: () => Promise<ReadMod
       const c = uniqueName('docs');
       await store.ensureIndexes(c, [{ fields: ['emails'] }]);
       await store.writeVersioned(c, [
-        { id: 'c-2', doc: { emails: ['x@example.com', 'y@example.com'], tier: 'loyal' }, version: 1 },
+        {
+          id: 'c-2',
+          doc: { emails: ['x@example.com', 'y@example.com'], tier: 'loyal' },
+          version: 1,
+        },
         { id: 'c-1', doc: { emails: ['y@example.com'], tier: 'loyal' }, version: 1 },
         { id: 'c-3', doc: { emails: [], tier: 'occasional' }, version: 1 },
       ]);

@@ -1,5 +1,11 @@
 import { type ConfigClass, type LoadedConfig, RuntimeConfig, loadConfig } from '@touchpoint/config';
-import { type Engines, JsonLogger, closeEngines, connectEngines, createEngines } from '@touchpoint/platform';
+import {
+  type Engines,
+  JsonLogger,
+  closeEngines,
+  connectEngines,
+  createEngines,
+} from '@touchpoint/platform';
 
 export interface CliContext {
   readonly config: LoadedConfig;
@@ -17,8 +23,10 @@ export async function withEngines<T>(
   const config = loadConfig([RuntimeConfig, ...sections.filter((s) => s !== RuntimeConfig)], env);
   const runtime = config.get(RuntimeConfig);
   // Diagnostics go to stderr so that stdout stays clean for piping (exports, lists).
-  const logger = new JsonLogger(runtime.LOG_LEVEL === 'debug' ? 'debug' : 'error', { app: 'touchpoint-cli' }, (l) =>
-    process.stderr.write(l + '\n'),
+  const logger = new JsonLogger(
+    runtime.LOG_LEVEL === 'debug' ? 'debug' : 'error',
+    { app: 'touchpoint-cli' },
+    (l) => process.stderr.write(l + '\n'),
   );
   const engines = createEngines(runtime, logger);
   try {

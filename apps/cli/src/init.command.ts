@@ -8,8 +8,12 @@ export async function initCommand(ctx: CliContext): Promise<number> {
   const topics = platformTopics(runtime);
   await ctx.engines.log.ensureTopics(topics);
   for (const t of topics) {
-    ctx.out(`topic ${t.name}: ${t.partitions} partitions, replication ${t.replicationFactor}, retention unlimited`);
+    ctx.out(
+      `topic ${t.name}: ${t.partitions} partitions, replication ${t.replicationFactor}, retention unlimited`,
+    );
   }
-  ctx.out(`log: ${ctx.engines.log.kind}, store: ${ctx.engines.store.kind}, event store: ${ctx.engines.eventStore.kind}`);
+  ctx.out(
+    `log: ${ctx.engines.log.kind}, store: ${ctx.engines.store.kind}, event store: ${ctx.engines.eventStore.kind}`,
+  );
   return 0;
 }

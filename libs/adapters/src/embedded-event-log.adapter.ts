@@ -146,7 +146,8 @@ export class EmbeddedEventLog implements EventLog {
         timestamp: now,
       };
       pending.push(
-        JSON.stringify({ k: m.key, v: m.value.toString('base64'), h: record.headers, t: now }) + '\n',
+        JSON.stringify({ k: m.key, v: m.value.toString('base64'), h: record.headers, t: now }) +
+          '\n',
       );
       byPartition.set(partition, pending);
       added.push(record);
@@ -232,9 +233,19 @@ export class EmbeddedEventLog implements EventLog {
     });
   }
 
-  read(topicName: string, partition: number, fromOffset: string, maxRecords: number): Promise<LogRecord[]> {
+  read(
+    topicName: string,
+    partition: number,
+    fromOffset: string,
+    maxRecords: number,
+  ): Promise<LogRecord[]> {
     const records = this.topic(topicName).partitions[partition];
-    if (!records) throw new AppError('unknown_partition', 'not_found', `${topicName} has no partition ${partition}`);
+    if (!records)
+      throw new AppError(
+        'unknown_partition',
+        'not_found',
+        `${topicName} has no partition ${partition}`,
+      );
     const from = Number(fromOffset);
     return Promise.resolve(records.slice(from, from + maxRecords));
   }

@@ -18,14 +18,19 @@ describe('EmbeddedEventLog durability', () => {
     const first = new EmbeddedEventLog(dir);
     await first.connect();
     await first.ensureTopics([spec(topic)]);
-    await first.append(topic, ['a', 'b', 'c'].map((v) => ({ key: v, value: Buffer.from(v), headers: { h: v } })));
+    await first.append(
+      topic,
+      ['a', 'b', 'c'].map((v) => ({ key: v, value: Buffer.from(v), headers: { h: v } })),
+    );
     await first.close();
 
     const second = new EmbeddedEventLog(dir);
     await second.connect();
     const offsets = await second.offsets(topic);
     expect(offsets.reduce((n, o) => n + Number(o.high), 0)).toBe(3);
-    const all = (await Promise.all(offsets.map((o) => second.read(topic, o.partition, '0', 10)))).flat();
+    const all = (
+      await Promise.all(offsets.map((o) => second.read(topic, o.partition, '0', 10)))
+    ).flat();
     expect(all.map((r) => r.value.toString()).sort()).toEqual(['a', 'b', 'c']);
     expect(all.find((r) => r.key === 'b')?.headers).toEqual({ h: 'b' });
     await second.close();
@@ -39,7 +44,12 @@ describe('EmbeddedEventLog durability', () => {
     await log.ensureTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
     await log.append(topic, [{ key: 'k', value: Buffer.from('ok') }]);
     await log.close();
-    const file = join(dir, 'log', topic, readdirSync(join(dir, 'log', topic)).find((f) => f.endsWith('.jsonl'))!);
+    const file = join(
+      dir,
+      'log',
+      topic,
+      readdirSync(join(dir, 'log', topic)).find((f) => f.endsWith('.jsonl'))!,
+    );
     appendFileSync(file, '{"k":"k","v":"cGFy');
 
     const reopened = new EmbeddedEventLog(dir);
@@ -48,7 +58,10 @@ describe('EmbeddedEventLog durability', () => {
     await reopened.close();
     const again = new EmbeddedEventLog(dir);
     await again.connect();
-    expect((await again.read(topic, 0, '0', 10)).map((r) => r.value.toString())).toEqual(['ok', 'next']);
+    expect((await again.read(topic, 0, '0', 10)).map((r) => r.value.toString())).toEqual([
+      'ok',
+      'next',
+    ]);
     await again.close();
   });
 });

@@ -70,7 +70,7 @@ export class EmbeddedReadModelStore implements ReadModelStore {
         stale++;
         continue;
       }
-      c.set(w.id, { version: w.version, doc: copy(w.doc) as Document });
+      c.set(w.id, { version: w.version, doc: copy(w.doc) });
       applied++;
     }
     return Promise.resolve({ applied, stale });

@@ -75,7 +75,11 @@ export class EventStoreDbEventStore implements EventStore {
       const stream = this.client.readStream(streamId, {
         direction: forwards ? FORWARDS : BACKWARDS,
         fromRevision:
-          options.fromRevision === undefined ? (forwards ? START : END) : BigInt(options.fromRevision),
+          options.fromRevision === undefined
+            ? forwards
+              ? START
+              : END
+            : BigInt(options.fromRevision),
         maxCount: options.maxCount,
       });
       for await (const resolved of stream) {

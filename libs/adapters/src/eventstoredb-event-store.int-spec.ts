@@ -13,6 +13,7 @@ if (url) {
   // No server can be installed on machines without a container engine. Say so in the run's
   // output and count it as skipped, never as passed.
   describe('EventStore contract: EventStoreDB', () => {
-    it.skip('did not run: no EventStoreDB/KurrentDB reachable (set EVENTSTORE_URL or run with a container engine)', () => undefined);
+    it.skip('did not run: no EventStoreDB/KurrentDB reachable (set EVENTSTORE_URL or run with a container engine)', () =>
+      undefined);
   });
 }

@@ -124,7 +124,8 @@ export class KafkaEventLog implements EventLog {
         configs.resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
       for (const [name, wanted] of Object.entries(spec.config ?? {})) {
         const actual = entries.find((e) => e.configName === name)?.configValue;
-        if (actual !== wanted) differences.push(`${name} is ${actual ?? 'unset'}, expected ${wanted}`);
+        if (actual !== wanted)
+          differences.push(`${name} is ${actual ?? 'unset'}, expected ${wanted}`);
       }
       if (differences.length > 0) {
         throw new AppError(
@@ -159,7 +160,11 @@ export class KafkaEventLog implements EventLog {
         `Kafka did not acknowledge the write within ${timeout} ms`,
       );
     } catch (e) {
-      throw AppError.unavailable('log_unavailable', `the event log is unavailable: ${errorMessage(e)}`, 5);
+      throw AppError.unavailable(
+        'log_unavailable',
+        `the event log is unavailable: ${errorMessage(e)}`,
+        5,
+      );
     }
     const base = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '0')]));
     const rank = new Map<number, bigint>();
@@ -204,8 +209,9 @@ export class KafkaEventLog implements EventLog {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
         const records = batch.messages.map((m) => toRecord(batch.topic, batch.partition, m));
         await options.handleBatch({
           topic: batch.topic,
@@ -216,11 +222,15 @@ export class KafkaEventLog implements EventLog {
         const last = batch.messages[batch.messages.length - 1]!;
         // resolveOffset moves this consumer's fetch position; the commit makes it durable
         // for the group. Both happen only after the handler succeeded.
-        resolveOffset(last.offset);
+        payload.resolveOffset(last.offset);
         await consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last.offset) + 1n) },
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: String(BigInt(last.offset) + 1n),
+          },
         ]);
-        await heartbeat();
+        await payload.heartbeat();
       },
     });
     return {
@@ -231,27 +241,42 @@ export class KafkaEventLog implements EventLog {
     };
   }
 
-  async read(topic: string, partition: number, fromOffset: string, maxRecords: number): Promise<LogRecord[]> {
+  async read(
+    topic: string,
+    partition: number,
+    fromOffset: string,
+    maxRecords: number,
+  ): Promise<LogRecord[]> {
     const offsets = await this.offsets(topic);
     const range = offsets.find((o) => o.partition === partition);
-    if (!range) throw new AppError('unknown_partition', 'not_found', `${topic} has no partition ${partition}`);
+    if (!range)
+      throw new AppError(
+        'unknown_partition',
+        'not_found',
+        `${topic} has no partition ${partition}`,
+      );
     const start = BigInt(fromOffset) < BigInt(range.low) ? BigInt(range.low) : BigInt(fromOffset);
     const end = BigInt(range.high);
     if (start >= end || maxRecords <= 0) return [];
     const wanted = end - start < BigInt(maxRecords) ? Number(end - start) : maxRecords;
     // kafkajs has no assign(); a throwaway group that never commits reads the range instead.
-    const consumer = this.kafka.consumer({ groupId: `touchpoint-reader-${process.pid}-${Date.now()}` });
+    const consumer = this.kafka.consumer({
+      groupId: `touchpoint-reader-${process.pid}-${Date.now()}`,
+    });
     const out: LogRecord[] = [];
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`reading ${topic}/${partition} timed out`)), 30000);
+        const timer = setTimeout(
+          () => reject(new Error(`reading ${topic}/${partition} timed out`)),
+          30000,
+        );
         consumer
           .run({
             autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              if (batch.partition !== partition) return;
+            eachBatch: ({ batch }) => {
+              if (batch.partition !== partition) return Promise.resolve();
               for (const m of batch.messages) {
                 if (BigInt(m.offset) < start || out.length >= wanted) continue;
                 out.push(toRecord(topic, partition, m));
@@ -260,6 +285,7 @@ export class KafkaEventLog implements EventLog {
                 clearTimeout(timer);
                 resolve();
               }
+              return Promise.resolve();
             },
           })
           .then(() => {
@@ -294,7 +320,13 @@ export class KafkaEventLog implements EventLog {
 function toRecord(
   topic: string,
   partition: number,
-  m: { key: Buffer | null; value: Buffer | null; headers?: IHeaders; offset: string; timestamp: string },
+  m: {
+    key: Buffer | null;
+    value: Buffer | null;
+    headers?: IHeaders;
+    offset: string;
+    timestamp: string;
+  },
 ): LogRecord {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.headers ?? {})) {

@@ -1,4 +1,10 @@
-import { type AnyBulkWriteOperation, type Db, MongoBulkWriteError, MongoClient, MongoServerError } from 'mongodb';
+import {
+  type AnyBulkWriteOperation,
+  type Db,
+  MongoBulkWriteError,
+  MongoClient,
+  MongoServerError,
+} from 'mongodb';
 import { type Logger, silentLogger } from '@touchpoint/core';
 import type {
   Document,
@@ -57,7 +63,10 @@ export class MongoReadModelStore implements ReadModelStore {
     return doc ? strip<D>(doc) : undefined;
   }
 
-  async getMany<D extends Document>(collection: string, ids: readonly string[]): Promise<Map<string, D>> {
+  async getMany<D extends Document>(
+    collection: string,
+    ids: readonly string[],
+  ): Promise<Map<string, D>> {
     const out = new Map<string, D>();
     if (ids.length === 0) return out;
     const docs = await this.db
@@ -97,7 +106,10 @@ export class MongoReadModelStore implements ReadModelStore {
     // unordered one: with ordered semantics "everything before the failed index landed" holds
     // on both servers. A failure is a concurrent insert of the same id; re-read and retry.
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const stored = await this.versions(collection, pending.map((w) => w.id));
+      const stored = await this.versions(
+        collection,
+        pending.map((w) => w.id),
+      );
       const toWrite = pending.filter((w) => (stored.get(w.id) ?? -Infinity) < w.version);
       stale += pending.length - toWrite.length;
       if (toWrite.length === 0) break;
@@ -150,7 +162,9 @@ export class MongoReadModelStore implements ReadModelStore {
     for (const index of indexes) {
       await this.db
         .collection(collection)
-        .createIndex(Object.fromEntries(index.fields.map((f) => [f, 1])), { unique: index.unique ?? false });
+        .createIndex(Object.fromEntries(index.fields.map((f) => [f, 1])), {
+          unique: index.unique ?? false,
+        });
     }
   }
 
@@ -173,10 +187,9 @@ export class MongoReadModelStore implements ReadModelStore {
 }
 
 function firstWriteError(e: MongoBulkWriteError): { index: number; code: number } | undefined {
-  const errors = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-  return errors
-    .map((w) => ({ index: w.index, code: w.code }))
-    .sort((a, b) => a.index - b.index)[0];
+  const raw: unknown = e.writeErrors;
+  const errors = (Array.isArray(raw) ? raw : [raw]) as { index: number; code: number }[];
+  return errors.map((w) => ({ index: w.index, code: w.code })).sort((a, b) => a.index - b.index)[0];
 }
 
 function strip<D>(doc: StoredShape): D {

@@ -50,8 +50,12 @@ describe('loadConfig', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^PORT: expected an integer TCP port .* got "eighty"$/),
-        expect.stringMatching(/^KAFKA_BROKERS: expected a comma-separated list of host:port.*got "localhost"$/),
-        expect.stringMatching(/^MONGO_URL: expected a MongoDB connection string.*got "postgres:\/\/x"$/),
+        expect.stringMatching(
+          /^KAFKA_BROKERS: expected a comma-separated list of host:port.*got "localhost"$/,
+        ),
+        expect.stringMatching(
+          /^MONGO_URL: expected a MongoDB connection string.*got "postgres:\/\/x"$/,
+        ),
         expect.stringMatching(/^LOG_LEVEL: expected one of debug, info, warn, error, got "loud"$/),
       ]),
     );
@@ -59,9 +63,16 @@ describe('loadConfig', () => {
 
   it('given an app that needs real engines, when the variable is unset, then the hint says what to do', () => {
     const problems = problemsOf(() =>
-      loadConfig([RuntimeConfig], { MONGO_URL: '' }, { required: ['KAFKA_BROKERS', 'MONGO_URL'], hint: 'use npm start' }),
+      loadConfig(
+        [RuntimeConfig],
+        { MONGO_URL: '' },
+        { required: ['KAFKA_BROKERS', 'MONGO_URL'], hint: 'use npm start' },
+      ),
     );
-    expect(problems).toEqual(['KAFKA_BROKERS is not set: use npm start', 'MONGO_URL is not set: use npm start']);
+    expect(problems).toEqual([
+      'KAFKA_BROKERS is not set: use npm start',
+      'MONGO_URL is not set: use npm start',
+    ]);
   });
 
   it('given a section the app did not load, when asked for, then it fails loudly', () => {

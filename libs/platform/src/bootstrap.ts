@@ -53,7 +53,11 @@ export async function startApp(
     await connectEngines(engines, runtime);
     await def.prepare?.(ctx);
   } catch (e) {
-    await closeEngines(engines);
+    // A client still retrying a dead engine may take long to close; don't let it delay the message.
+    await Promise.race([
+      closeEngines(engines),
+      new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+    ]);
     if (e instanceof StartupError) throw e;
     throw new StartupError(errorMessage(e));
   }
@@ -64,13 +68,15 @@ export async function startApp(
   });
   app.use(httpContextMiddleware(metrics));
   def.configure?.(app, ctx);
-  app.enableShutdownHooks();
   try {
     await app.listen(runtime.PORT);
   } catch (e) {
     await app.close();
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new StartupError(`port ${runtime.PORT} is already in use: stop the other process or choose another port`, 'PORT');
+      throw new StartupError(
+        `port ${runtime.PORT} is already in use: stop the other process or choose another port`,
+        'PORT',
+      );
     }
     throw e;
   }
@@ -78,16 +84,45 @@ export async function startApp(
   const url = `http://localhost:${address?.port ?? runtime.PORT}`;
   logger.info('listening', {
     url,
-    engines: { log: engines.log.kind, store: engines.store.kind, eventStore: engines.eventStore.kind },
+    engines: {
+      log: engines.log.kind,
+      store: engines.store.kind,
+      eventStore: engines.eventStore.kind,
+    },
   });
   return { app, ctx, url, close: () => app.close() };
 }
 
 /** Entry point of every app's main.ts: one clear line and a non-zero exit on failure. */
-export function runMain(def: AppDefinition, env: Readonly<Record<string, string | undefined>>): void {
-  startApp(def, env).catch((e: unknown) => {
-    process.exitCode = exitWith(def.name, e);
-  });
+export function runMain(
+  def: AppDefinition,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
+  startApp(def, env).then(
+    (running) => {
+      // Our own handlers rather than Nest's shutdown hooks, which re-raise the signal after
+      // cleanup: orchestrators should see a clean exit 0 after a graceful stop.
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        running.ctx.logger.info('stopping', { signal });
+        running.close().then(
+          () => process.exit(0),
+          (e: unknown) => {
+            running.ctx.logger.error('unclean stop', { error: errorMessage(e) });
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (e: unknown) => {
+      // Exit now: engine clients may hold retry timers that would keep a failed process alive.
+      process.exit(exitWith(def.name, e));
+    },
+  );
 }
 
 export function exitWith(name: string, e: unknown): number {

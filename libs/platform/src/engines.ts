@@ -58,17 +58,23 @@ export function createEngines(runtime: RuntimeConfig, logger: Logger): Engines {
 export async function connectEngines(engines: Engines, runtime: RuntimeConfig): Promise<void> {
   const steps: [string, string, () => Promise<void>][] = [
     [
-      engines.log.kind === 'kafka' ? `Kafka at ${runtime.KAFKA_BROKERS}` : `the embedded log in ${runtime.DATA_DIR}`,
+      engines.log.kind === 'kafka'
+        ? `Kafka at ${runtime.KAFKA_BROKERS}`
+        : `the embedded log in ${runtime.DATA_DIR}`,
       engines.log.kind === 'kafka' ? 'KAFKA_BROKERS' : 'DATA_DIR',
       () => engines.log.connect(),
     ],
     [
-      engines.store.kind === 'mongodb' ? `MongoDB at ${redact(runtime.MONGO_URL ?? '')}` : 'the embedded store',
+      engines.store.kind === 'mongodb'
+        ? `MongoDB at ${redact(runtime.MONGO_URL ?? '')}`
+        : 'the embedded store',
       'MONGO_URL',
       () => engines.store.connect(),
     ],
     [
-      engines.eventStore.kind === 'eventstoredb' ? `EventStoreDB at ${runtime.EVENTSTORE_URL}` : 'the embedded event store',
+      engines.eventStore.kind === 'eventstoredb'
+        ? `EventStoreDB at ${runtime.EVENTSTORE_URL}`
+        : 'the embedded event store',
       'EVENTSTORE_URL',
       () => engines.eventStore.connect(),
     ],
@@ -84,5 +90,9 @@ export async function connectEngines(engines: Engines, runtime: RuntimeConfig): 
 }
 
 export async function closeEngines(engines: Engines): Promise<void> {
-  await Promise.allSettled([engines.log.close(), engines.store.close(), engines.eventStore.close()]);
+  await Promise.allSettled([
+    engines.log.close(),
+    engines.store.close(),
+    engines.eventStore.close(),
+  ]);
 }

@@ -49,6 +49,11 @@ async function check(kind: string, ping: () => Promise<void>): Promise<Check> {
     await ping();
     return { status: 'up', kind, latencyMs: Math.round(performance.now() - started) };
   } catch (e) {
-    return { status: 'down', kind, latencyMs: Math.round(performance.now() - started), error: errorMessage(e) };
+    return {
+      status: 'down',
+      kind,
+      latencyMs: Math.round(performance.now() - started),
+      error: errorMessage(e),
+    };
   }
 }

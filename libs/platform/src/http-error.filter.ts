@@ -1,6 +1,18 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+} from '@nestjs/common';
 import type { Response } from 'express';
-import { type AppError, type ErrorCategory, assertNever, isAppError, type Logger } from '@touchpoint/core';
+import {
+  type AppError,
+  type ErrorCategory,
+  assertNever,
+  isAppError,
+  type Logger,
+} from '@touchpoint/core';
 import { currentCorrelationId } from './request-context';
 
 export function statusFor(category: ErrorCategory): number {
@@ -43,7 +55,7 @@ function fromHttpException(e: HttpException): { status: number; code: string; me
     415: 'unsupported_media_type',
   };
   const message =
-    typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : e.message;
+    typeof body === 'object' && body && 'message' in body ? String(body.message) : e.message;
   return { status, code: byStatus[status] ?? 'http_error', message };
 }
 
@@ -57,7 +69,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const correlationId = currentCorrelationId();
     if (isAppError(exception)) {
       const e: AppError = exception;
-      if (e.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      if (e.retryAfterSeconds !== undefined)
+        res.setHeader('Retry-After', String(e.retryAfterSeconds));
       const status = statusFor(e.category);
       if (status >= 500) this.logger.warn(e.message, { code: e.code });
       res.status(status).json({

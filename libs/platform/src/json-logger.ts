@@ -54,7 +54,11 @@ export class JsonLogger implements Logger, LoggerService {
   private write(level: LogLevel, message: unknown, extra: unknown): void {
     if (RANK[level] < RANK[this.level]) return;
     const fields: LogFields =
-      extra && typeof extra === 'object' ? (extra as LogFields) : extra === undefined ? {} : { context: extra };
+      extra && typeof extra === 'object'
+        ? (extra as LogFields)
+        : extra === undefined
+          ? {}
+          : { context: extra };
     const correlationId = currentCorrelationId();
     this.sink(
       JSON.stringify({

@@ -1,4 +1,11 @@
-import { type DynamicModule, Global, Module, type OnApplicationShutdown, Inject, type Provider } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Module,
+  type OnApplicationShutdown,
+  Inject,
+  type Provider,
+} from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { LoadedConfig } from '@touchpoint/config';
 import { EVENT_LOG, EVENT_STORE, READ_MODEL_STORE } from '@touchpoint/ports';
@@ -27,7 +34,9 @@ export class PlatformModule implements OnApplicationShutdown {
   constructor(@Inject(ENGINES) private readonly engines: Engines) {}
 
   static forRoot(ctx: AppContext): DynamicModule {
-    const sections: Provider[] = ctx.config.entries().map(([cls, value]) => ({ provide: cls, useValue: value }));
+    const sections: Provider[] = ctx.config
+      .entries()
+      .map(([cls, value]) => ({ provide: cls, useValue: value }));
     const providers: Provider[] = [
       ...sections,
       { provide: APP_NAME, useValue: ctx.name },
@@ -43,7 +52,9 @@ export class PlatformModule implements OnApplicationShutdown {
       module: PlatformModule,
       controllers: [HealthController],
       providers,
-      exports: providers.filter((p) => !(typeof p === 'object' && 'provide' in p && p.provide === APP_FILTER)),
+      exports: providers.filter(
+        (p) => !(typeof p === 'object' && 'provide' in p && p.provide === APP_FILTER),
+      ),
     };
   }
 

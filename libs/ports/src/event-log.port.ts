@@ -67,7 +67,12 @@ export interface EventLog {
   append(topic: string, messages: readonly LogMessage[]): Promise<LogPosition[]>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Reads a range without a consumer group (inspection tools, DLQ listing). */
-  read(topic: string, partition: number, fromOffset: string, maxRecords: number): Promise<LogRecord[]>;
+  read(
+    topic: string,
+    partition: number,
+    fromOffset: string,
+    maxRecords: number,
+  ): Promise<LogRecord[]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
   ping(): Promise<void>;
   close(): Promise<void>;

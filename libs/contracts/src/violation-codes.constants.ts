@@ -1,0 +1,46 @@
+/**
+ * Every machine-readable code a contract violation can carry. Clients branch on these, so a
+ * code, once published, keeps its meaning; add new codes rather than repurposing old ones.
+ */
+export const VIOLATION_CODES = {
+  not_json: 'the bytes are not UTF-8 JSON',
+  not_object: 'a JSON object was expected',
+  required: 'the field is required',
+  unknown_field: 'the field is not part of the schema (misspelt or from another version)',
+  server_field: 'the field is set by the platform and must not be sent by clients',
+  unknown_type: '`type` is not in the catalogue',
+  unsupported_schema_version: '`schemaVersion` is newer than this platform understands',
+  invalid_uuid: 'not an RFC 9562 UUID',
+  invalid_channel: '`channel` is not in the closed list',
+  invalid_id: 'identifier has characters or a length outside the id pattern',
+  invalid_correlation_id: 'correlation id has characters or a length outside its pattern',
+  invalid_timestamp: 'not an ISO-8601 date-time with seconds and an explicit offset',
+  too_far_in_future: '`occurredAt` is further in the future than the allowed clock skew',
+  invalid_date: 'not a calendar date `YYYY-MM-DD`',
+  not_string: 'a string was expected',
+  empty: 'must not be empty',
+  too_long: 'longer than allowed',
+  not_boolean: 'a boolean was expected',
+  not_integer: 'a whole number (safe integer) was expected',
+  not_number: 'a finite number was expected',
+  negative: 'must not be negative',
+  not_positive: 'must be at least 1',
+  zero: 'must not be zero',
+  out_of_range: 'outside the allowed range',
+  invalid_enum: 'not one of the allowed values',
+  not_array: 'an array was expected',
+  too_many: 'more elements than allowed',
+  invalid_item: 'an element of the array breaks the element rule',
+  invalid_email: 'not an e-mail address',
+  invalid_phone: 'not an international phone number (`+`, country code, 7-15 digits)',
+  invalid_url: 'not an absolute http(s) URL',
+  invalid_currency: 'not an active ISO 4217 currency code',
+  invalid_country: 'not an ISO 3166-1 alpha-2 country code',
+  invalid_category: 'not a lower-case category slug',
+  too_precise: 'a decimal amount has more decimals than its currency allows',
+  one_of_required: 'at least one of several fields is required',
+  same_customer: 'a customer cannot be merged into itself',
+  empty_update: 'an update that changes nothing',
+} as const;
+
+export type ViolationCode = keyof typeof VIOLATION_CODES;
