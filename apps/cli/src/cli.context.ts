@@ -1,5 +1,6 @@
 import { type ConfigClass, type LoadedConfig, RuntimeConfig, loadConfig } from '@touchpoint/config';
 import {
+  type EngineName,
   type Engines,
   JsonLogger,
   closeEngines,
@@ -19,6 +20,7 @@ export async function withEngines<T>(
   env: Readonly<Record<string, string | undefined>>,
   out: (line: string) => void,
   body: (ctx: CliContext) => Promise<T>,
+  use: readonly EngineName[] = ['log', 'store', 'eventStore'],
 ): Promise<T> {
   const config = loadConfig([RuntimeConfig, ...sections.filter((s) => s !== RuntimeConfig)], env);
   const runtime = config.get(RuntimeConfig);
@@ -30,7 +32,9 @@ export async function withEngines<T>(
   );
   const engines = createEngines(runtime, logger);
   try {
-    await connectEngines(engines, runtime);
+    // Only what the command needs: a key command must not take the embedded log's lock from a
+    // running server, for instance.
+    await connectEngines(engines, runtime, use);
     return await body({ config, engines, out });
   } finally {
     await closeEngines(engines);

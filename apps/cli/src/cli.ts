@@ -1,12 +1,16 @@
 import { exitWith } from '@touchpoint/platform';
 import { withEngines } from './cli.context';
 import { initCommand } from './init.command';
+import { KEYS_USAGE, keysCommand } from './keys.command';
 
 const USAGE = `touchpoint <command> [options]
 
 Commands:
   init        create the Kafka topics (and read-model indexes) described by the configuration
+  keys        manage channel API keys (create, list, revoke, rotate)
   help        show this text
+
+${KEYS_USAGE}
 
 Engines are chosen by KAFKA_BROKERS, MONGO_URL and EVENTSTORE_URL, as for the apps;
 without them the embedded log in DATA_DIR (default ./data) is used.`;
@@ -16,7 +20,7 @@ export async function runCli(
   env: Readonly<Record<string, string | undefined>>,
   out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
 ): Promise<number> {
-  const [command, ..._rest] = argv;
+  const [command, ...rest] = argv;
   try {
     switch (command) {
       case undefined:
@@ -27,6 +31,8 @@ export async function runCli(
         return 0;
       case 'init':
         return await withEngines([], env, out, initCommand);
+      case 'keys':
+        return await withEngines([], env, out, (ctx) => keysCommand(ctx, rest), ['store']);
       default:
         process.stderr.write(`touchpoint: unknown command '${command}'\n\n${USAGE}\n`);
         return 64;

@@ -1,4 +1,5 @@
 import { IngestConfig, RuntimeConfig } from '@touchpoint/config';
+import { configureIngestHttp, setupOpenApi } from '@touchpoint/ingest';
 import { type AppDefinition, ensurePlatformTopics } from '@touchpoint/platform';
 import { TouchpointModule } from './touchpoint.module';
 
@@ -7,4 +8,8 @@ export const touchpointApp: AppDefinition = {
   sections: [RuntimeConfig, IngestConfig],
   module: (ctx) => TouchpointModule.register(ctx),
   prepare: ensurePlatformTopics,
+  configure: (app, ctx) => {
+    configureIngestHttp(app, ctx);
+    setupOpenApi(app, 'Touchpoint');
+  },
 };

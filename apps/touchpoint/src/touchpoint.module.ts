@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { IngestModule } from '@touchpoint/ingest';
 import { type AppContext, PlatformModule } from '@touchpoint/platform';
 
 /** Every app's routes in one process: the embedded mode a newcomer starts with `npm start`. */
 @Module({})
 export class TouchpointModule {
   static register(ctx: AppContext): DynamicModule {
-    return { module: TouchpointModule, imports: [PlatformModule.forRoot(ctx)] };
+    return { module: TouchpointModule, imports: [PlatformModule.forRoot(ctx), IngestModule] };
   }
 }

@@ -20,4 +20,16 @@ export class IngestConfig {
   @Min(0, { message: 'seconds, an integer between 0 and 86400' })
   @Max(86400, { message: 'seconds, an integer between 0 and 86400' })
   INGEST_MAX_FUTURE_SKEW_SECONDS = 300;
+
+  @Type(() => Number)
+  @IsInt({ message: 'events per second per API key, an integer between 1 and 1000000' })
+  @Min(1, { message: 'events per second per API key, an integer between 1 and 1000000' })
+  @Max(1000000, { message: 'events per second per API key, an integer between 1 and 1000000' })
+  INGEST_RATE_LIMIT_PER_SECOND = 2000;
+
+  @Type(() => Number)
+  @IsInt({ message: 'events, an integer between 1 and 10000000' })
+  @Min(1, { message: 'events, an integer between 1 and 10000000' })
+  @Max(10000000, { message: 'events, an integer between 1 and 10000000' })
+  INGEST_RATE_LIMIT_BURST = 5000;
 }

@@ -65,6 +65,8 @@ export async function startApp(
     logger,
     bufferLogs: false,
     abortOnError: false,
+    // Apps that take bodies register the parser with their own limits (see configure).
+    bodyParser: false,
   });
   app.use(httpContextMiddleware(metrics));
   def.configure?.(app, ctx);

@@ -54,10 +54,17 @@ export function createEngines(runtime: RuntimeConfig, logger: Logger): Engines {
   return { log, store, eventStore };
 }
 
-/** Connects every engine, turning the first failure into one line that names its variable. */
-export async function connectEngines(engines: Engines, runtime: RuntimeConfig): Promise<void> {
-  const steps: [string, string, () => Promise<void>][] = [
+export type EngineName = keyof Engines;
+
+/** Connects the engines (all, or those named), turning the first failure into one line that names its variable. */
+export async function connectEngines(
+  engines: Engines,
+  runtime: RuntimeConfig,
+  only: readonly EngineName[] = ['log', 'store', 'eventStore'],
+): Promise<void> {
+  const steps: [EngineName, string, string, () => Promise<void>][] = [
     [
+      'log',
       engines.log.kind === 'kafka'
         ? `Kafka at ${runtime.KAFKA_BROKERS}`
         : `the embedded log in ${runtime.DATA_DIR}`,
@@ -65,6 +72,7 @@ export async function connectEngines(engines: Engines, runtime: RuntimeConfig): 
       () => engines.log.connect(),
     ],
     [
+      'store',
       engines.store.kind === 'mongodb'
         ? `MongoDB at ${redact(runtime.MONGO_URL ?? '')}`
         : 'the embedded store',
@@ -72,6 +80,7 @@ export async function connectEngines(engines: Engines, runtime: RuntimeConfig): 
       () => engines.store.connect(),
     ],
     [
+      'eventStore',
       engines.eventStore.kind === 'eventstoredb'
         ? `EventStoreDB at ${runtime.EVENTSTORE_URL}`
         : 'the embedded event store',
@@ -79,7 +88,8 @@ export async function connectEngines(engines: Engines, runtime: RuntimeConfig): 
       () => engines.eventStore.connect(),
     ],
   ];
-  for (const [what, variable, connect] of steps) {
+  for (const [name, what, variable, connect] of steps) {
+    if (!only.includes(name)) continue;
     try {
       await connect();
     } catch (e) {

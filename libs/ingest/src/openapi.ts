@@ -1,0 +1,32 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { EVENT_TYPES, eventJsonSchemas } from '@touchpoint/contracts';
+import { eventSchemaName } from './ingest.controller';
+
+/** Swagger UI at /docs and the document at /docs-json, with the event schemas of the contract. */
+export function setupOpenApi(app: INestApplication, title: string): void {
+  const config = new DocumentBuilder()
+    .setTitle(title)
+    .setDescription(
+      'Touchpoint APIs. Event schemas are generated from the same DTOs that validate them.',
+    )
+    .setVersion('1')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  const schemas = eventJsonSchemas({ refPointerPrefix: '#/components/schemas/' });
+  const components = (document.components ??= {});
+  const target = (components.schemas ??= {}) as Record<string, unknown>;
+  for (const type of EVENT_TYPES) {
+    const {
+      definitions,
+      $schema: _draft,
+      ...schema
+    } = schemas[type] as Record<string, unknown> & {
+      definitions?: Record<string, unknown>;
+    };
+    Object.assign(target, definitions ?? {});
+    target[eventSchemaName(type)] = schema;
+  }
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

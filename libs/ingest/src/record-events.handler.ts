@@ -1,0 +1,202 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { IngestConfig, RuntimeConfig } from '@touchpoint/config';
+import {
+  type IncomingEvent,
+  encodeRecordedEvent,
+  eventHeaders,
+  partitionKey,
+  recordEvent,
+  topicNames,
+  validateIncomingEvent,
+} from '@touchpoint/contracts';
+import { type Logger } from '@touchpoint/core';
+import { EVENT_LOG, type EventLog, READ_MODEL_STORE, type ReadModelStore } from '@touchpoint/ports';
+import { LOGGER, MetricsService } from '@touchpoint/platform';
+import { mayRecord } from './api-key';
+import { CLOCK, type Clock } from './clock';
+import { type ItemResult, RecordEventsCommand, type RecordOutcome } from './record-events.command';
+
+/** Accepted event ids and where they landed; answers "duplicate" for client retries. */
+export const EVENT_ID_COLLECTION = 'ingest_event_ids';
+
+interface Accepted {
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Validates, authorises per item, drops duplicates, appends the rest in one durable write and
+ * remembers their ids. Nothing is answered "accepted" before the log acknowledged it.
+ */
+@CommandHandler(RecordEventsCommand)
+export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand, RecordOutcome> {
+  private readonly topic: string;
+  private readonly accepted;
+
+  constructor(
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly config: IngestConfig,
+    runtime: RuntimeConfig,
+    metrics: MetricsService,
+  ) {
+    this.topic = topicNames(runtime.TOPIC_PREFIX).events;
+    this.accepted = metrics.counter('touchpoint_ingest_events_total', 'Events answered by ingest', [
+      'status',
+      'channel',
+    ]);
+  }
+
+  async execute(command: RecordEventsCommand): Promise<RecordOutcome> {
+    const now = this.clock();
+    const { principal } = command;
+    const results: (ItemResult | undefined)[] = new Array<ItemResult | undefined>(
+      command.items.length,
+    );
+    const candidates: { index: number; event: IncomingEvent }[] = [];
+    const firstIndexOf = new Map<string, number>();
+
+    command.items.forEach((raw, index) => {
+      const verdict = validateIncomingEvent(raw, {
+        now,
+        maxFutureSkewMs: this.config.INGEST_MAX_FUTURE_SKEW_SECONDS * 1000,
+      });
+      if (!verdict.ok) {
+        results[index] = {
+          index,
+          status: 'rejected',
+          eventId: eventIdOf(raw),
+          code: 'invalid_event',
+          message: `${verdict.violations.length} violation(s)`,
+          violations: verdict.violations,
+        };
+        return;
+      }
+      const event = verdict.event;
+      if (event.channel !== principal.channel) {
+        results[index] = forbidden(
+          index,
+          event,
+          'channel_not_allowed',
+          `this API key may only send channel '${principal.channel}'`,
+        );
+        return;
+      }
+      if (!mayRecord(principal, event.type)) {
+        results[index] = forbidden(
+          index,
+          event,
+          'type_not_allowed',
+          `this API key may not send '${event.type}'`,
+        );
+        return;
+      }
+      const first = firstIndexOf.get(event.eventId);
+      if (first !== undefined) {
+        results[index] = {
+          index,
+          status: 'duplicate',
+          eventId: event.eventId,
+          duplicateOf: { index: first },
+        };
+        return;
+      }
+      firstIndexOf.set(event.eventId, index);
+      candidates.push({ index, event });
+    });
+
+    const known = await this.store.getMany<Accepted & Record<string, unknown>>(
+      EVENT_ID_COLLECTION,
+      candidates.map((c) => c.event.eventId),
+    );
+    const fresh = candidates.filter((c) => {
+      const previous = known.get(c.event.eventId);
+      if (previous) {
+        results[c.index] = {
+          index: c.index,
+          status: 'duplicate',
+          eventId: c.event.eventId,
+          duplicateOf: { partition: previous.partition, offset: previous.offset },
+        };
+      }
+      return !previous;
+    });
+
+    if (fresh.length > 0) {
+      const recorded = fresh.map((c) =>
+        recordEvent(c.event, {
+          receivedAt: now,
+          source: principal.source,
+          correlationId: command.correlationId,
+        }),
+      );
+      // Throws AppError(unavailable) when the log does not acknowledge: nothing is claimed accepted.
+      const positions = await this.log.append(
+        this.topic,
+        recorded.map((e) => ({
+          key: partitionKey(e),
+          value: encodeRecordedEvent(e),
+          headers: eventHeaders(e),
+        })),
+      );
+      fresh.forEach((c, i) => {
+        const p = positions[i]!;
+        results[c.index] = {
+          index: c.index,
+          status: 'accepted',
+          eventId: c.event.eventId,
+          partition: p.partition,
+          offset: p.offset,
+        };
+      });
+      // Remembering ids is best effort: if it fails, a retry is appended again, and every read
+      // model still counts the event once because it deduplicates by eventId itself.
+      try {
+        await this.store.writeVersioned(
+          EVENT_ID_COLLECTION,
+          fresh.map((c, i) => ({
+            id: c.event.eventId,
+            doc: {
+              partition: positions[i]!.partition,
+              offset: positions[i]!.offset,
+              at: now.toISOString(),
+            },
+            version: 1,
+          })),
+        );
+      } catch (e) {
+        this.logger.warn('could not remember accepted event ids', { error: String(e) });
+      }
+    }
+
+    const final = results.map((r, index) => r ?? internalGap(index));
+    for (const r of final) this.accepted.inc({ status: r.status, channel: principal.channel });
+    this.logger.info('events recorded', {
+      keyId: principal.keyId,
+      accepted: final.filter((r) => r.status === 'accepted').length,
+      duplicates: final.filter((r) => r.status === 'duplicate').length,
+      rejected: final.filter((r) => r.status === 'rejected').length,
+    });
+    return { receivedAt: now.toISOString(), results: final };
+  }
+}
+
+function forbidden(index: number, event: IncomingEvent, code: string, message: string): ItemResult {
+  return { index, status: 'rejected', eventId: event.eventId, code, message, violations: [] };
+}
+
+function eventIdOf(raw: unknown): string | undefined {
+  if (raw && typeof raw === 'object' && 'eventId' in raw) {
+    const id = raw.eventId;
+    return typeof id === 'string' ? id : undefined;
+  }
+  return undefined;
+}
+
+/** Every index is assigned above; this guards the invariant instead of answering nothing. */
+function internalGap(index: number): ItemResult {
+  return { index, status: 'rejected', code: 'internal', message: 'not processed', violations: [] };
+}
