@@ -205,9 +205,9 @@ case "$cmd" in
     start_ferretdb; start_kafka
     print_env ;;
   down) stop_one kafka; stop_one ferretdb ;;
-  restart-kafka) stop_one kafka; start_kafka ;;
+  restart-kafka) install_kafka; stop_one kafka; start_kafka ;;
   stop-kafka) stop_one kafka ;;
-  start-kafka) start_kafka ;;
+  start-kafka) install_kafka; start_kafka; print_env ;;
   status)
     for n in kafka ferretdb; do
       if alive "$RUN/$n/pid"; then echo "$n: running (pid $(cat "$RUN/$n/pid"), port $(cat "$RUN/$n/port"))"; else echo "$n: stopped"; fi

@@ -145,7 +145,7 @@ export function eventLogContract(name: string, make: () => Promise<EventLog>): v
       );
       const offsets = await log.offsets(topic);
       expect(offsets).toEqual([{ partition: 0, low: '0', high: '4' }]);
-      const range = await log.read(topic, 0, '1', 2);
+      const range = await log.read(topic, [{ partition: 0, fromOffset: '1', maxRecords: 2 }]);
       expect(range.map((r) => [r.offset, r.value.toString()])).toEqual([
         ['1', 'b'],
         ['2', 'c'],

@@ -1,6 +1,7 @@
 import { exitWith } from '@touchpoint/platform';
 import { withEngines } from './cli.context';
 import { initCommand } from './init.command';
+import { DLQ_USAGE, dlqCommand } from './dlq.command';
 import { KEYS_USAGE, keysCommand } from './keys.command';
 
 const USAGE = `touchpoint <command> [options]
@@ -8,9 +9,12 @@ const USAGE = `touchpoint <command> [options]
 Commands:
   init        create the Kafka topics (and read-model indexes) described by the configuration
   keys        manage channel API keys (create, list, revoke, rotate)
+  dlq         inspect and re-drive dead-lettered records
   help        show this text
 
 ${KEYS_USAGE}
+
+${DLQ_USAGE}
 
 Engines are chosen by KAFKA_BROKERS, MONGO_URL and EVENTSTORE_URL, as for the apps;
 without them the embedded log in DATA_DIR (default ./data) is used.`;
@@ -31,6 +35,8 @@ export async function runCli(
         return 0;
       case 'init':
         return await withEngines([], env, out, initCommand);
+      case 'dlq':
+        return await withEngines([], env, out, (ctx) => dlqCommand(ctx, rest), ['log', 'store']);
       case 'keys':
         return await withEngines([], env, out, (ctx) => keysCommand(ctx, rest), ['store']);
       default:

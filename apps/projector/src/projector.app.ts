@@ -1,6 +1,6 @@
 import { RuntimeConfig } from '@touchpoint/config';
 import { type AppDefinition, ensurePlatformTopics } from '@touchpoint/platform';
-import { ProjectorModule } from './projector.module';
+import { ProjectorAppModule } from './projector.module';
 
 export const projectorApp: AppDefinition = {
   name: 'touchpoint-projector',
@@ -10,6 +10,6 @@ export const projectorApp: AppDefinition = {
     required: ['KAFKA_BROKERS', 'MONGO_URL'],
     hint: 'a standalone app needs the real engines; run `npm start` for the all-in-one embedded mode',
   },
-  module: (ctx) => ProjectorModule.register(ctx),
+  module: (ctx) => ProjectorAppModule.register(ctx),
   prepare: ensurePlatformTopics,
 };

@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppContext, PlatformModule } from '@touchpoint/platform';
+import { ProjectorModule } from '@touchpoint/projector';
 
-/** Folds the event stream into the read models in MongoDB (DESIGN §2, §5). */
+/** Consumes the event stream: validates (dead-lettering bad records) and folds read models. */
 @Module({})
-export class ProjectorModule {
+export class ProjectorAppModule {
   static register(ctx: AppContext): DynamicModule {
-    return { module: ProjectorModule, imports: [PlatformModule.forRoot(ctx)] };
+    return { module: ProjectorAppModule, imports: [PlatformModule.forRoot(ctx), ProjectorModule.register(ctx)] };
   }
 }

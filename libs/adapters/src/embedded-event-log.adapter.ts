@@ -20,6 +20,7 @@ import type {
   LogPosition,
   LogRecord,
   PartitionOffsets,
+  ReadRange,
   SubscribeOptions,
   Subscription,
   TopicSpec,
@@ -233,21 +234,18 @@ export class EmbeddedEventLog implements EventLog {
     });
   }
 
-  read(
-    topicName: string,
-    partition: number,
-    fromOffset: string,
-    maxRecords: number,
-  ): Promise<LogRecord[]> {
-    const records = this.topic(topicName).partitions[partition];
-    if (!records)
-      throw new AppError(
-        'unknown_partition',
-        'not_found',
-        `${topicName} has no partition ${partition}`,
-      );
-    const from = Number(fromOffset);
-    return Promise.resolve(records.slice(from, from + maxRecords));
+  read(topicName: string, ranges: readonly ReadRange[]): Promise<LogRecord[]> {
+    const topic = this.topic(topicName);
+    const out: LogRecord[] = [];
+    for (const range of ranges) {
+      const records = topic.partitions[range.partition];
+      if (!records) {
+        throw new AppError('unknown_partition', 'not_found', `${topicName} has no partition ${range.partition}`);
+      }
+      const from = Number(range.fromOffset);
+      out.push(...records.slice(from, from + range.maxRecords));
+    }
+    return Promise.resolve(out);
   }
 
   offsets(topicName: string): Promise<PartitionOffsets[]> {

@@ -17,6 +17,7 @@ import type {
   LogPosition,
   LogRecord,
   PartitionOffsets,
+  ReadRange,
   SubscribeOptions,
   Subscription,
   TopicSpec,
@@ -241,47 +242,41 @@ export class KafkaEventLog implements EventLog {
     };
   }
 
-  async read(
-    topic: string,
-    partition: number,
-    fromOffset: string,
-    maxRecords: number,
-  ): Promise<LogRecord[]> {
+  async read(topic: string, ranges: readonly ReadRange[]): Promise<LogRecord[]> {
     const offsets = await this.offsets(topic);
-    const range = offsets.find((o) => o.partition === partition);
-    if (!range)
-      throw new AppError(
-        'unknown_partition',
-        'not_found',
-        `${topic} has no partition ${partition}`,
-      );
-    const start = BigInt(fromOffset) < BigInt(range.low) ? BigInt(range.low) : BigInt(fromOffset);
-    const end = BigInt(range.high);
-    if (start >= end || maxRecords <= 0) return [];
-    const wanted = end - start < BigInt(maxRecords) ? Number(end - start) : maxRecords;
-    // kafkajs has no assign(); a throwaway group that never commits reads the range instead.
-    const consumer = this.kafka.consumer({
-      groupId: `touchpoint-reader-${process.pid}-${Date.now()}`,
-    });
+    // Clamp every range to what exists now, so the read ends even while producers keep writing.
+    const wanted = new Map<number, { start: bigint; end: bigint }>();
+    for (const range of ranges) {
+      const bounds = offsets.find((o) => o.partition === range.partition);
+      if (!bounds) {
+        throw new AppError('unknown_partition', 'not_found', `${topic} has no partition ${range.partition}`);
+      }
+      const start = maxBig(BigInt(range.fromOffset), BigInt(bounds.low));
+      const end = minBig(BigInt(bounds.high), start + BigInt(Math.max(0, range.maxRecords)));
+      if (start < end) wanted.set(range.partition, { start, end });
+    }
+    if (wanted.size === 0) return [];
+    // kafkajs has no assign(): a throwaway group that never commits reads the ranges instead.
+    const consumer = this.kafka.consumer({ groupId: `touchpoint-reader-${process.pid}-${Date.now()}` });
     const out: LogRecord[] = [];
+    const remaining = new Set(wanted.keys());
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`reading ${topic}/${partition} timed out`)),
-          30000,
-        );
+        const timer = setTimeout(() => reject(new Error(`reading ${topic} timed out after 60 s`)), 60000);
         consumer
           .run({
             autoCommit: false,
             eachBatch: ({ batch }) => {
-              if (batch.partition !== partition) return Promise.resolve();
+              const range = wanted.get(batch.partition);
+              if (!range || !remaining.has(batch.partition)) return Promise.resolve();
               for (const m of batch.messages) {
-                if (BigInt(m.offset) < start || out.length >= wanted) continue;
-                out.push(toRecord(topic, partition, m));
+                const offset = BigInt(m.offset);
+                if (offset >= range.start && offset < range.end) out.push(toRecord(topic, batch.partition, m));
+                if (offset + 1n >= range.end) remaining.delete(batch.partition);
               }
-              if (out.length >= wanted) {
+              if (remaining.size === 0) {
                 clearTimeout(timer);
                 resolve();
               }
@@ -289,14 +284,14 @@ export class KafkaEventLog implements EventLog {
             },
           })
           .then(() => {
-            consumer.seek({ topic, partition, offset: String(start) });
+            for (const [partition, range] of wanted) consumer.seek({ topic, partition, offset: String(range.start) });
           })
           .catch(reject);
       });
     } finally {
       await consumer.disconnect();
     }
-    return out;
+    return out.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
   }
 
   async offsets(topic: string): Promise<PartitionOffsets[]> {
@@ -343,6 +338,14 @@ function toRecord(
     headers,
     timestamp: Number(m.timestamp),
   };
+}
+
+function maxBig(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
+function minBig(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

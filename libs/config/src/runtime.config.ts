@@ -45,6 +45,12 @@ export class RuntimeConfig {
   @Max(10, { message: 'an integer between 1 and 10' })
   KAFKA_REPLICATION_FACTOR = 1;
 
+  @Type(() => Number)
+  @IsInt({ message: 'milliseconds, an integer between 100 and 120000' })
+  @Min(100, { message: 'milliseconds, an integer between 100 and 120000' })
+  @Max(120000, { message: 'milliseconds, an integer between 100 and 120000' })
+  KAFKA_ACK_TIMEOUT_MS = 10000;
+
   @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {
     message: 'a MongoDB connection string, e.g. mongodb://localhost:27017/',

@@ -36,6 +36,7 @@ export function createEngines(runtime: RuntimeConfig, logger: Logger): Engines {
           brokers: runtime.KAFKA_BROKERS.split(','),
           clientId: runtime.KAFKA_CLIENT_ID,
           connectTimeoutMs: runtime.ENGINE_CONNECT_TIMEOUT_MS,
+          appendTimeoutMs: runtime.KAFKA_ACK_TIMEOUT_MS,
         },
         logger.child({ component: 'kafka' }),
       )

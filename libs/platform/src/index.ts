@@ -9,3 +9,4 @@ export * from './platform.module';
 export * from './request-context';
 export * from './tokens';
 export * from './topics';
+export * from './event-consumer';

@@ -52,6 +52,12 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+export interface ReadRange {
+  readonly partition: number;
+  readonly fromOffset: string;
+  readonly maxRecords: number;
+}
+
 export interface PartitionOffsets {
   readonly partition: number;
   readonly low: string;
@@ -66,13 +72,11 @@ export interface EventLog {
   /** Resolves once every message is durable (Kafka: acks=all; embedded: fsync). */
   append(topic: string, messages: readonly LogMessage[]): Promise<LogPosition[]>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
-  /** Reads a range without a consumer group (inspection tools, DLQ listing). */
-  read(
-    topic: string,
-    partition: number,
-    fromOffset: string,
-    maxRecords: number,
-  ): Promise<LogRecord[]>;
+  /**
+   * Reads ranges of several partitions without a consumer group (inspection tools, the DLQ).
+   * Each range ends at `maxRecords` or at the partition's end when the call started.
+   */
+  read(topic: string, ranges: readonly ReadRange[]): Promise<LogRecord[]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,104 @@
+import { RuntimeConfig } from '@touchpoint/config';
+import { HEADERS, type RecordedEvent, decodeRecordedEvent, topicNames } from '@touchpoint/contracts';
+import type { LogBatch, LogMessage, LogRecord, Subscription } from '@touchpoint/ports';
+import type { AppContext } from './platform.module';
+
+export interface ConsumedEvent {
+  readonly event: RecordedEvent;
+  readonly record: LogRecord;
+}
+
+export interface EventConsumerOptions {
+  readonly groupId: string;
+  readonly fromBeginning: boolean;
+  /**
+   * Whether this consumer writes invalid records to the dead-letter topic. One consumer per
+   * deployment does (the projector's live group), so a bad record is dead-lettered once rather
+   * than once per model version.
+   */
+  readonly deadLetter: boolean;
+  /** Called with the valid events of one partition batch, in log order; must be idempotent. */
+  readonly handle: (events: readonly ConsumedEvent[], batch: LogBatch) => Promise<void>;
+}
+
+/**
+ * The consuming side of the contract (DESIGN §4): every record is validated again, because
+ * producers may write to Kafka directly. Invalid ones go to `<prefix>.events.dlq` with the raw
+ * bytes and headers naming the reason and the original position; the partition keeps flowing.
+ */
+export async function startEventConsumer(ctx: AppContext, options: EventConsumerOptions): Promise<Subscription> {
+  const topics = topicNames(ctx.config.get(RuntimeConfig).TOPIC_PREFIX);
+  const log = ctx.engines.log;
+  const logger = ctx.logger.child({ groupId: options.groupId });
+  const consumed = counterOnce(ctx, 'touchpoint_consumer_records_total', 'Records consumed, by outcome', [
+    'group',
+    'outcome',
+  ]);
+  const lag = gaugeOnce(ctx, 'touchpoint_consumer_lag', 'Records behind the log end, per partition', ['group', 'partition']);
+
+  return log.subscribe({
+    groupId: options.groupId,
+    topics: [topics.events],
+    fromBeginning: options.fromBeginning,
+    handleBatch: async (batch) => {
+      const valid: ConsumedEvent[] = [];
+      const dead: LogMessage[] = [];
+      for (const record of batch.records) {
+        const verdict = decodeRecordedEvent(record.value);
+        if (verdict.ok) {
+          valid.push({ event: verdict.event, record });
+          continue;
+        }
+        const first = verdict.violations[0];
+        const reason = verdict.violations.map((v) => `${v.path}: ${v.message} (${v.code})`).join('; ');
+        logger.warn('invalid record', {
+          partition: record.partition,
+          offset: record.offset,
+          code: first?.code,
+          reason,
+          deadLettered: options.deadLetter,
+        });
+        if (options.deadLetter) {
+          dead.push({
+            key: record.key ?? '',
+            value: record.value,
+            headers: {
+              ...record.headers,
+              [HEADERS.dlqReason]: reason.slice(0, 2000),
+              [HEADERS.dlqErrorCode]: first?.code ?? 'invalid',
+              [HEADERS.dlqViolations]: JSON.stringify(verdict.violations).slice(0, 8000),
+              [HEADERS.dlqOriginalTopic]: record.topic,
+              [HEADERS.dlqOriginalPartition]: String(record.partition),
+              [HEADERS.dlqOriginalOffset]: record.offset,
+              [HEADERS.dlqFailedAt]: new Date().toISOString(),
+            },
+          });
+        }
+      }
+      // Dead letters are durable before the batch is handled and committed: a crash in between
+      // repeats them, and `dlq list` folds repeats by original position.
+      if (dead.length > 0) await log.append(topics.dlq, dead);
+      if (valid.length > 0) await options.handle(valid, batch);
+      consumed.inc({ group: options.groupId, outcome: 'valid' }, valid.length);
+      consumed.inc({ group: options.groupId, outcome: 'invalid' }, batch.records.length - valid.length);
+      const last = batch.records[batch.records.length - 1];
+      if (last) {
+        lag.set(
+          { group: options.groupId, partition: String(batch.partition) },
+          Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)),
+        );
+      }
+    },
+  });
+}
+
+// Several consumers in one process share the series; prom-client refuses a second registration.
+function counterOnce<L extends string>(ctx: AppContext, name: string, help: string, labels: readonly L[]) {
+  return (ctx.metrics.registry.getSingleMetric(name) as ReturnType<typeof ctx.metrics.counter<L>> | undefined) ??
+    ctx.metrics.counter(name, help, labels);
+}
+
+function gaugeOnce<L extends string>(ctx: AppContext, name: string, help: string, labels: readonly L[]) {
+  return (ctx.metrics.registry.getSingleMetric(name) as ReturnType<typeof ctx.metrics.gauge<L>> | undefined) ??
+    ctx.metrics.gauge(name, help, labels);
+}
