@@ -6,7 +6,8 @@ import { runCli } from '../../apps/cli/src/cli';
 
 /** A purchase by `customerId` built from the documented example, with a fresh event id. */
 export function purchase(customerId: string, seq = 0): Record<string, unknown> {
-  const example = structuredClone(EXAMPLE_EVENTS['purchase.completed']) as unknown as Record<string, unknown>;
+  // JSON round trip rather than structuredClone: the latter yields objects of another realm under Jest.
+  const example = JSON.parse(JSON.stringify(EXAMPLE_EVENTS['purchase.completed'])) as Record<string, unknown>;
   return {
     ...example,
     eventId: randomUUID(),
