@@ -29,6 +29,11 @@ const common = {
 module.exports = {
   // Integration and e2e tests wait on real engines (consumer-group joins take seconds).
   testTimeout: 60000,
+  // Two workers even on a two-core machine: the engine-bound tests mostly wait on I/O.
+  maxWorkers: 2,
+  // Safety net: a leaked client timer must not keep a finished run (and CI) waiting forever.
+  // Jest still prints a warning when it has to force the exit, so leaks stay visible.
+  forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
     {

@@ -1,4 +1,10 @@
-import { HEADERS, encodeRecordedEvent, recordEvent, validateIncomingEvent, type IncomingEvent } from '@touchpoint/contracts';
+import {
+  HEADERS,
+  encodeRecordedEvent,
+  recordEvent,
+  validateIncomingEvent,
+  type IncomingEvent,
+} from '@touchpoint/contracts';
 import { KafkaEventLog } from '@touchpoint/adapters';
 import { startApp } from '@touchpoint/platform';
 import { cli, eventually, isolatedEnv, purchase, readTopic } from '@touchpoint/testing';
@@ -6,10 +12,17 @@ import { touchpointApp } from '../../apps/touchpoint/src/touchpoint.app';
 
 /** A producer that writes to Kafka directly, without the ingest API. */
 function recorded(customerId: string, seq: number): Buffer {
-  const verdict = validateIncomingEvent(purchase(customerId, seq), { now: new Date(), maxFutureSkewMs: 0 });
+  const verdict = validateIncomingEvent(purchase(customerId, seq), {
+    now: new Date(),
+    maxFutureSkewMs: 0,
+  });
   if (!verdict.ok) throw new Error(JSON.stringify(verdict.violations));
   return encodeRecordedEvent(
-    recordEvent(verdict.event as IncomingEvent, { receivedAt: new Date(), source: 'partner-feed', correlationId: 'corr-direct' }),
+    recordEvent(verdict.event as IncomingEvent, {
+      receivedAt: new Date(),
+      source: 'partner-feed',
+      correlationId: 'corr-direct',
+    }),
   );
 }
 
@@ -19,7 +32,11 @@ describe('records written straight to Kafka', () => {
     const app = await startApp(touchpointApp, env);
     const events = `${env.TOPIC_PREFIX}.events`;
     const dlq = `${env.TOPIC_PREFIX}.events.dlq`;
-    const producer = new KafkaEventLog({ brokers: env.KAFKA_BROKERS!.split(','), clientId: 'partner', connectTimeoutMs: 10000 });
+    const producer = new KafkaEventLog({
+      brokers: env.KAFKA_BROKERS!.split(','),
+      clientId: 'partner',
+      connectTimeoutMs: 10000,
+    });
     await producer.connect();
     try {
       const misspelled = JSON.parse(recorded('c-dlq', 2).toString()) as Record<string, unknown>;
@@ -45,15 +62,20 @@ describe('records written straight to Kafka', () => {
         expect(d.record.headers[HEADERS.dlqOriginalOffset]).toMatch(/^\d+$/);
         expect(d.record.headers[HEADERS.dlqReason]).toBeTruthy();
       }
-      expect(dead.find((d) => d.record.headers[HEADERS.dlqErrorCode] === 'not_json')!.record.value.toString()).toBe(
-        'this is not json {',
-      );
+      expect(
+        dead
+          .find((d) => d.record.headers[HEADERS.dlqErrorCode] === 'not_json')!
+          .record.value.toString(),
+      ).toBe('this is not json {');
 
       // The record after the bad ones was processed: the partition kept flowing.
       await eventually(
         async () => {
           const metrics = await (await fetch(`${app.url}/metrics`)).text();
-          return /touchpoint_consumer_records_total\{[^}]*outcome="valid"[^}]*\} [1-9]/.test(metrics) || undefined;
+          return (
+            /touchpoint_consumer_records_total\{[^}]*outcome="valid"[^}]*\} [1-9]/.test(metrics) ||
+            undefined
+          );
         },
         { what: 'the valid record to be consumed', timeoutMs: 20000 },
       );
@@ -63,20 +85,46 @@ describe('records written straight to Kafka', () => {
       expect(listed.out).toContain('not_json');
       expect(listed.out).toContain('unknown_type');
 
-      const typo = dead.find((d) => d.record.headers[HEADERS.dlqErrorCode] === 'unknown_type')!.record;
-      const garbage = dead.find((d) => d.record.headers[HEADERS.dlqErrorCode] === 'not_json')!.record;
+      const typo = dead.find(
+        (d) => d.record.headers[HEADERS.dlqErrorCode] === 'unknown_type',
+      )!.record;
+      const garbage = dead.find(
+        (d) => d.record.headers[HEADERS.dlqErrorCode] === 'not_json',
+      )!.record;
       const typoId = `${typo.partition}:${typo.offset}`;
 
       const stillWrong = await cli(env, 'dlq', 'redrive', '--id', typoId);
       expect(stillWrong.code).toBe(1);
       expect(stillWrong.out).toContain('still invalid');
 
-      const fixed = await cli(env, 'dlq', 'redrive', '--id', typoId, '--set', 'type=purchase.completed');
+      const fixed = await cli(
+        env,
+        'dlq',
+        'redrive',
+        '--id',
+        typoId,
+        '--set',
+        'type=purchase.completed',
+      );
       expect(fixed.code).toBe(0);
       expect(fixed.out).toContain(`redriven as purchase.completed ${String(misspelled.eventId)}`);
-      const again = await cli(env, 'dlq', 'redrive', '--id', typoId, '--set', 'type=purchase.completed');
+      const again = await cli(
+        env,
+        'dlq',
+        'redrive',
+        '--id',
+        typoId,
+        '--set',
+        'type=purchase.completed',
+      );
       expect(again.out).toContain('already redriven');
-      const notJson = await cli(env, 'dlq', 'redrive', '--id', `${garbage.partition}:${garbage.offset}`);
+      const notJson = await cli(
+        env,
+        'dlq',
+        'redrive',
+        '--id',
+        `${garbage.partition}:${garbage.offset}`,
+      );
       expect(notJson.out).toContain('not JSON');
 
       const inTopic = await readTopic(env.KAFKA_BROKERS!, events);

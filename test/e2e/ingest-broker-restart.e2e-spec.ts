@@ -18,7 +18,9 @@ function infra(dir: string, command: string): Promise<string> {
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`infra.sh ${command} failed:\n${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`infra.sh ${command} failed:\n${err}`)),
+    );
   });
 }
 
@@ -70,7 +72,9 @@ maybe('ingest while the broker goes away and comes back', () => {
       expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(3);
 
       const inTopic = new Set(
-        (await readTopic(brokers, `${env.TOPIC_PREFIX}.events`)).map((r) => r.event?.eventId).filter(Boolean),
+        (await readTopic(brokers, `${env.TOPIC_PREFIX}.events`))
+          .map((r) => r.event?.eventId)
+          .filter(Boolean),
       );
       const missing = [...accepted].filter((id) => !inTopic.has(id));
       expect(missing).toEqual([]);

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@touchpoint/config';
 import { KafkaEventLog } from '@touchpoint/adapters';
@@ -75,6 +76,19 @@ describe('the all-in-one app on the real engines', () => {
     expect(Date.now() - started).toBeLessThan(15000);
   });
 
+  it('given existing topics, when the configuration asks for other partitions, then start-up refuses and names the setting', async () => {
+    const env = isolatedEnv();
+    const first = await startApp(touchpointApp, env);
+    await first.close();
+    const error = await startApp(touchpointApp, { ...env, KAFKA_TOPIC_PARTITIONS: '4' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StartupError);
+    expect((error as StartupError).message).toMatch(
+      /has 3 partitions, KAFKA_TOPIC_PARTITIONS says 4/,
+    );
+  });
+
   it('given a port in use, when a second instance starts on it, then it fails naming PORT', async () => {
     const first = await startApp(touchpointApp, isolatedEnv());
     try {
@@ -99,9 +113,11 @@ describe('the built processes', () => {
       throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
   });
 
-  it('given no engines configured, when the all-in-one starts, then the embedded mode answers /health and stops cleanly on SIGTERM', async () => {
+  it('given no engines configured, when the README quick start is followed, then the embedded mode records an event, answers /health, and stops cleanly on SIGTERM', async () => {
+    const dataDir = tempDir();
+    const env = { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
     const child = spawn(process.execPath, [main('touchpoint')], {
-      env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: tempDir(), LOG_LEVEL: 'info' },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -125,6 +141,42 @@ describe('the built processes', () => {
       };
       expect(health.checks.log!.kind).toBe('embedded');
       expect(health.checks.store!.kind).toBe('embedded');
+
+      // The CLI creates a key while the server runs, as the README shows.
+      const keys = spawnSync(
+        process.execPath,
+        [main('cli'), 'keys', 'create', '--channel', 'web', '--types', '*'],
+        {
+          env,
+          encoding: 'utf8',
+        },
+      );
+      expect(keys.status).toBe(0);
+      const key = keys.stdout.trim();
+      const event = {
+        eventId: randomUUID(),
+        type: 'web.visited',
+        schemaVersion: 2,
+        anonymousId: 'v-77f',
+        channel: 'web',
+        occurredAt: '2026-11-20T10:00:00+08:00',
+        payload: {
+          sessionId: 's-1',
+          pages: [{ path: '/strollers' }],
+          productsViewed: [],
+          cartAdds: [],
+          checkoutStarted: false,
+          converted: false,
+        },
+      };
+      const send = () =>
+        fetch(`${url}/v1/events`, {
+          method: 'POST',
+          headers: { 'x-api-key': key, 'content-type': 'application/json' },
+          body: JSON.stringify(event),
+        });
+      expect((await send()).status).toBe(202);
+      expect((await send()).status).toBe(200);
     } finally {
       const exit = new Promise<number | null>((resolve) =>
         child.on('exit', (code) => resolve(code)),
@@ -132,6 +184,16 @@ describe('the built processes', () => {
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
     }
+    // Accepted means durable: the record is in the embedded log's files after the process is gone.
+    const files = readdirSync(join(dataDir, 'log', 'touchpoint.events')).filter((f) =>
+      f.endsWith('.jsonl'),
+    );
+    const lines = files.flatMap((f) =>
+      readFileSync(join(dataDir, 'log', 'touchpoint.events', f), 'utf8')
+        .split('\n')
+        .filter(Boolean),
+    );
+    expect(lines).toHaveLength(1);
   });
 
   it.each([

@@ -25,14 +25,29 @@ export async function dlqCommand(ctx: CliContext, args: readonly string[]): Prom
   const [sub, ...rest] = args;
   switch (sub) {
     case 'list': {
-      const { values } = parseArgs({ args: [...rest], options: { limit: { type: 'string', default: '1000' } } });
+      const { values } = parseArgs({
+        args: [...rest],
+        options: { limit: { type: 'string', default: '1000' } },
+      });
       const records = await readDlq(ctx, topics.dlq, Number(values.limit));
       if (records.length === 0) {
         ctx.out(`the dead-letter topic ${topics.dlq} is empty`);
         return 0;
       }
-      const redriven = await ctx.engines.store.getMany(REDRIVEN, records.map((r) => dlqId(r)));
-      ctx.out(['ID'.padEnd(10), 'FAILED AT'.padEnd(25), 'CODE'.padEnd(22), 'ORIGINAL'.padEnd(28), 'STATE'.padEnd(9), 'REASON / RECORD'].join(' '));
+      const redriven = await ctx.engines.store.getMany(
+        REDRIVEN,
+        records.map((r) => dlqId(r)),
+      );
+      ctx.out(
+        [
+          'ID'.padEnd(10),
+          'FAILED AT'.padEnd(25),
+          'CODE'.padEnd(22),
+          'ORIGINAL'.padEnd(28),
+          'STATE'.padEnd(9),
+          'REASON / RECORD',
+        ].join(' '),
+      );
       for (const r of records) {
         const h = r.headers;
         const original = `${h[HEADERS.dlqOriginalTopic] ?? '?'}/${h[HEADERS.dlqOriginalPartition] ?? '?'}@${h[HEADERS.dlqOriginalOffset] ?? '?'}`;
@@ -53,10 +68,14 @@ export async function dlqCommand(ctx: CliContext, args: readonly string[]): Prom
     case 'redrive': {
       const { values } = parseArgs({
         args: [...rest],
-        options: { id: { type: 'string', multiple: true }, set: { type: 'string', multiple: true } },
+        options: {
+          id: { type: 'string', multiple: true },
+          set: { type: 'string', multiple: true },
+        },
       });
       const ids = values.id ?? [];
-      if (ids.length === 0) throw AppError.validation('usage', `dlq redrive needs --id\n${DLQ_USAGE}`);
+      if (ids.length === 0)
+        throw AppError.validation('usage', `dlq redrive needs --id\n${DLQ_USAGE}`);
       let failures = 0;
       for (const id of ids) {
         const outcome = await redriveOne(ctx, topics, id, values.set ?? []);
@@ -86,7 +105,9 @@ async function readDlq(ctx: CliContext, topic: string, limit: number): Promise<L
       seen.add(key);
       return true;
     })
-    .sort((a, b) => (a.headers[HEADERS.dlqFailedAt] ?? '').localeCompare(b.headers[HEADERS.dlqFailedAt] ?? ''))
+    .sort((a, b) =>
+      (a.headers[HEADERS.dlqFailedAt] ?? '').localeCompare(b.headers[HEADERS.dlqFailedAt] ?? ''),
+    )
     .slice(0, limit);
 }
 
@@ -97,15 +118,26 @@ async function redriveOne(
   sets: readonly string[],
 ): Promise<{ ok: boolean; message: string }> {
   const m = /^(\d+):(\d+)$/.exec(id);
-  if (!m) return { ok: false, message: `${id}: not a DLQ id (expected <partition>:<offset>, see dlq list)` };
-  const [record] = await ctx.engines.log.read(topics.dlq, [{ partition: Number(m[1]), fromOffset: m[2]!, maxRecords: 1 }]);
-  if (!record || record.offset !== m[2]) return { ok: false, message: `${id}: no such record in ${topics.dlq}` };
-  if (await ctx.engines.store.get(REDRIVEN, id)) return { ok: false, message: `${id}: already redriven; nothing done` };
+  if (!m)
+    return {
+      ok: false,
+      message: `${id}: not a DLQ id (expected <partition>:<offset>, see dlq list)`,
+    };
+  const [record] = await ctx.engines.log.read(topics.dlq, [
+    { partition: Number(m[1]), fromOffset: m[2]!, maxRecords: 1 },
+  ]);
+  if (!record || record.offset !== m[2])
+    return { ok: false, message: `${id}: no such record in ${topics.dlq}` };
+  if (await ctx.engines.store.get(REDRIVEN, id))
+    return { ok: false, message: `${id}: already redriven; nothing done` };
   let body: unknown;
   try {
     body = JSON.parse(record.value.toString('utf8'));
   } catch {
-    return { ok: false, message: `${id}: the record is not JSON and cannot be repaired here; ask its producer to send it again` };
+    return {
+      ok: false,
+      message: `${id}: the record is not JSON and cannot be repaired here; ask its producer to send it again`,
+    };
   }
   for (const assignment of sets) {
     const applied = applySet(body, assignment);
@@ -125,9 +157,16 @@ async function redriveOne(
     },
   ]);
   await ctx.engines.store.writeVersioned(REDRIVEN, [
-    { id, doc: { eventId: event.eventId, partition: position!.partition, offset: position!.offset }, version: 1 },
+    {
+      id,
+      doc: { eventId: event.eventId, partition: position!.partition, offset: position!.offset },
+      version: 1,
+    },
   ]);
-  return { ok: true, message: `${id}: redriven as ${event.type} ${event.eventId} → ${topics.events}/${position!.partition}@${position!.offset}` };
+  return {
+    ok: true,
+    message: `${id}: redriven as ${event.type} ${event.eventId} → ${topics.events}/${position!.partition}@${position!.offset}`,
+  };
 }
 
 function dlqId(r: LogRecord): string {
@@ -140,7 +179,10 @@ function preview(value: Buffer): string {
 }
 
 /** `--set type=purchase.completed` or `--set payload.reason=goodwill` (dotted object paths); JSON values are parsed. */
-function applySet(body: unknown, assignment: string): { ok: true } | { ok: false; message: string } {
+function applySet(
+  body: unknown,
+  assignment: string,
+): { ok: true } | { ok: false; message: string } {
   const eq = assignment.indexOf('=');
   if (eq <= 0) return { ok: false, message: `--set ${assignment}: expected <field.path>=<value>` };
   const path = assignment.slice(0, eq).split('.');
@@ -154,7 +196,8 @@ function applySet(body: unknown, assignment: string): { ok: true } | { ok: false
   let target = body as Record<string, unknown>;
   for (const part of path.slice(0, -1)) {
     const next = target[part];
-    if (!next || typeof next !== 'object') return { ok: false, message: `--set ${assignment}: ${part} is not an object` };
+    if (!next || typeof next !== 'object')
+      return { ok: false, message: `--set ${assignment}: ${part} is not an object` };
     target = next as Record<string, unknown>;
   }
   target[path[path.length - 1]!] = value;

@@ -6,6 +6,9 @@ import { ProjectorModule } from '@touchpoint/projector';
 @Module({})
 export class ProjectorAppModule {
   static register(ctx: AppContext): DynamicModule {
-    return { module: ProjectorAppModule, imports: [PlatformModule.forRoot(ctx), ProjectorModule.register(ctx)] };
+    return {
+      module: ProjectorAppModule,
+      imports: [PlatformModule.forRoot(ctx), ProjectorModule.register(ctx)],
+    };
   }
 }

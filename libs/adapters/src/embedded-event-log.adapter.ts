@@ -240,7 +240,11 @@ export class EmbeddedEventLog implements EventLog {
     for (const range of ranges) {
       const records = topic.partitions[range.partition];
       if (!records) {
-        throw new AppError('unknown_partition', 'not_found', `${topicName} has no partition ${range.partition}`);
+        throw new AppError(
+          'unknown_partition',
+          'not_found',
+          `${topicName} has no partition ${range.partition}`,
+        );
       }
       const from = Number(range.fromOffset);
       out.push(...records.slice(from, from + range.maxRecords));

@@ -29,7 +29,11 @@ describe('EmbeddedEventLog durability', () => {
     const offsets = await second.offsets(topic);
     expect(offsets.reduce((n, o) => n + Number(o.high), 0)).toBe(3);
     const all = (
-      await Promise.all(offsets.map((o) => second.read(topic, [{ partition: o.partition, fromOffset: '0', maxRecords: 10 }])))
+      await Promise.all(
+        offsets.map((o) =>
+          second.read(topic, [{ partition: o.partition, fromOffset: '0', maxRecords: 10 }]),
+        ),
+      )
     ).flat();
     expect(all.map((r) => r.value.toString()).sort()).toEqual(['a', 'b', 'c']);
     expect(all.find((r) => r.key === 'b')?.headers).toEqual({ h: 'b' });
@@ -58,10 +62,11 @@ describe('EmbeddedEventLog durability', () => {
     await reopened.close();
     const again = new EmbeddedEventLog(dir);
     await again.connect();
-    expect((await again.read(topic, [{ partition: 0, fromOffset: '0', maxRecords: 10 }])).map((r) => r.value.toString())).toEqual([
-      'ok',
-      'next',
-    ]);
+    expect(
+      (await again.read(topic, [{ partition: 0, fromOffset: '0', maxRecords: 10 }])).map((r) =>
+        r.value.toString(),
+      ),
+    ).toEqual(['ok', 'next']);
     await again.close();
   });
 });

@@ -199,10 +199,14 @@ export class KafkaEventLog implements EventLog {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    let stopped = false;
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
+      // kafkajs restarts a crashed consumer (e.g. after a broker outage) on a timer; once we
+      // stopped it, a restart would resurrect it behind our back and keep the process alive.
+      retry: { retries: 8, restartOnFailure: () => Promise.resolve(!stopped) },
     });
     this.consumers.add(consumer);
     await consumer.connect();
@@ -236,6 +240,7 @@ export class KafkaEventLog implements EventLog {
     });
     return {
       stop: async () => {
+        stopped = true;
         this.consumers.delete(consumer);
         await consumer.disconnect();
       },
@@ -249,7 +254,11 @@ export class KafkaEventLog implements EventLog {
     for (const range of ranges) {
       const bounds = offsets.find((o) => o.partition === range.partition);
       if (!bounds) {
-        throw new AppError('unknown_partition', 'not_found', `${topic} has no partition ${range.partition}`);
+        throw new AppError(
+          'unknown_partition',
+          'not_found',
+          `${topic} has no partition ${range.partition}`,
+        );
       }
       const start = maxBig(BigInt(range.fromOffset), BigInt(bounds.low));
       const end = minBig(BigInt(bounds.high), start + BigInt(Math.max(0, range.maxRecords)));
@@ -257,14 +266,19 @@ export class KafkaEventLog implements EventLog {
     }
     if (wanted.size === 0) return [];
     // kafkajs has no assign(): a throwaway group that never commits reads the ranges instead.
-    const consumer = this.kafka.consumer({ groupId: `touchpoint-reader-${process.pid}-${Date.now()}` });
+    const consumer = this.kafka.consumer({
+      groupId: `touchpoint-reader-${process.pid}-${Date.now()}`,
+    });
     const out: LogRecord[] = [];
     const remaining = new Set(wanted.keys());
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`reading ${topic} timed out after 60 s`)), 60000);
+        const timer = setTimeout(
+          () => reject(new Error(`reading ${topic} timed out after 60 s`)),
+          60000,
+        );
         consumer
           .run({
             autoCommit: false,
@@ -273,7 +287,8 @@ export class KafkaEventLog implements EventLog {
               if (!range || !remaining.has(batch.partition)) return Promise.resolve();
               for (const m of batch.messages) {
                 const offset = BigInt(m.offset);
-                if (offset >= range.start && offset < range.end) out.push(toRecord(topic, batch.partition, m));
+                if (offset >= range.start && offset < range.end)
+                  out.push(toRecord(topic, batch.partition, m));
                 if (offset + 1n >= range.end) remaining.delete(batch.partition);
               }
               if (remaining.size === 0) {
@@ -284,14 +299,17 @@ export class KafkaEventLog implements EventLog {
             },
           })
           .then(() => {
-            for (const [partition, range] of wanted) consumer.seek({ topic, partition, offset: String(range.start) });
+            for (const [partition, range] of wanted)
+              consumer.seek({ topic, partition, offset: String(range.start) });
           })
           .catch(reject);
       });
     } finally {
       await consumer.disconnect();
     }
-    return out.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+    return out.sort(
+      (a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
+    );
   }
 
   async offsets(topic: string): Promise<PartitionOffsets[]> {

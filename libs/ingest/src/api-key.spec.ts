@@ -6,13 +6,23 @@ const now = new Date('2026-11-24T00:00:00Z');
 
 describe('API keys', () => {
   it('given a valid request, when a key is made, then only a hash of its secret is kept and it verifies', () => {
-    const { record, key } = newApiKey({ channel: 'store', types: ['purchase.completed'], random, now });
+    const { record, key } = newApiKey({
+      channel: 'store',
+      types: ['purchase.completed'],
+      random,
+      now,
+    });
     const parsed = parseKey(key);
     expect(parsed?.keyId).toBe(record.keyId);
     expect(JSON.stringify(record)).not.toContain(parsed!.secret);
     expect(secretMatches(record, parsed!.secret)).toBe(true);
     expect(secretMatches(record, parsed!.secret.replace(/.$/, 'x'))).toBe(false);
-    expect(record).toMatchObject({ channel: 'store', types: ['purchase.completed'], createdAt: now.toISOString(), revision: 1 });
+    expect(record).toMatchObject({
+      channel: 'store',
+      types: ['purchase.completed'],
+      createdAt: now.toISOString(),
+      revision: 1,
+    });
   });
 
   it('given a scope, then the key may record only its types (or all with *)', () => {

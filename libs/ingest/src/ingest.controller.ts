@@ -70,13 +70,11 @@ export class IngestController {
     const result = outcome.results[0]!;
     switch (result.status) {
       case 'accepted':
-        res
-          .status(HttpStatus.ACCEPTED)
-          .json({
-            ...result,
-            receivedAt: outcome.receivedAt,
-            correlationId: currentCorrelationId(),
-          });
+        res.status(HttpStatus.ACCEPTED).json({
+          ...result,
+          receivedAt: outcome.receivedAt,
+          correlationId: currentCorrelationId(),
+        });
         return;
       case 'duplicate':
         res.status(HttpStatus.OK).json({ ...result, correlationId: currentCorrelationId() });

@@ -1,5 +1,10 @@
 import { RuntimeConfig } from '@touchpoint/config';
-import { HEADERS, type RecordedEvent, decodeRecordedEvent, topicNames } from '@touchpoint/contracts';
+import {
+  HEADERS,
+  type RecordedEvent,
+  decodeRecordedEvent,
+  topicNames,
+} from '@touchpoint/contracts';
 import type { LogBatch, LogMessage, LogRecord, Subscription } from '@touchpoint/ports';
 import type { AppContext } from './platform.module';
 
@@ -26,15 +31,25 @@ export interface EventConsumerOptions {
  * producers may write to Kafka directly. Invalid ones go to `<prefix>.events.dlq` with the raw
  * bytes and headers naming the reason and the original position; the partition keeps flowing.
  */
-export async function startEventConsumer(ctx: AppContext, options: EventConsumerOptions): Promise<Subscription> {
+export async function startEventConsumer(
+  ctx: AppContext,
+  options: EventConsumerOptions,
+): Promise<Subscription> {
   const topics = topicNames(ctx.config.get(RuntimeConfig).TOPIC_PREFIX);
   const log = ctx.engines.log;
   const logger = ctx.logger.child({ groupId: options.groupId });
-  const consumed = counterOnce(ctx, 'touchpoint_consumer_records_total', 'Records consumed, by outcome', [
-    'group',
-    'outcome',
-  ]);
-  const lag = gaugeOnce(ctx, 'touchpoint_consumer_lag', 'Records behind the log end, per partition', ['group', 'partition']);
+  const consumed = counterOnce(
+    ctx,
+    'touchpoint_consumer_records_total',
+    'Records consumed, by outcome',
+    ['group', 'outcome'],
+  );
+  const lag = gaugeOnce(
+    ctx,
+    'touchpoint_consumer_lag',
+    'Records behind the log end, per partition',
+    ['group', 'partition'],
+  );
 
   return log.subscribe({
     groupId: options.groupId,
@@ -50,7 +65,9 @@ export async function startEventConsumer(ctx: AppContext, options: EventConsumer
           continue;
         }
         const first = verdict.violations[0];
-        const reason = verdict.violations.map((v) => `${v.path}: ${v.message} (${v.code})`).join('; ');
+        const reason = verdict.violations
+          .map((v) => `${v.path}: ${v.message} (${v.code})`)
+          .join('; ');
         logger.warn('invalid record', {
           partition: record.partition,
           offset: record.offset,
@@ -80,7 +97,10 @@ export async function startEventConsumer(ctx: AppContext, options: EventConsumer
       if (dead.length > 0) await log.append(topics.dlq, dead);
       if (valid.length > 0) await options.handle(valid, batch);
       consumed.inc({ group: options.groupId, outcome: 'valid' }, valid.length);
-      consumed.inc({ group: options.groupId, outcome: 'invalid' }, batch.records.length - valid.length);
+      consumed.inc(
+        { group: options.groupId, outcome: 'invalid' },
+        batch.records.length - valid.length,
+      );
       const last = batch.records[batch.records.length - 1];
       if (last) {
         lag.set(
@@ -93,12 +113,27 @@ export async function startEventConsumer(ctx: AppContext, options: EventConsumer
 }
 
 // Several consumers in one process share the series; prom-client refuses a second registration.
-function counterOnce<L extends string>(ctx: AppContext, name: string, help: string, labels: readonly L[]) {
-  return (ctx.metrics.registry.getSingleMetric(name) as ReturnType<typeof ctx.metrics.counter<L>> | undefined) ??
-    ctx.metrics.counter(name, help, labels);
+function counterOnce<L extends string>(
+  ctx: AppContext,
+  name: string,
+  help: string,
+  labels: readonly L[],
+) {
+  return (
+    (ctx.metrics.registry.getSingleMetric(name) as
+      ReturnType<typeof ctx.metrics.counter<L>> | undefined) ??
+    ctx.metrics.counter(name, help, labels)
+  );
 }
 
-function gaugeOnce<L extends string>(ctx: AppContext, name: string, help: string, labels: readonly L[]) {
-  return (ctx.metrics.registry.getSingleMetric(name) as ReturnType<typeof ctx.metrics.gauge<L>> | undefined) ??
-    ctx.metrics.gauge(name, help, labels);
+function gaugeOnce<L extends string>(
+  ctx: AppContext,
+  name: string,
+  help: string,
+  labels: readonly L[],
+) {
+  return (
+    (ctx.metrics.registry.getSingleMetric(name) as
+      ReturnType<typeof ctx.metrics.gauge<L>> | undefined) ?? ctx.metrics.gauge(name, help, labels)
+  );
 }

@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { RuntimeConfig } from '@touchpoint/config';
 import type { Subscription } from '@touchpoint/ports';
 import { type AppContext, type ConsumedEvent, startEventConsumer } from '@touchpoint/platform';
