@@ -3,7 +3,6 @@ import {
   encodeRecordedEvent,
   recordEvent,
   validateIncomingEvent,
-  type IncomingEvent,
 } from '@touchpoint/contracts';
 import { KafkaEventLog } from '@touchpoint/adapters';
 import { startApp } from '@touchpoint/platform';
@@ -18,7 +17,7 @@ function recorded(customerId: string, seq: number): Buffer {
   });
   if (!verdict.ok) throw new Error(JSON.stringify(verdict.violations));
   return encodeRecordedEvent(
-    recordEvent(verdict.event as IncomingEvent, {
+    recordEvent(verdict.event, {
       receivedAt: new Date(),
       source: 'partner-feed',
       correlationId: 'corr-direct',

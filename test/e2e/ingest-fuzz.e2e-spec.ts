@@ -41,18 +41,14 @@ const breakOne: fc.Arbitrary<(e: Record<string, unknown>) => Record<string, unkn
         ].includes(c),
     )
     .map((c) => (e: Record<string, unknown>) => ({ ...e, channel: c })),
-  fc
-    .integer({ min: 2, max: 10_000 })
-    .map((days) => (e: Record<string, unknown>) => ({
-      ...e,
-      occurredAt: new Date(Date.now() + days * 86400_000).toISOString(),
-    })),
-  fc
-    .anything()
-    .map((p) => (e: Record<string, unknown>) => ({
-      ...e,
-      payload: Array.isArray(p) || typeof p !== 'object' ? p : 'not-an-object',
-    })),
+  fc.integer({ min: 2, max: 10_000 }).map((days) => (e: Record<string, unknown>) => ({
+    ...e,
+    occurredAt: new Date(Date.now() + days * 86400_000).toISOString(),
+  })),
+  fc.anything().map((p) => (e: Record<string, unknown>) => ({
+    ...e,
+    payload: Array.isArray(p) || typeof p !== 'object' ? p : 'not-an-object',
+  })),
   fc.constant((e: Record<string, unknown>) => ({ ...e, receivedAt: '2020-01-01T00:00:00+00:00' })),
 );
 const malformedBody: fc.Arbitrary<string> = fc.oneof(
