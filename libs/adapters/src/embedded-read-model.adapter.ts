@@ -62,18 +62,24 @@ export class EmbeddedReadModelStore implements ReadModelStore {
     writes: readonly VersionedWrite<D>[],
   ): Promise<WriteOutcome> {
     const c = this.collection(collection);
-    let applied = 0;
-    let stale = 0;
+    // Same outcome as the MongoDB adapter: within one call only the highest version counts.
+    const latest = new Map<string, VersionedWrite<D>>();
     for (const w of writes) {
+      const seen = latest.get(w.id);
+      if (!seen || seen.version < w.version) latest.set(w.id, w);
+    }
+    let applied = 0;
+    const staleIds: string[] = [];
+    for (const w of latest.values()) {
       const current = c.get(w.id);
       if (current && current.version >= w.version) {
-        stale++;
+        staleIds.push(w.id);
         continue;
       }
       c.set(w.id, { version: w.version, doc: copy(w.doc) });
       applied++;
     }
-    return Promise.resolve({ applied, stale });
+    return Promise.resolve({ applied, stale: writes.length - applied, staleIds });
   }
 
   findBy<D extends Document>(

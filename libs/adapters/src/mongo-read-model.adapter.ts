@@ -100,6 +100,7 @@ export class MongoReadModelStore implements ReadModelStore {
     }
     let stale = writes.length - latest.size;
     let applied = 0;
+    const staleIds: string[] = [];
     let pending = [...latest.values()];
     const coll = this.db.collection<StoredShape>(collection);
     // Ordered bulk writes, because FerretDB stops at the first error even when asked for an
@@ -110,7 +111,11 @@ export class MongoReadModelStore implements ReadModelStore {
         collection,
         pending.map((w) => w.id),
       );
-      const toWrite = pending.filter((w) => (stored.get(w.id) ?? -Infinity) < w.version);
+      const toWrite: VersionedWrite<D>[] = [];
+      for (const w of pending) {
+        if ((stored.get(w.id) ?? -Infinity) < w.version) toWrite.push(w);
+        else staleIds.push(w.id);
+      }
       stale += pending.length - toWrite.length;
       if (toWrite.length === 0) break;
       const ops: AnyBulkWriteOperation<StoredShape>[] = toWrite.map((w) => ({
@@ -126,6 +131,14 @@ export class MongoReadModelStore implements ReadModelStore {
         const landed = result.matchedCount + result.upsertedCount;
         applied += landed;
         stale += toWrite.length - landed;
+        if (landed < toWrite.length) {
+          // A concurrent writer won some races: find out which, so the caller can retry them.
+          const after = await this.versions(
+            collection,
+            toWrite.map((w) => w.id),
+          );
+          staleIds.push(...toWrite.filter((w) => after.get(w.id) !== w.version).map((w) => w.id));
+        }
         break;
       } catch (e) {
         const first = e instanceof MongoBulkWriteError ? firstWriteError(e) : undefined;
@@ -135,7 +148,7 @@ export class MongoReadModelStore implements ReadModelStore {
         pending = toWrite.slice(first.index);
       }
     }
-    return { applied, stale };
+    return { applied, stale, staleIds };
   }
 
   async findBy<D extends Document>(

@@ -16,6 +16,8 @@ export interface WriteOutcome {
   readonly applied: number;
   /** Writes skipped because the stored document already had this version or a newer one. */
   readonly stale: number;
+  /** Ids of the skipped writes: an optimistic writer reloads and retries these. */
+  readonly staleIds: readonly string[];
 }
 
 export interface IndexSpec {

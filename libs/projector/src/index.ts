@@ -1,2 +1,3 @@
 export * from './projector.module';
 export * from './projector.service';
+export * from './projection-runner';

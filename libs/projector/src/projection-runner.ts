@@ -1,0 +1,109 @@
+import type { RecordedEvent } from '@touchpoint/contracts';
+import { AppError } from '@touchpoint/core';
+import type { EventPosition, PositionedEvent, Projection } from '@touchpoint/projections';
+import type { ReadModelStore } from '@touchpoint/ports';
+
+/**
+ * How a read-model document is stored. The state travels as a JSON string: model states use
+ * free-form map keys (skus, categories, e-mail addresses) that MongoDB field names cannot
+ * always hold, and the string keeps numbers and key order exactly as the pure code made them.
+ */
+export interface StoredProjectionDoc extends Record<string, unknown> {
+  readonly state: string;
+  /** Partition → offset of the last event applied to this document from that partition. */
+  readonly watermarks: Record<string, string>;
+  /** Optimistic-concurrency revision, also the store's version guard. */
+  readonly revision: number;
+  /** Indexed lookup fields the projection extracts (e.g. normalised e-mails); optional. */
+  readonly search?: Record<string, readonly string[]>;
+}
+
+export interface ApplyOutcome {
+  readonly documentsWritten: number;
+  /** Event applications skipped because the document's watermark already covered them. */
+  readonly redelivered: number;
+  readonly retries: number;
+}
+
+const MAX_ATTEMPTS = 6;
+
+/**
+ * The generic streaming shell around a pure projection: group a batch by document key, load
+ * the documents in one query, fold in memory, write every changed document in one bulk write.
+ * Each document keeps a watermark per partition, so a batch redelivered after a crash is
+ * skipped event by event, and a revision, so two writers of one document (events of two
+ * partitions touching it) never overwrite each other: the loser reloads and folds again.
+ */
+export class ProjectionRunner<S, V, P> {
+  constructor(
+    readonly projection: Projection<S, V, P>,
+    private readonly store: ReadModelStore,
+    readonly collection: string,
+    private readonly policy: P,
+    private readonly searchFields: (
+      state: S,
+    ) => Record<string, readonly string[]> | undefined = () => undefined,
+  ) {}
+
+  async apply(
+    events: readonly { event: RecordedEvent; position: EventPosition }[],
+  ): Promise<ApplyOutcome> {
+    const byKey = new Map<string, PositionedEvent[]>();
+    for (const e of events) {
+      for (const key of this.projection.keys(e.event)) {
+        const list = byKey.get(key) ?? [];
+        list.push(e);
+        byKey.set(key, list);
+      }
+    }
+    let pending = [...byKey.keys()];
+    let written = 0;
+    let redelivered = 0;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (pending.length === 0) return { documentsWritten: written, redelivered, retries: attempt };
+      const docs = await this.store.getMany<StoredProjectionDoc>(this.collection, pending);
+      const writes = [];
+      redelivered = 0;
+      for (const key of pending) {
+        const doc = docs.get(key);
+        let state: S = doc ? (JSON.parse(doc.state) as S) : this.projection.initial(key);
+        const watermarks = { ...(doc?.watermarks ?? {}) };
+        let changed = false;
+        for (const e of byKey.get(key) ?? []) {
+          const p = String(e.position.partition);
+          const last = watermarks[p];
+          if (last !== undefined && BigInt(e.position.offset) <= BigInt(last)) {
+            redelivered++;
+            continue;
+          }
+          state = this.projection.evolve(state, e, key, this.policy);
+          watermarks[p] = e.position.offset;
+          changed = true;
+        }
+        if (!changed) continue;
+        const revision = (doc?.revision ?? 0) + 1;
+        const search = this.searchFields(state);
+        const stored: StoredProjectionDoc = {
+          state: JSON.stringify(state),
+          watermarks,
+          revision,
+          ...(search ? { search } : {}),
+        };
+        writes.push({ id: key, doc: stored, version: revision });
+      }
+      const outcome = await this.store.writeVersioned(this.collection, writes);
+      written += outcome.applied;
+      pending = [...outcome.staleIds];
+    }
+    throw AppError.conflict(
+      'projection_contention',
+      `${this.collection}: documents ${pending.slice(0, 5).join(', ')} kept changing under us; the batch will be retried`,
+    );
+  }
+
+  /** The stored state of one document (undefined when no event touched it yet). */
+  async state(key: string): Promise<S | undefined> {
+    const doc = await this.store.get<StoredProjectionDoc>(this.collection, key);
+    return doc ? (JSON.parse(doc.state) as S) : undefined;
+  }
+}
