@@ -31,7 +31,7 @@ function purchase(customerId: string, n: number): RecordedEvent {
     source: 'test',
     correlationId: 'c',
     payload: { ...base.payload, total: 100 + n },
-  } as RecordedEvent;
+  };
 }
 
 const positioned = (events: RecordedEvent[], partition = 0) =>
