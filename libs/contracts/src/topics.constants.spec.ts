@@ -10,11 +10,19 @@ import {
 
 describe('topicNames', () => {
   it('Given no prefix, When named, Then the default touchpoint topics are used', () => {
-    expect(topicNames()).toEqual({ events: 'touchpoint.events', dlq: 'touchpoint.events.dlq' });
+    expect(topicNames()).toEqual({
+      events: 'touchpoint.events',
+      dlq: 'touchpoint.events.dlq',
+      changes: 'touchpoint.changes',
+    });
   });
 
-  it('Given a prefix, When named, Then both topics carry it', () => {
-    expect(topicNames('staging')).toEqual({ events: 'staging.events', dlq: 'staging.events.dlq' });
+  it('Given a prefix, When named, Then every topic carries it', () => {
+    expect(topicNames('staging')).toEqual({
+      events: 'staging.events',
+      dlq: 'staging.events.dlq',
+      changes: 'staging.changes',
+    });
   });
 });
 

@@ -4,11 +4,13 @@ import { type RecordedEvent } from './catalogue.types';
 export interface TopicNames {
   readonly events: string;
   readonly dlq: string;
+  /** Change notices of the read models (DESIGN §4 "Fresh"); the query side follows them. */
+  readonly changes: string;
 }
 
 /** One prefix per deployment, so several installations can share a cluster. */
 export function topicNames(prefix = 'touchpoint'): TopicNames {
-  return { events: `${prefix}.events`, dlq: `${prefix}.events.dlq` };
+  return { events: `${prefix}.events`, dlq: `${prefix}.events.dlq`, changes: `${prefix}.changes` };
 }
 
 /** Kafka header names; lower-case because some clients normalise header case. */

@@ -14,6 +14,8 @@ export function platformTopics(runtime: RuntimeConfig): TopicSpec[] {
   return [
     { name: names.events, ...base },
     { name: names.dlq, ...base },
+    // Notices are for live screens, not history: a week is plenty.
+    { name: names.changes, ...base, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
   ];
 }
 

@@ -1,3 +1,5 @@
+export * from './live-models';
+export * from './model-registry';
+export * from './projection-runner';
 export * from './projector.module';
 export * from './projector.service';
-export * from './projection-runner';

@@ -18,8 +18,18 @@ export interface StoredProjectionDoc extends Record<string, unknown> {
   readonly search?: Record<string, readonly string[]>;
 }
 
+export interface ChangedDocument {
+  readonly key: string;
+  readonly revision: number;
+  /** Position and event time of the newest event applied to the document in this batch. */
+  readonly position: EventPosition;
+  readonly occurredAt: string;
+  readonly receivedAt: string;
+}
+
 export interface ApplyOutcome {
   readonly documentsWritten: number;
+  readonly changed: readonly ChangedDocument[];
   /** Event applications skipped because the document's watermark already covered them. */
   readonly redelivered: number;
   readonly retries: number;
@@ -59,16 +69,19 @@ export class ProjectionRunner<S, V, P> {
     let pending = [...byKey.keys()];
     let written = 0;
     let redelivered = 0;
+    const changed: ChangedDocument[] = [];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (pending.length === 0) return { documentsWritten: written, redelivered, retries: attempt };
+      if (pending.length === 0)
+        return { documentsWritten: written, changed, redelivered, retries: attempt };
       const docs = await this.store.getMany<StoredProjectionDoc>(this.collection, pending);
       const writes = [];
+      const candidates: ChangedDocument[] = [];
       redelivered = 0;
       for (const key of pending) {
         const doc = docs.get(key);
         let state: S = doc ? (JSON.parse(doc.state) as S) : this.projection.initial(key);
         const watermarks = { ...(doc?.watermarks ?? {}) };
-        let changed = false;
+        let newest: PositionedEvent | undefined;
         for (const e of byKey.get(key) ?? []) {
           const p = String(e.position.partition);
           const last = watermarks[p];
@@ -78,9 +91,9 @@ export class ProjectionRunner<S, V, P> {
           }
           state = this.projection.evolve(state, e, key, this.policy);
           watermarks[p] = e.position.offset;
-          changed = true;
+          newest = e;
         }
-        if (!changed) continue;
+        if (!newest) continue;
         const revision = (doc?.revision ?? 0) + 1;
         const search = this.searchFields(state);
         const stored: StoredProjectionDoc = {
@@ -90,10 +103,19 @@ export class ProjectionRunner<S, V, P> {
           ...(search ? { search } : {}),
         };
         writes.push({ id: key, doc: stored, version: revision });
+        candidates.push({
+          key,
+          revision,
+          position: newest.position,
+          occurredAt: newest.event.occurredAt,
+          receivedAt: newest.event.receivedAt,
+        });
       }
       const outcome = await this.store.writeVersioned(this.collection, writes);
       written += outcome.applied;
       pending = [...outcome.staleIds];
+      const lost = new Set(pending);
+      changed.push(...candidates.filter((c) => !lost.has(c.key)));
     }
     throw AppError.conflict(
       'projection_contention',

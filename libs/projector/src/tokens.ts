@@ -1,1 +1,2 @@
 export const APP_CONTEXT = Symbol('AppContext');
+export const MODELS = Symbol('Models');

@@ -1,0 +1,40 @@
+import type { ReadModelStore } from '@touchpoint/ports';
+import type { Projection } from '@touchpoint/projections';
+import { ProjectionRunner } from './projection-runner';
+
+/** One model version the projector folds: its code, its policy and its collection. */
+export interface ModelDefinition<S, V, P> {
+  readonly projection: Projection<S, V, P>;
+  readonly version: string;
+  readonly policy: P;
+  readonly searchFields?: (state: S) => Record<string, readonly string[]> | undefined;
+}
+
+export interface RegisteredModel {
+  readonly model: string;
+  readonly version: string;
+  readonly collection: string;
+  runner(store: ReadModelStore): ProjectionRunner<unknown, unknown, unknown>;
+}
+
+export function collectionName(model: string, version: string): string {
+  return `${model}_${version}`;
+}
+
+/** Erases the model's types behind a runner factory, so different models sit in one list. */
+export function registerModel<S, V, P>(def: ModelDefinition<S, V, P>): RegisteredModel {
+  const collection = collectionName(def.projection.model, def.version);
+  return {
+    model: def.projection.model,
+    version: def.version,
+    collection,
+    runner: (store) =>
+      new ProjectionRunner(
+        def.projection,
+        store,
+        collection,
+        def.policy,
+        def.searchFields,
+      ) as unknown as ProjectionRunner<unknown, unknown, unknown>,
+  };
+}
