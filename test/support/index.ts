@@ -3,3 +3,4 @@ export * from './event-log.contract';
 export * from './read-model-store.contract';
 export * from './event-store.contract';
 export * from './ingest-client';
+export * from './workload';
