@@ -14,6 +14,8 @@ export interface RegisteredModel {
   readonly model: string;
   readonly version: string;
   readonly collection: string;
+  readonly projection: Projection<unknown, unknown, unknown>;
+  readonly policy: unknown;
   runner(store: ReadModelStore): ProjectionRunner<unknown, unknown, unknown>;
 }
 
@@ -28,6 +30,8 @@ export function registerModel<S, V, P>(def: ModelDefinition<S, V, P>): Registere
     model: def.projection.model,
     version: def.version,
     collection,
+    projection: def.projection as unknown as Projection<unknown, unknown, unknown>,
+    policy: def.policy,
     runner: (store) =>
       new ProjectionRunner(
         def.projection,
