@@ -14,6 +14,35 @@ import { eventually, isolatedEnv, prng, workload } from '@touchpoint/testing';
 const ROOT = join(__dirname, '..');
 const MAIN = join(ROOT, 'dist', 'apps', 'projector', 'src', 'main.js');
 
+/** Key order is an artefact of how a state was built; compare content only. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
+        )
+      : v,
+  );
+}
+
+function firstDifference(a: unknown, b: unknown, path = '$'): string | undefined {
+  if (canonical(a) === canonical(b)) return undefined;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) {
+      const d = firstDifference(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        `${path}.${k}`,
+      );
+      if (d) return d;
+    }
+  }
+  return `${path}: stored ${canonical(a)?.slice(0, 300)} vs oracle ${canonical(b)?.slice(0, 300)}`;
+}
+
 /** The oracle: the same pure functions folded in memory, per document key, in log order. */
 function oracle(events: readonly RecordedEvent[]): Map<string, Map<string, unknown>> {
   const out = new Map<string, Map<string, unknown>>();
@@ -43,7 +72,8 @@ describe('projector killed at random instants', () => {
     expect(LIVE_MODELS.length).toBeGreaterThan(0);
     if (!existsSync(MAIN))
       throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
-    const env = isolatedEnv({ LOG_LEVEL: 'error' });
+    // A short session so a killed member's partitions move on quickly.
+    const env = isolatedEnv({ LOG_LEVEL: 'error', KAFKA_SESSION_TIMEOUT_MS: '6000' });
     const events = workload({
       seed: 42,
       events: 1500,
@@ -86,13 +116,11 @@ describe('projector killed at random instants', () => {
       for (let i = 0; i < stream.length; i += chunk) {
         await log.append(
           topic,
-          stream
-            .slice(i, i + chunk)
-            .map((e) => ({
-              key: partitionKey(e),
-              value: encodeRecordedEvent(e),
-              headers: eventHeaders(e),
-            })),
+          stream.slice(i, i + chunk).map((e) => ({
+            key: partitionKey(e),
+            value: encodeRecordedEvent(e),
+            headers: eventHeaders(e),
+          })),
         );
         await new Promise((r) => setTimeout(r, 150 + rand() * 600));
         if (rand() < 0.35) {
@@ -102,6 +130,7 @@ describe('projector killed at random instants', () => {
         }
       }
       expect(kills).toBeGreaterThanOrEqual(2);
+      const appended = Date.now();
 
       const expected = oracle(events);
       const store = new MongoReadModelStore(env.MONGO_URL!, env.MONGO_DB!, 10000);
@@ -116,18 +145,24 @@ describe('projector killed at random instants', () => {
                 if (JSON.stringify(JSON.parse(docs.get(key)!.state)) !== JSON.stringify(state))
                   return undefined;
               }
+              process.stderr.write(
+                `[crash-test] ${collection} equals the oracle after ${Date.now() - appended} ms\n`,
+              );
               return true;
             },
-            { what: `${collection} to equal the oracle`, timeoutMs: 120000, intervalMs: 1000 },
+            { what: `${collection} to equal the oracle`, timeoutMs: 240000, intervalMs: 1000 },
           ).catch(async (e: unknown) => {
             // Show one differing document rather than only a timeout.
             const docs = await store.getMany<StoredProjectionDoc>(collection, [...states.keys()]);
-            const diff = [...states].find(
-              ([k, s]) =>
-                JSON.stringify(JSON.parse(docs.get(k)?.state ?? 'null')) !== JSON.stringify(s),
-            );
+            const diffs = [...states]
+              .map(
+                ([k, st]) =>
+                  [k, firstDifference(JSON.parse(docs.get(k)?.state ?? 'null'), st)] as const,
+              )
+              .filter(([, d]) => d !== undefined);
+            const missing = [...states.keys()].filter((k) => !docs.has(k));
             throw new Error(
-              `${String(e)}; first difference at ${diff?.[0]}: stored ${docs.get(diff?.[0] ?? '')?.state ?? 'nothing'} vs oracle ${JSON.stringify(diff?.[1])}`,
+              `${String(e)}; ${docs.size}/${states.size} documents stored, missing ${missing.slice(0, 5).join(', ')}; ${diffs.length} differ, first ${diffs[0]?.[0]} at ${diffs[0]?.[1]}`,
             );
           });
         }
@@ -138,5 +173,5 @@ describe('projector killed at random instants', () => {
       await kill();
       await log.close();
     }
-  }, 300000);
+  }, 600000);
 });

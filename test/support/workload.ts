@@ -1,4 +1,10 @@
-import { EVENT_TYPES, EXAMPLE_EVENTS, type EventType, type RecordedEvent, validateRecordedEvent } from '@touchpoint/contracts';
+import {
+  EVENT_TYPES,
+  EXAMPLE_EVENTS,
+  type EventType,
+  type RecordedEvent,
+  validateRecordedEvent,
+} from '@touchpoint/contracts';
 
 /** Deterministic pseudo-random numbers (mulberry32): the same seed gives the same workload. */
 export function prng(seed: number): () => number {
@@ -68,7 +74,9 @@ export function workload(options: WorkloadOptions): RecordedEvent[] {
     const type: EventType = registered.has(customerId) ? pick() : 'customer.registered';
     registered.add(customerId);
     const raw = JSON.parse(JSON.stringify(EXAMPLE_EVENTS[type])) as Record<string, unknown>;
-    const occurredAt = new Date(options.until.getTime() - Math.floor(rand() * options.days * 86400_000));
+    const occurredAt = new Date(
+      options.until.getTime() - Math.floor(rand() * options.days * 86400_000),
+    );
     raw.eventId = uuid(rand);
     raw.customerId = customerId;
     raw.occurredAt = occurredAt.toISOString().replace('Z', '+00:00');
@@ -82,7 +90,8 @@ export function workload(options: WorkloadOptions): RecordedEvent[] {
       correlationId: `w-${n}`,
     };
     const verdict = validateRecordedEvent(candidate);
-    if (!verdict.ok) throw new Error(`workload made an invalid ${type}: ${JSON.stringify(verdict.violations)}`);
+    if (!verdict.ok)
+      throw new Error(`workload made an invalid ${type}: ${JSON.stringify(verdict.violations)}`);
     out.push(verdict.event);
   }
   return out;
@@ -92,7 +101,10 @@ export function workload(options: WorkloadOptions): RecordedEvent[] {
 function uniquifyIds(value: unknown, n: number, customerId: string): void {
   if (!value || typeof value !== 'object') return;
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof v === 'string' && /(orderId|sessionId|messageId|callId|adjustmentId|redemptionId|requestId|surveyId)$/.test(key)) {
+    if (
+      typeof v === 'string' &&
+      /(orderId|sessionId|messageId|callId|adjustmentId|redemptionId|requestId|surveyId)$/.test(key)
+    ) {
       (value as Record<string, unknown>)[key] = `${v}-${n}`;
     } else if (key === 'complaintId' && typeof v === 'string') {
       // Complaints per customer: opened and resolved events of one customer can meet.

@@ -1,10 +1,10 @@
-import { RuntimeConfig } from '@touchpoint/config';
+import { ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
 import { type AppDefinition, ensurePlatformTopics } from '@touchpoint/platform';
 import { ProjectorAppModule } from './projector.module';
 
 export const projectorApp: AppDefinition = {
   name: 'touchpoint-projector',
-  sections: [RuntimeConfig],
+  sections: [RuntimeConfig, ProjectorConfig],
   // A standalone app shares its engines with the other apps, so the embedded ones won't do.
   requirement: {
     required: ['KAFKA_BROKERS', 'MONGO_URL'],

@@ -1,11 +1,11 @@
-import { IngestConfig, RuntimeConfig } from '@touchpoint/config';
+import { IngestConfig, ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
 import { configureIngestHttp, setupOpenApi } from '@touchpoint/ingest';
 import { type AppDefinition, ensurePlatformTopics } from '@touchpoint/platform';
 import { TouchpointModule } from './touchpoint.module';
 
 export const touchpointApp: AppDefinition = {
   name: 'touchpoint',
-  sections: [RuntimeConfig, IngestConfig],
+  sections: [RuntimeConfig, IngestConfig, ProjectorConfig],
   module: (ctx) => TouchpointModule.register(ctx),
   prepare: ensurePlatformTopics,
   configure: (app, ctx) => {

@@ -29,6 +29,8 @@ export interface KafkaEventLogOptions {
   readonly connectTimeoutMs: number;
   /** Upper bound for one append, so a dead broker yields a clear 503 rather than a hang. */
   readonly appendTimeoutMs?: number;
+  /** How long a silent group member keeps its partitions (a crashed one blocks them this long). */
+  readonly sessionTimeoutMs?: number;
 }
 
 /** The log of record on Apache Kafka: idempotent producer with acks=all, manual commits. */
@@ -204,6 +206,8 @@ export class KafkaEventLog implements EventLog {
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 30000) / 10)),
       // kafkajs restarts a crashed consumer (e.g. after a broker outage) on a timer; once we
       // stopped it, a restart would resurrect it behind our back and keep the process alive.
       retry: { retries: 8, restartOnFailure: () => Promise.resolve(!stopped) },

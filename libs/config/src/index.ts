@@ -3,3 +3,4 @@ import 'reflect-metadata';
 export * from './runtime.config';
 export * from './ingest.config';
 export * from './load-config';
+export * from './projector.config';

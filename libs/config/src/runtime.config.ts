@@ -51,6 +51,12 @@ export class RuntimeConfig {
   @Max(120000, { message: 'milliseconds, an integer between 100 and 120000' })
   KAFKA_ACK_TIMEOUT_MS = 10000;
 
+  @Type(() => Number)
+  @IsInt({ message: 'milliseconds, an integer between 6000 and 300000' })
+  @Min(6000, { message: 'milliseconds, an integer between 6000 and 300000' })
+  @Max(300000, { message: 'milliseconds, an integer between 6000 and 300000' })
+  KAFKA_SESSION_TIMEOUT_MS = 30000;
+
   @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {
     message: 'a MongoDB connection string, e.g. mongodb://localhost:27017/',

@@ -61,7 +61,17 @@ export async function startApp(
     if (e instanceof StartupError) throw e;
     throw new StartupError(errorMessage(e));
   }
-  const app = await NestFactory.create<NestExpressApplication>(def.module(ctx), {
+  let root: DynamicModule;
+  try {
+    root = def.module(ctx);
+  } catch (e) {
+    await Promise.race([
+      closeEngines(engines),
+      new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+    ]);
+    throw e instanceof StartupError ? e : new StartupError(errorMessage(e));
+  }
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     logger,
     bufferLogs: false,
     abortOnError: false,

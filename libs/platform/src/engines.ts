@@ -37,6 +37,7 @@ export function createEngines(runtime: RuntimeConfig, logger: Logger): Engines {
           clientId: runtime.KAFKA_CLIENT_ID,
           connectTimeoutMs: runtime.ENGINE_CONNECT_TIMEOUT_MS,
           appendTimeoutMs: runtime.KAFKA_ACK_TIMEOUT_MS,
+          sessionTimeoutMs: runtime.KAFKA_SESSION_TIMEOUT_MS,
         },
         logger.child({ component: 'kafka' }),
       )

@@ -1,1 +1,4 @@
 export * from './projection.types';
+export * from './customer360';
+export * from './loyalty';
+export * from './crosssell';

@@ -1,4 +1,4 @@
-import type { ReadModelStore } from '@touchpoint/ports';
+import type { IndexSpec, ReadModelStore } from '@touchpoint/ports';
 import type { Projection } from '@touchpoint/projections';
 import { ProjectionRunner } from './projection-runner';
 
@@ -8,6 +8,7 @@ export interface ModelDefinition<S, V, P> {
   readonly version: string;
   readonly policy: P;
   readonly searchFields?: (state: S) => Record<string, readonly string[]> | undefined;
+  readonly indexes?: readonly IndexSpec[];
 }
 
 export interface RegisteredModel {
@@ -16,6 +17,7 @@ export interface RegisteredModel {
   readonly collection: string;
   readonly projection: Projection<unknown, unknown, unknown>;
   readonly policy: unknown;
+  readonly indexes: readonly IndexSpec[];
   runner(store: ReadModelStore): ProjectionRunner<unknown, unknown, unknown>;
 }
 
@@ -30,8 +32,9 @@ export function registerModel<S, V, P>(def: ModelDefinition<S, V, P>): Registere
     model: def.projection.model,
     version: def.version,
     collection,
-    projection: def.projection as unknown as Projection<unknown, unknown, unknown>,
+    projection: def.projection,
     policy: def.policy,
+    indexes: def.indexes ?? [],
     runner: (store) =>
       new ProjectionRunner(
         def.projection,

@@ -57,6 +57,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const prefix = this.ctx.config.get(RuntimeConfig).TOPIC_PREFIX;
     const changes = topicNames(prefix).changes;
     for (const [index, model] of this.models.entries()) {
+      await this.ctx.engines.store.ensureIndexes(model.collection, model.indexes);
       const runner = model.runner(this.ctx.engines.store);
       this.subscriptions.push(
         await startEventConsumer(this.ctx, {

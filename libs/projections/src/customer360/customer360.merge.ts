@@ -1,0 +1,88 @@
+import { customerKey, visitorKey } from '../projection.types';
+import {
+  type Customer360State,
+  getKey,
+  joinCustomer360States,
+  setKey,
+  type Stamp,
+} from './customer360.state';
+
+/**
+ * Documents a customer view also needs: visitor documents linked to it and customers merged
+ * into it. The reader loads them, asks again of each (absorbed customers have visitors of their
+ * own) until no new key appears, then calls `mergeCustomerStates`.
+ */
+export function relatedKeys(state: Customer360State): string[] {
+  if (state.kind !== 'customer') return [];
+  return [
+    ...Object.keys(state.linkedAnonymousIds).sort().map(visitorKey),
+    ...Object.keys(state.absorbedCustomerIds).sort().map(customerKey),
+  ];
+}
+
+function withKey(
+  record: Readonly<Record<string, Stamp>>,
+  key: string,
+  stamp: Stamp | undefined,
+): Readonly<Record<string, Stamp>> {
+  if (stamp === undefined || getKey(record, key) !== undefined) return record;
+  const out: Record<string, Stamp> = {};
+  for (const [k, v] of Object.entries(record)) setKey(out, k, v);
+  setKey(out, key, stamp);
+  return out;
+}
+
+/**
+ * One state for the person behind `primary`, as if every event of the linked visitor documents
+ * and of the absorbed customers had been folded into it. Visitor and customer documents evolve
+ * separately (a visit with an old anonymousId can arrive after the link and lands only on the
+ * visitor document), so this runs at read time. Because the join is commutative and idempotent,
+ * the result does not depend on the order of `others`, nor on which of them arrived first;
+ * an erasure anywhere in the set removes personal data from the whole result.
+ */
+export function mergeCustomerStates(
+  primary: Customer360State,
+  others: readonly Customer360State[],
+): Customer360State {
+  let merged = primary;
+  let linkedAnonymousIds = primary.linkedAnonymousIds;
+  let absorbedCustomerIds = primary.absorbedCustomerIds;
+  for (const other of others) {
+    merged = joinCustomer360States(merged, other);
+    // The link event reaches both documents; if the primary's copy is still in flight, the
+    // other side's record of it is as good.
+    // Another copy of the primary itself (an older snapshot) is joined but is no link.
+    if (other.key === primary.key) continue;
+    if (other.kind === 'visitor') {
+      linkedAnonymousIds = withKey(
+        linkedAnonymousIds,
+        other.id,
+        getKey(other.linkedCustomerIds, primary.id),
+      );
+    } else {
+      absorbedCustomerIds = withKey(
+        absorbedCustomerIds,
+        other.id,
+        getKey(other.mergedInto, primary.id),
+      );
+    }
+  }
+  return {
+    ...merged,
+    // Identity stays the primary's own: a visitor's "belongs to c-1" or an absorbed customer's
+    // "merged into c-1" describe the others, not the person now shown.
+    linkedAnonymousIds: mergeStampRecords(merged.linkedAnonymousIds, linkedAnonymousIds),
+    absorbedCustomerIds: mergeStampRecords(merged.absorbedCustomerIds, absorbedCustomerIds),
+    linkedCustomerIds: primary.linkedCustomerIds,
+    mergedInto: primary.mergedInto,
+  };
+}
+
+function mergeStampRecords(
+  a: Readonly<Record<string, Stamp>>,
+  b: Readonly<Record<string, Stamp>>,
+): Readonly<Record<string, Stamp>> {
+  let out = a;
+  for (const [k, v] of Object.entries(b)) out = withKey(out, k, v);
+  return out;
+}

@@ -1,0 +1,57 @@
+export {
+  customer360Projection,
+  customer360Keys,
+  evolveCustomer360,
+  CUSTOMER360_MODEL,
+} from './customer360.projection';
+export {
+  DEFAULT_CUSTOMER360_POLICY,
+  parseCustomer360Policy,
+  type Customer360Policy,
+  type LifecyclePolicy,
+  type PolicyParseResult,
+} from './customer360.policy';
+export {
+  customer360View,
+  computeRfm,
+  lifecycleStage,
+  type Customer360View,
+  type LifecycleStage,
+  type LifecycleView,
+  type RfmFigures,
+  type PurchaseSummary,
+  type RefundSummary,
+  type ComplaintsView,
+  type OpenComplaint,
+  type ResolvedComplaint,
+  type SatisfactionView,
+  type WebView,
+  type ChannelActivity,
+  type CategorySummary,
+  type ViewedProduct,
+  type ScoreAt,
+} from './customer360.view';
+export { mergeCustomerStates, relatedKeys } from './customer360.merge';
+export {
+  initialCustomer360State,
+  joinCustomer360States,
+  TIMELINE_RETAINED,
+  type Customer360State,
+  type Stamp,
+  type TimelineEntry,
+  type PurchaseRecord,
+  type SessionRecord,
+  type ComplaintRecord,
+  type DocumentKind,
+} from './customer360.state';
+export {
+  matchesSearch,
+  parseSearchQuery,
+  normaliseEmail,
+  normalisePhone,
+  normaliseName,
+  normaliseLoyaltyCard,
+  deriveSearchKeys,
+  type SearchKeys,
+  type SearchQuery,
+} from './customer360.search';

@@ -1,0 +1,18 @@
+export {
+  LOYALTY_MODEL,
+  evolveLoyalty,
+  initialLoyaltyState,
+  loyaltyKeys,
+  loyaltyProjection,
+} from './loyalty.projection';
+export {
+  DAY_MS,
+  DEFAULT_LOYALTY_POLICY,
+  parseLoyaltyPolicy,
+  type LoyaltyPolicy,
+  type LoyaltyTierRule,
+  type ParsePolicyResult as LoyaltyPolicyParseResult,
+  type PointsRounding,
+} from './loyalty.policy';
+export { formatMinorUnits, loyaltyView, pointsForAmount } from './loyalty.view';
+export type * from './loyalty.types';
