@@ -142,7 +142,7 @@ describe('projector killed at random instants', () => {
               const docs = await store.getMany<StoredProjectionDoc>(collection, [...states.keys()]);
               if (docs.size !== states.size) return undefined;
               for (const [key, state] of states) {
-                if (JSON.stringify(JSON.parse(docs.get(key)!.state)) !== JSON.stringify(state))
+                if (canonical(JSON.parse(docs.get(key)!.state)) !== canonical(state))
                   return undefined;
               }
               process.stderr.write(
