@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { EVENT_TYPES, EXAMPLE_EVENTS } from '@touchpoint/contracts';
+import { CHANNELS, EVENT_TYPES, EXAMPLE_EVENTS } from '@touchpoint/contracts';
 import { startApp } from '@touchpoint/platform';
 import { createKey, isolatedEnv, readTopic } from '@touchpoint/testing';
 import { touchpointApp } from '../../apps/touchpoint/src/touchpoint.app';
@@ -27,19 +27,7 @@ const breakOne: fc.Arbitrary<(e: Record<string, unknown>) => Record<string, unkn
     })),
   fc
     .string()
-    .filter(
-      (c) =>
-        ![
-          'web',
-          'mobile_app',
-          'store',
-          'call_centre',
-          'email',
-          'chat',
-          'social',
-          'partner',
-        ].includes(c),
-    )
+    .filter((c) => !(CHANNELS as readonly string[]).includes(c))
     .map((c) => (e: Record<string, unknown>) => ({ ...e, channel: c })),
   fc.integer({ min: 2, max: 10_000 }).map((days) => (e: Record<string, unknown>) => ({
     ...e,
