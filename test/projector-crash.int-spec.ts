@@ -8,7 +8,13 @@ import {
   eventHeaders,
   partitionKey,
 } from '@touchpoint/contracts';
-import { LIVE_MODELS, type StoredProjectionDoc } from '@touchpoint/projector';
+import { LIVE_MODELS, type StoredProjectionDoc, crosssellRules } from '@touchpoint/projector';
+import {
+  type CustomerBasketsState,
+  associationRules,
+  basketStats,
+  sumStats,
+} from '@touchpoint/projections';
 import { eventually, isolatedEnv, prng, workload } from '@touchpoint/testing';
 
 const ROOT = join(__dirname, '..');
@@ -166,6 +172,18 @@ describe('projector killed at random instants', () => {
             );
           });
         }
+        // Global co-purchase figures, summed at read time, count every basket exactly once.
+        const crosssell = [...expected.entries()].find(([c]) => c.startsWith('crosssell'))!;
+        const oracleStats = sumStats(
+          [...crosssell[1].values()].map((st) => basketStats(st as CustomerBasketsState)),
+        );
+        const options = { level: 'category' as const, minSupport: 0, minConfidence: 0 };
+        expect(await crosssellRules(store, crosssell[0], options)).toEqual(
+          associationRules(oracleStats, options),
+        );
+        expect(oracleStats.baskets).toBe(
+          events.filter((e) => e.type === 'purchase.completed').length,
+        );
       } finally {
         await store.close();
       }

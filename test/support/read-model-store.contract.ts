@@ -59,6 +59,11 @@ export function readModelStoreContract(name: string, make: () => Promise<ReadMod
         { emails: ['x@example.com', 'y@example.com'], tier: 'loyal' },
       ]);
       expect(await store.count(c)).toBe(3);
+      const first = await store.page(c, { limit: 2 });
+      expect(first.map((p) => p.id)).toEqual(['c-1', 'c-2']);
+      const rest = await store.page(c, { afterId: 'c-2', limit: 2 });
+      expect(rest.map((p) => p.id)).toEqual(['c-3']);
+      expect(rest[0]!.doc).toEqual({ emails: [], tier: 'occasional' });
       await store.dropCollection(c);
       expect(await store.count(c)).toBe(0);
       await expect(store.dropCollection(c)).resolves.toBeUndefined();

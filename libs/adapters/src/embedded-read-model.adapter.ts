@@ -96,6 +96,20 @@ export class EmbeddedReadModelStore implements ReadModelStore {
     return Promise.resolve(found);
   }
 
+  page<D extends Document>(
+    collection: string,
+    options: { afterId?: string; limit: number },
+  ): Promise<{ id: string; doc: D }[]> {
+    const after = options.afterId;
+    const ids = [...this.collection(collection).keys()]
+      .filter((id) => after === undefined || id > after)
+      .sort()
+      .slice(0, options.limit);
+    return Promise.resolve(
+      ids.map((id) => ({ id, doc: copy(this.collection(collection).get(id)!.doc) as D })),
+    );
+  }
+
   count(collection: string): Promise<number> {
     return Promise.resolve(this.collection(collection).size);
   }

@@ -167,6 +167,19 @@ export class MongoReadModelStore implements ReadModelStore {
     return docs.map((d) => strip<D>(d));
   }
 
+  async page<D extends Document>(
+    collection: string,
+    options: { afterId?: string; limit: number },
+  ): Promise<{ id: string; doc: D }[]> {
+    const docs = await this.db
+      .collection<StoredShape>(collection)
+      .find(options.afterId === undefined ? {} : { _id: { $gt: options.afterId } })
+      .sort({ _id: 1 })
+      .limit(options.limit)
+      .toArray();
+    return docs.map((d) => ({ id: d._id, doc: strip<D>(d) }));
+  }
+
   count(collection: string): Promise<number> {
     return this.db.collection(collection).countDocuments();
   }

@@ -48,6 +48,11 @@ export interface ReadModelStore {
     value: string | number | boolean,
     options?: FindOptions,
   ): Promise<D[]>;
+  /** Every document in id order, a page at a time (read-time aggregates over a collection). */
+  page<D extends Document>(
+    collection: string,
+    options: { afterId?: string; limit: number },
+  ): Promise<{ id: string; doc: D }[]>;
   count(collection: string): Promise<number>;
   ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void>;
   dropCollection(collection: string): Promise<void>;

@@ -3,3 +3,4 @@ export * from './model-registry';
 export * from './projection-runner';
 export * from './projector.module';
 export * from './projector.service';
+export * from './crosssell-rules';
