@@ -21,7 +21,7 @@ import type {
   ReadStreamOptions,
   StreamEvent,
 } from '@touchpoint/ports';
-import { withTimeout } from './kafka-event-log.adapter';
+import { withTimeout } from './with-timeout';
 
 /** Per-customer streams on EventStoreDB / KurrentDB over gRPC. */
 export class EventStoreDbEventStore implements EventStore {

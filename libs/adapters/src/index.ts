@@ -5,3 +5,4 @@ export * from './mongo-read-model.adapter';
 export * from './embedded-event-store.adapter';
 export * from './eventstoredb-event-store.adapter';
 export * from './partitioner';
+export * from './with-timeout';

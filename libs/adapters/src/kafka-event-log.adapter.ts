@@ -11,6 +11,7 @@ import {
   ConfigResourceTypes,
 } from 'kafkajs';
 import { AppError, type Logger, errorMessage, silentLogger } from '@touchpoint/core';
+import { withTimeout } from './with-timeout';
 import type {
   EventLog,
   LogMessage,
@@ -368,12 +369,4 @@ function maxBig(a: bigint, b: bigint): bigint {
 
 function minBig(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -14,7 +14,7 @@ import type {
   VersionedWrite,
   WriteOutcome,
 } from '@touchpoint/ports';
-import { withTimeout } from './kafka-event-log.adapter';
+import { withTimeout } from './with-timeout';
 
 const VERSION = '_v';
 const DUPLICATE_KEY = 11000;

@@ -49,22 +49,13 @@ export async function startApp(
   const engines = createEngines(runtime, logger);
   const metrics = new MetricsService(def.name);
   const ctx: AppContext = { name: def.name, config, engines, logger, metrics };
+  let root: DynamicModule;
   try {
     await connectEngines(engines, runtime);
     await def.prepare?.(ctx);
-  } catch (e) {
-    // A client still retrying a dead engine may take long to close; don't let it delay the message.
-    await Promise.race([
-      closeEngines(engines),
-      new Promise((resolve) => setTimeout(resolve, 1000).unref()),
-    ]);
-    if (e instanceof StartupError) throw e;
-    throw new StartupError(errorMessage(e));
-  }
-  let root: DynamicModule;
-  try {
     root = def.module(ctx);
   } catch (e) {
+    // A client still retrying a dead engine may take long to close; don't let it delay the message.
     await Promise.race([
       closeEngines(engines),
       new Promise((resolve) => setTimeout(resolve, 1000).unref()),

@@ -38,14 +38,12 @@ export async function startEventConsumer(
   const topics = topicNames(ctx.config.get(RuntimeConfig).TOPIC_PREFIX);
   const log = ctx.engines.log;
   const logger = ctx.logger.child({ groupId: options.groupId });
-  const consumed = counterOnce(
-    ctx,
+  const consumed = ctx.metrics.counter(
     'touchpoint_consumer_records_total',
     'Records consumed, by outcome',
     ['group', 'outcome'],
   );
-  const lag = gaugeOnce(
-    ctx,
+  const lag = ctx.metrics.gauge(
     'touchpoint_consumer_lag',
     'Records behind the log end, per partition',
     ['group', 'partition'],
@@ -110,30 +108,4 @@ export async function startEventConsumer(
       }
     },
   });
-}
-
-// Several consumers in one process share the series; prom-client refuses a second registration.
-function counterOnce<L extends string>(
-  ctx: AppContext,
-  name: string,
-  help: string,
-  labels: readonly L[],
-) {
-  return (
-    (ctx.metrics.registry.getSingleMetric(name) as
-      ReturnType<typeof ctx.metrics.counter<L>> | undefined) ??
-    ctx.metrics.counter(name, help, labels)
-  );
-}
-
-function gaugeOnce<L extends string>(
-  ctx: AppContext,
-  name: string,
-  help: string,
-  labels: readonly L[],
-) {
-  return (
-    (ctx.metrics.registry.getSingleMetric(name) as
-      ReturnType<typeof ctx.metrics.gauge<L>> | undefined) ?? ctx.metrics.gauge(name, help, labels)
-  );
 }

@@ -18,12 +18,20 @@ export class MetricsService {
     );
   }
 
+  // Each method returns the series already registered under `name`, so several consumers or
+  // services of one process can ask for the same one (prom-client refuses a second registration).
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
+    return (
+      (this.registry.getSingleMetric(name) as Counter<L> | undefined) ??
+      new Counter({ name, help, labelNames, registers: [this.registry] })
+    );
   }
 
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
-    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+    return (
+      (this.registry.getSingleMetric(name) as Gauge<L> | undefined) ??
+      new Gauge({ name, help, labelNames, registers: [this.registry] })
+    );
   }
 
   histogram<L extends string>(
@@ -32,6 +40,9 @@ export class MetricsService {
     labelNames: readonly L[],
     buckets: number[],
   ): Histogram<L> {
-    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+    return (
+      (this.registry.getSingleMetric(name) as Histogram<L> | undefined) ??
+      new Histogram({ name, help, labelNames, buckets, registers: [this.registry] })
+    );
   }
 }
