@@ -4,3 +4,4 @@ export * from './projection-runner';
 export * from './projector.module';
 export * from './projector.service';
 export * from './crosssell-rules';
+export * from './model-catalog';

@@ -1,0 +1,163 @@
+import { AppError } from '@touchpoint/core';
+import type { ReadModelStore } from '@touchpoint/ports';
+import { collectionName } from './model-registry';
+
+/** The collection holding one pointer document per model (id = model name). */
+export const MODEL_CATALOG_COLLECTION = 'touchpoint_models';
+
+export interface ModelVersionEntry {
+  readonly version: string;
+  readonly collection: string;
+  /** Hash of the projection code and of its policy: a version is code + configuration. */
+  readonly codeHash?: string;
+  readonly configHash?: string;
+  readonly createdAt: string;
+  /** Free-form notes for `models list` (e.g. replay options). */
+  readonly notes?: Record<string, unknown>;
+}
+
+export interface ModelPointer extends Record<string, unknown> {
+  readonly model: string;
+  readonly active: string;
+  /** The version that was active before the last promote, for `rollback`. */
+  readonly previous?: string;
+  readonly versions: readonly ModelVersionEntry[];
+  /** Optimistic-concurrency guard: every change writes seq + 1. */
+  readonly seq: number;
+}
+
+/** Every live model starts at v1; a model with no pointer document yet is served from v1. */
+export const DEFAULT_ACTIVE_VERSION = 'v1';
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The "active version" pointer per model (DESIGN §2). Readers look it up per request, so a
+ * promote is one versioned document write and every reader after it sees the new version —
+ * the switch is atomic without transactions. Writers change it by read-modify-write guarded by
+ * `seq`, so two concurrent promotes cannot silently overwrite each other.
+ */
+export class ModelCatalog {
+  constructor(private readonly store: ReadModelStore) {}
+
+  async pointer(model: string): Promise<ModelPointer | undefined> {
+    return this.store.get<ModelPointer>(MODEL_CATALOG_COLLECTION, model);
+  }
+
+  async all(): Promise<ModelPointer[]> {
+    const rows = await this.store.page<ModelPointer>(MODEL_CATALOG_COLLECTION, { limit: 1000 });
+    return rows.map((r) => r.doc);
+  }
+
+  async activeVersion(model: string): Promise<string> {
+    return (await this.pointer(model))?.active ?? DEFAULT_ACTIVE_VERSION;
+  }
+
+  async activeCollection(model: string): Promise<{ version: string; collection: string }> {
+    const version = await this.activeVersion(model);
+    return { version, collection: collectionName(model, version) };
+  }
+
+  /** Records a version (idempotent by version name; later calls refresh hashes and notes). */
+  async register(
+    model: string,
+    entry: Omit<ModelVersionEntry, 'collection'>,
+  ): Promise<ModelPointer> {
+    return this.change(model, (p) => {
+      const full: ModelVersionEntry = {
+        ...entry,
+        collection: collectionName(model, entry.version),
+      };
+      const others = p.versions.filter((v) => v.version !== entry.version);
+      return {
+        ...p,
+        versions: [...others, full].sort((a, b) => a.version.localeCompare(b.version)),
+      };
+    });
+  }
+
+  async promote(model: string, version: string): Promise<ModelPointer> {
+    return this.change(model, (p) => {
+      if (!p.versions.some((v) => v.version === version)) {
+        throw new AppError(
+          'version_not_found',
+          'not_found',
+          `${model} has no version ${version}; known: ${p.versions.map((v) => v.version).join(', ')}`,
+        );
+      }
+      if (p.active === version) return p;
+      return { ...p, previous: p.active, active: version };
+    });
+  }
+
+  async rollback(model: string): Promise<ModelPointer> {
+    return this.change(model, (p) => {
+      if (!p.previous) {
+        throw new AppError(
+          'no_previous_version',
+          'conflict',
+          `${model} has no previous version to roll back to`,
+        );
+      }
+      return { ...p, active: p.previous, previous: p.active };
+    });
+  }
+
+  /** Forgets a version; the caller drops its collection. The active version cannot be dropped. */
+  async forget(model: string, version: string): Promise<ModelPointer> {
+    return this.change(model, (p) => {
+      if (p.active === version) {
+        throw new AppError(
+          'active_version',
+          'conflict',
+          `${model} ${version} is the active version: promote another one before dropping it`,
+        );
+      }
+      return {
+        ...p,
+        previous: p.previous === version ? undefined : p.previous,
+        versions: p.versions.filter((v) => v.version !== version),
+      };
+    });
+  }
+
+  private async change(
+    model: string,
+    edit: (p: ModelPointer) => ModelPointer,
+  ): Promise<ModelPointer> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = (await this.pointer(model)) ?? initialPointer(model);
+      const next = edit(current);
+      if (next === current && current.seq > 0) return current;
+      const doc: ModelPointer = { ...stripUndefined(next), seq: current.seq + 1 };
+      const outcome = await this.store.writeVersioned(MODEL_CATALOG_COLLECTION, [
+        { id: model, doc, version: doc.seq },
+      ]);
+      if (outcome.applied === 1) return doc;
+    }
+    throw new AppError(
+      'catalog_contended',
+      'unavailable',
+      `the ${model} pointer kept changing under us; retry`,
+    );
+  }
+}
+
+function initialPointer(model: string): ModelPointer {
+  return {
+    model,
+    active: DEFAULT_ACTIVE_VERSION,
+    versions: [
+      {
+        version: DEFAULT_ACTIVE_VERSION,
+        collection: collectionName(model, DEFAULT_ACTIVE_VERSION),
+        createdAt: new Date(0).toISOString(),
+      },
+    ],
+    seq: 0,
+  };
+}
+
+function stripUndefined<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
