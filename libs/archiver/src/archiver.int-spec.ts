@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { EmbeddedEventStore, EventStoreDbEventStore, KafkaEventLog } from '@touchpoint/adapters';
 import { ArchiverConfig, RuntimeConfig, loadConfig } from '@touchpoint/config';
 import {
-  EXAMPLE_EVENTS,
   HEADERS,
   type RecordedEvent,
   encodeRecordedEvent,
@@ -19,7 +17,13 @@ import {
   createEngines,
   platformTopics,
 } from '@touchpoint/platform';
-import { eventually, isolatedEnv, realEngines, uniqueName } from '@touchpoint/testing';
+import {
+  eventually,
+  isolatedEnv,
+  realEngines,
+  recordedExample,
+  uniqueName,
+} from '@touchpoint/testing';
 import { ArchiverService } from './archiver.service';
 import { readCustomerHistory } from './customer-history';
 import { customerStream, visitorStream } from './stream-names';
@@ -30,22 +34,9 @@ import { readCustomerTimeline } from './timeline';
 function recorded(
   type: 'call.logged' | 'customer.identified' | 'web.visited',
   ids: { customerId?: string; anonymousId?: string },
-  overrides: { eventId?: string; summary?: string } = {},
+  overrides: { summary?: string } = {},
 ): RecordedEvent {
-  const raw = JSON.parse(JSON.stringify(EXAMPLE_EVENTS[type])) as Record<string, unknown>;
-  delete raw.customerId;
-  delete raw.anonymousId;
-  if (overrides.summary !== undefined) {
-    (raw.payload as Record<string, unknown>).summary = overrides.summary;
-  }
-  return {
-    ...raw,
-    ...ids,
-    eventId: overrides.eventId ?? randomUUID(),
-    receivedAt: '2025-04-02T06:20:01.000Z',
-    source: 'test',
-    correlationId: raw.correlationId ?? `corr-${randomUUID()}`,
-  } as RecordedEvent;
+  return recordedExample(type, ids, overrides);
 }
 
 interface Harness {

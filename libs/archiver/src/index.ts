@@ -6,3 +6,4 @@ export * from './customer-history';
 export * from './rebuild-customer';
 export * from './archiver.service';
 export * from './archiver.module';
+export * from './replay-log';
