@@ -56,7 +56,7 @@ export class EmbeddedEventStore implements EventStore {
     try {
       return Promise.resolve(this.appendNow(streamId, events, expected));
     } catch (e) {
-      return Promise.reject(e as Error);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
   }
 

@@ -1,4 +1,8 @@
-import { EmbeddedEventStore, EventStoreDbEventStore, KafkaEventLog } from '@touchpoint/adapters';
+import {
+  EmbeddedEventStore,
+  EventStoreDbEventStore,
+  type KafkaEventLog,
+} from '@touchpoint/adapters';
 import { ArchiverConfig, RuntimeConfig, loadConfig } from '@touchpoint/config';
 import {
   HEADERS,

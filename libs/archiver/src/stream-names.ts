@@ -29,11 +29,7 @@ export function streamsOf(event: RecordedEvent): string[] {
 
 /** Streams an event in a customer's stream links to (its visitors, the customers merged with it). */
 export function linkedStreams(event: RecordedEvent): string[] {
-  switch (event.type) {
-    case 'customer.identified':
-    case 'customer.merged':
-      return streamsOf(event);
-    default:
-      return [];
-  }
+  return event.type === 'customer.identified' || event.type === 'customer.merged'
+    ? streamsOf(event)
+    : [];
 }

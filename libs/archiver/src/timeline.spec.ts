@@ -29,9 +29,13 @@ describe('timeline cursor', () => {
   it.each(['', '-1', '01', '1.5', 'abc', '99999999999999999'])(
     'given the cursor %p, then it is refused as invalid_cursor',
     (bad) => {
-      expect(() => parseTimelineCursor(bad)).toThrow(
-        expect.objectContaining({ code: 'invalid_cursor', category: 'validation' }),
-      );
+      let error: unknown;
+      try {
+        parseTimelineCursor(bad);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'invalid_cursor', category: 'validation' });
     },
   );
 
