@@ -22,8 +22,10 @@ import {
   platformTopics,
 } from '@touchpoint/platform';
 import {
+  NO_EVENTSTORE,
   eventually,
   isolatedEnv,
+  legDidNotRun,
   realEngines,
   recordedExample,
   uniqueName,
@@ -113,10 +115,7 @@ if (esdbUrl) {
     },
   ]);
 } else {
-  describe('archiver on real Kafka + EventStoreDB', () => {
-    it.skip('did not run: no EventStoreDB/KurrentDB reachable (set EVENTSTORE_URL or run with a container engine)', () =>
-      undefined);
-  });
+  legDidNotRun('archiver on real Kafka + EventStoreDB', NO_EVENTSTORE);
 }
 
 describe.each(stores)('archiver on real Kafka + %s event store', (_name, makeStore) => {
