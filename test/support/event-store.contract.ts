@@ -185,5 +185,27 @@ export function eventStoreContract(name: string, make: () => Promise<EventStore>
       await sub2.stop();
       expect(second.map((e) => e.id)).toEqual(ids.slice(2));
     });
+
+    it('given a handler that throws, then the subscription ends, reports that error once and delivers nothing more', async () => {
+      const prefix = `${uniqueName('drop')}-`;
+      for (let n = 0; n < 3; n++) await store.append(`${prefix}s`, [ev(n)], 'any');
+      const handled: number[] = [];
+      const dropped: unknown[] = [];
+      const boom = new Error('handler failed');
+      const sub = await store.subscribeToAll({
+        streamPrefixes: [prefix],
+        handle: (e) => {
+          handled.push(e.data.n as number);
+          return handled.length === 2 ? Promise.reject(boom) : Promise.resolve();
+        },
+        onDropped: (e) => dropped.push(e),
+      });
+      await eventually(() => dropped.length > 0 || undefined, { what: 'the drop' });
+      await store.append(`${prefix}s`, [ev(3)], 'any');
+      await new Promise((r) => setTimeout(r, 300));
+      await sub.stop();
+      expect(dropped).toEqual([boom]);
+      expect(handled).toEqual([0, 1]);
+    });
   });
 }

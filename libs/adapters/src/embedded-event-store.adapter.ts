@@ -178,6 +178,7 @@ export class EmbeddedEventStore implements EventStore {
       }
     };
     const done = loop().catch((e: unknown) => {
+      this.appended.off('append', onAppend);
       if (running) options.onDropped?.(e);
       running = false;
     });

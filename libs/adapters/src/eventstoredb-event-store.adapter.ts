@@ -154,13 +154,21 @@ export class EventStoreDbEventStore implements EventStore {
           : excludeSystemEvents(),
     });
     let stopped = false;
+    let handlerFailed = false;
     const done = (async () => {
       for await (const resolved of subscription) {
         const event = toStreamEvent(resolved);
-        if (event && !event.type.startsWith('$')) await options.handle(event);
+        if (!event || event.type.startsWith('$')) continue;
+        handlerFailed = true;
+        await options.handle(event);
+        handlerFailed = false;
       }
     })().catch((e: unknown) => {
-      if (!stopped) options.onDropped?.(unavailable(e));
+      if (stopped) return;
+      stopped = true;
+      // A handler's own error ends the subscription as it is; anything else means the server.
+      options.onDropped?.(handlerFailed ? e : unavailable(e));
+      void subscription.unsubscribe();
     });
     return Promise.resolve({
       stop: async () => {

@@ -88,29 +88,28 @@ export class StreamArchiver {
 
   private async archiveStream(streamId: string, inputs: readonly ArchiveInput[]) {
     let appends = 0;
+    // Ids this call wrote: after a conflict and reload they are in the stream, but not duplicates.
+    const written = new Set<string>();
     for (let attempt = 0; ; attempt++) {
       const state = await this.state(streamId);
       const pending: { input: ArchiveInput; event: NewStreamEvent }[] = [];
-      const batchIds = new Set<string>();
+      const seen = new Set<string>();
       let duplicates = 0;
       for (const input of inputs) {
         const id = input.event.eventId;
-        if (state.ids.has(id) || batchIds.has(id)) {
-          duplicates++;
+        if (seen.has(id) || state.ids.has(id)) {
+          if (!written.has(id)) duplicates++;
           continue;
         }
-        batchIds.add(id);
+        seen.add(id);
         pending.push({ input, event: toStreamEvent(input.event, input.position) });
       }
       const tooLarge: TooLarge[] = [];
-      let appended = 0;
       try {
         for (const chunk of chunks(pending, this.options.maxAppendBytes)) {
-          const result = await this.appendChunk(streamId, state, chunk, tooLarge);
-          appended += result.appended;
-          appends += result.appends;
+          appends += await this.appendChunk(streamId, state, chunk, tooLarge, written);
         }
-        return { appended, duplicates, appends, tooLarge };
+        return { appended: written.size, duplicates, appends, tooLarge };
       } catch (e) {
         if (e instanceof AppError && e.code === 'wrong_expected_revision') {
           // Someone else wrote to the stream: learn what it holds now and send only the rest.
@@ -122,17 +121,19 @@ export class StreamArchiver {
     }
   }
 
+  /** Appends one chunk (halving it if the store finds it too large); returns the appends made. */
   private async appendChunk(
     streamId: string,
     state: StreamState,
     chunk: readonly { input: ArchiveInput; event: NewStreamEvent }[],
     tooLarge: TooLarge[],
-  ): Promise<{ appended: number; appends: number }> {
-    if (chunk.length === 0) return { appended: 0, appends: 0 };
+    written: Set<string>,
+  ): Promise<number> {
+    if (chunk.length === 0) return 0;
     const bytes = appendSize(chunk.map((c) => c.event));
     if (chunk.length === 1 && bytes > this.options.maxAppendBytes) {
       tooLarge.push({ input: chunk[0]!.input, streamId, bytes });
-      return { appended: 0, appends: 0 };
+      return 0;
     }
     try {
       const result = await this.store.append(
@@ -140,20 +141,24 @@ export class StreamArchiver {
         chunk.map((c) => c.event),
         state.revision < 0 ? 'no_stream' : state.revision,
       );
-      for (const c of chunk) state.ids.add(c.event.id);
+      for (const c of chunk) {
+        state.ids.add(c.event.id);
+        written.add(c.event.id);
+      }
       state.revision = result.nextExpectedRevision;
-      return { appended: chunk.length, appends: 1 };
+      return 1;
     } catch (e) {
       if (!(e instanceof AppError && e.code === 'append_too_large')) throw e;
       // The server's limit is lower than ours: halve until single events remain.
       if (chunk.length === 1) {
         tooLarge.push({ input: chunk[0]!.input, streamId, bytes });
-        return { appended: 0, appends: 0 };
+        return 0;
       }
       const half = Math.ceil(chunk.length / 2);
-      const a = await this.appendChunk(streamId, state, chunk.slice(0, half), tooLarge);
-      const b = await this.appendChunk(streamId, state, chunk.slice(half), tooLarge);
-      return { appended: a.appended + b.appended, appends: a.appends + b.appends };
+      return (
+        (await this.appendChunk(streamId, state, chunk.slice(0, half), tooLarge, written)) +
+        (await this.appendChunk(streamId, state, chunk.slice(half), tooLarge, written))
+      );
     }
   }
 

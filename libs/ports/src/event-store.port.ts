@@ -44,7 +44,7 @@ export interface CatchUpOptions {
   readonly streamPrefixes?: readonly string[];
   /** Awaited one event at a time, in store order; a throw ends the subscription (see onDropped). */
   readonly handle: (event: StreamEvent) => Promise<void>;
-  /** Called once when the subscription ends for any reason other than stop(). */
+  /** Called once when the subscription ends other than by stop(): with the handler's error, or the store's. */
   readonly onDropped?: (error: unknown) => void;
 }
 
