@@ -255,6 +255,17 @@ describe('archiver while the event store is unavailable (real Kafka)', () => {
         await metrics.registry.getSingleMetricAsString('touchpoint_archiver_event_store_up'),
       ).toMatch(/touchpoint_archiver_event_store_up\{[^}]*\} 0/);
       expect(await total()).toBe(12);
+      const lagSum = async () => {
+        const text = await metrics.registry.getSingleMetricAsString('touchpoint_archiver_lag');
+        return [...text.matchAll(/^touchpoint_archiver_lag\{[^}]*\} (\d+)$/gm)].reduce(
+          (sum, m) => sum + Number(m[1]),
+          0,
+        );
+      };
+      // The lag grows while paused (refreshed every few seconds from the log's end offsets).
+      await eventually(async () => ((await lagSum()) >= 20 ? true : undefined), {
+        what: 'the lag to show the held-back events',
+      });
       store.loseNextAnswer = true;
       store.down = false;
       await h.produce(after);
@@ -264,7 +275,9 @@ describe('archiver while the event store is unavailable (real Kafka)', () => {
         timeoutMs: 60000,
         what: 'catching up after the outage',
       });
-      await new Promise((r) => setTimeout(r, 2000));
+      await eventually(async () => ((await lagSum()) === 0 ? true : undefined), {
+        what: 'the lag back to 0',
+      });
       const archived: string[] = [];
       for (const c of customers) archived.push(...(await streamIds(inner, customerStream(c))));
       expect(archived).toHaveLength(all.length);
