@@ -60,3 +60,17 @@ export async function eventually<T>(
     `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
   );
 }
+
+/**
+ * A leg that cannot run here (no server reachable): counted as skipped, never as passed, and said
+ * plainly on stderr and in the test name so the run shows it did not run.
+ */
+export function legDidNotRun(suite: string, reason: string): void {
+  process.stderr.write(`[not run] ${suite}: ${reason}\n`);
+  describe(suite, () => {
+    it.skip(`did not run: ${reason}`, () => undefined);
+  });
+}
+
+export const NO_EVENTSTORE =
+  'no EventStoreDB/KurrentDB reachable (set EVENTSTORE_URL, or run where a container engine answers for testcontainers)';

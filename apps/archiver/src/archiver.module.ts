@@ -1,10 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ArchiverModule } from '@touchpoint/archiver';
 import { type AppContext, PlatformModule } from '@touchpoint/platform';
 
-/** Appends every event to its customer's stream in EventStoreDB (DESIGN §2). */
+/** Appends every event to its identity streams in EventStoreDB (DESIGN §2). */
 @Module({})
-export class ArchiverModule {
+export class ArchiverAppModule {
   static register(ctx: AppContext): DynamicModule {
-    return { module: ArchiverModule, imports: [PlatformModule.forRoot(ctx)] };
+    return {
+      module: ArchiverAppModule,
+      imports: [PlatformModule.forRoot(ctx), ArchiverModule.register(ctx)],
+    };
   }
 }

@@ -1,8 +1,10 @@
+import { ArchiverConfig, ProjectorConfig } from '@touchpoint/config';
 import { exitWith } from '@touchpoint/platform';
 import { withEngines } from './cli.context';
 import { initCommand } from './init.command';
 import { DLQ_USAGE, dlqCommand } from './dlq.command';
 import { KEYS_USAGE, keysCommand } from './keys.command';
+import { CUSTOMER_USAGE, exportCustomerCommand, rebuildCustomerCommand } from './customer.command';
 
 const USAGE = `touchpoint <command> [options]
 
@@ -10,11 +12,15 @@ Commands:
   init        create the Kafka topics (and read-model indexes) described by the configuration
   keys        manage channel API keys (create, list, revoke, rotate)
   dlq         inspect and re-drive dead-lettered records
+  export-customer   write every event of one customer as JSON lines (subject access)
+  rebuild-customer  recompute one customer's documents from the event store and compare
   help        show this text
 
 ${KEYS_USAGE}
 
 ${DLQ_USAGE}
+
+${CUSTOMER_USAGE}
 
 Engines are chosen by KAFKA_BROKERS, MONGO_URL and EVENTSTORE_URL, as for the apps;
 without them the embedded log in DATA_DIR (default ./data) is used.`;
@@ -39,6 +45,22 @@ export async function runCli(
         return await withEngines([], env, out, (ctx) => dlqCommand(ctx, rest), ['log', 'store']);
       case 'keys':
         return await withEngines([], env, out, (ctx) => keysCommand(ctx, rest), ['store']);
+      case 'export-customer':
+        return await withEngines(
+          [ArchiverConfig],
+          env,
+          out,
+          (ctx) => exportCustomerCommand(ctx, rest),
+          [],
+        );
+      case 'rebuild-customer':
+        return await withEngines(
+          [ArchiverConfig, ProjectorConfig],
+          env,
+          out,
+          (ctx) => rebuildCustomerCommand(ctx, rest),
+          [],
+        );
       default:
         process.stderr.write(`touchpoint: unknown command '${command}'\n\n${USAGE}\n`);
         return 64;

@@ -11,6 +11,7 @@ export const ingestApp: AppDefinition = {
     required: ['KAFKA_BROKERS', 'MONGO_URL'],
     hint: 'a standalone app needs the real engines; run `npm start` for the all-in-one embedded mode',
   },
+  uses: ['log', 'store'],
   module: (ctx) => IngestAppModule.register(ctx),
   prepare: ensurePlatformTopics,
   configure: (app, ctx) => {

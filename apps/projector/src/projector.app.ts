@@ -10,6 +10,7 @@ export const projectorApp: AppDefinition = {
     required: ['KAFKA_BROKERS', 'MONGO_URL'],
     hint: 'a standalone app needs the real engines; run `npm start` for the all-in-one embedded mode',
   },
+  uses: ['log', 'store'],
   module: (ctx) => ProjectorAppModule.register(ctx),
   prepare: ensurePlatformTopics,
 };

@@ -11,7 +11,14 @@ import {
   loadConfig,
 } from '@touchpoint/config';
 import { errorMessage } from '@touchpoint/core';
-import { StartupError, closeEngines, connectEngines, createEngines } from './engines';
+import {
+  ALL_ENGINES,
+  type EngineName,
+  StartupError,
+  closeEngines,
+  connectEngines,
+  createEngines,
+} from './engines';
 import { httpContextMiddleware } from './http-context.middleware';
 import { JsonLogger } from './json-logger';
 import { MetricsService } from './metrics.service';
@@ -22,6 +29,11 @@ export interface AppDefinition {
   readonly name: string;
   readonly sections: readonly ConfigClass[];
   readonly requirement?: EngineRequirement;
+  /**
+   * Engines the app works with: connected at start and checked by /health (default: all). An app
+   * that never touches the event store must keep serving while it is down.
+   */
+  readonly uses?: readonly EngineName[];
   readonly module: (ctx: AppContext) => DynamicModule;
   /** Work after the engines are connected and before the HTTP port opens (topics, indexes…). */
   readonly prepare?: (ctx: AppContext) => Promise<void>;
@@ -48,10 +60,11 @@ export async function startApp(
   const logger = new JsonLogger(runtime.LOG_LEVEL, { app: def.name });
   const engines = createEngines(runtime, logger);
   const metrics = new MetricsService(def.name);
-  const ctx: AppContext = { name: def.name, config, engines, logger, metrics };
+  const uses = def.uses ?? ALL_ENGINES;
+  const ctx: AppContext = { name: def.name, config, engines, logger, metrics, uses };
   let root: DynamicModule;
   try {
-    await connectEngines(engines, runtime);
+    await connectEngines(engines, runtime, uses);
     await def.prepare?.(ctx);
     root = def.module(ctx);
   } catch (e) {

@@ -58,11 +58,13 @@ export function createEngines(runtime: RuntimeConfig, logger: Logger): Engines {
 
 export type EngineName = keyof Engines;
 
+export const ALL_ENGINES: readonly EngineName[] = ['log', 'store', 'eventStore'];
+
 /** Connects the engines (all, or those named), turning the first failure into one line that names its variable. */
 export async function connectEngines(
   engines: Engines,
   runtime: RuntimeConfig,
-  only: readonly EngineName[] = ['log', 'store', 'eventStore'],
+  only: readonly EngineName[] = ALL_ENGINES,
 ): Promise<void> {
   const steps: [EngineName, string, string, () => Promise<void>][] = [
     [

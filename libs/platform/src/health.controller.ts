@@ -2,8 +2,8 @@ import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { errorMessage } from '@touchpoint/core';
-import type { Engines } from './engines';
-import { APP_NAME, ENGINES } from './tokens';
+import type { EngineName, Engines } from './engines';
+import { APP_NAME, ENGINES, ENGINES_USED } from './tokens';
 import { MetricsService } from './metrics.service';
 
 interface Check {
@@ -13,24 +13,26 @@ interface Check {
   error?: string;
 }
 
-/** Readiness: 200 only when every engine this process uses answers a ping. */
+/** Readiness: 200 only when every engine this process uses (AppDefinition.uses) answers a ping. */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
   constructor(
     @Inject(ENGINES) private readonly engines: Engines,
     @Inject(APP_NAME) private readonly app: string,
+    @Inject(ENGINES_USED) private readonly uses: readonly EngineName[],
     private readonly metrics: MetricsService,
   ) {}
 
   @Get('health')
   async health(@Res() res: Response): Promise<void> {
-    const [log, store, eventStore] = await Promise.all([
-      check(this.engines.log.kind, () => this.engines.log.ping()),
-      check(this.engines.store.kind, () => this.engines.store.ping()),
-      check(this.engines.eventStore.kind, () => this.engines.eventStore.ping()),
-    ]);
-    const checks = { log, store, eventStore };
+    const checks: Partial<Record<EngineName, Check>> = {};
+    await Promise.all(
+      this.uses.map(async (name) => {
+        const engine = this.engines[name];
+        checks[name] = await check(engine.kind, () => engine.ping());
+      }),
+    );
     const up = Object.values(checks).every((c) => c.status === 'up');
     res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable', app: this.app, checks });
   }

@@ -9,12 +9,12 @@ import {
 import { APP_FILTER } from '@nestjs/core';
 import type { LoadedConfig } from '@touchpoint/config';
 import { EVENT_LOG, EVENT_STORE, READ_MODEL_STORE } from '@touchpoint/ports';
-import { type Engines, closeEngines } from './engines';
+import { ALL_ENGINES, type EngineName, type Engines, closeEngines } from './engines';
 import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import type { JsonLogger } from './json-logger';
 import { MetricsService } from './metrics.service';
-import { APP_NAME, ENGINES, LOGGER } from './tokens';
+import { APP_NAME, ENGINES, ENGINES_USED, LOGGER } from './tokens';
 
 export interface AppContext {
   readonly name: string;
@@ -22,6 +22,8 @@ export interface AppContext {
   readonly engines: Engines;
   readonly logger: JsonLogger;
   readonly metrics: MetricsService;
+  /** Engines this app works with (connected at start, checked by /health); default all. */
+  readonly uses?: readonly EngineName[];
 }
 
 /**
@@ -41,6 +43,7 @@ export class PlatformModule implements OnApplicationShutdown {
       ...sections,
       { provide: APP_NAME, useValue: ctx.name },
       { provide: ENGINES, useValue: ctx.engines },
+      { provide: ENGINES_USED, useValue: ctx.uses ?? ALL_ENGINES },
       { provide: EVENT_LOG, useValue: ctx.engines.log },
       { provide: READ_MODEL_STORE, useValue: ctx.engines.store },
       { provide: EVENT_STORE, useValue: ctx.engines.eventStore },

@@ -1,0 +1,119 @@
+import { stableStringify } from '@touchpoint/contracts';
+import type { ReadModelStore } from '@touchpoint/ports';
+import { customerKey, visitorKey } from '@touchpoint/projections';
+import type { RegisteredModel, StoredProjectionDoc } from '@touchpoint/projector';
+import type { CustomerHistory } from './customer-history';
+import { CUSTOMER_STREAM_PREFIX, VISITOR_STREAM_PREFIX } from './stream-names';
+
+export type DocumentVerdict = 'same' | 'different' | 'missing_live' | 'not_in_stream';
+
+export interface DocumentComparison {
+  readonly model: string;
+  readonly collection: string;
+  readonly key: string;
+  readonly verdict: DocumentVerdict;
+  /** Up to a few JSON paths where the states differ (verdict `different`). */
+  readonly differences: readonly string[];
+}
+
+const MAX_DIFFERENCES = 10;
+
+/** Document keys of the identities whose streams the history read. */
+export function identityKeys(streams: readonly string[]): string[] {
+  return streams.map((s) =>
+    s.startsWith(CUSTOMER_STREAM_PREFIX)
+      ? customerKey(s.slice(CUSTOMER_STREAM_PREFIX.length))
+      : visitorKey(s.slice(VISITOR_STREAM_PREFIX.length)),
+  );
+}
+
+/** Folds the history with each model's pure projection, for the customer's own documents only. */
+export function recomputeDocuments(
+  history: CustomerHistory,
+  model: RegisteredModel,
+): Map<string, unknown> {
+  const wanted = new Set(identityKeys(history.streams));
+  const states = new Map<string, unknown>();
+  for (const archived of history.events) {
+    const positioned = {
+      event: archived.event,
+      position: {
+        partition: archived.metadata.kafka.partition,
+        offset: archived.metadata.kafka.offset,
+      },
+    };
+    for (const key of model.projection.keys(archived.event)) {
+      if (!wanted.has(key)) continue;
+      const state = states.get(key) ?? model.projection.initial(key);
+      states.set(key, model.projection.evolve(state, positioned, key, model.policy));
+    }
+  }
+  return states;
+}
+
+/**
+ * Recomputes the customer's documents in every model from the event store alone and compares
+ * their states with the live documents (bookkeeping such as watermarks and revisions ignored).
+ */
+export async function compareCustomerDocuments(
+  history: CustomerHistory,
+  models: readonly RegisteredModel[],
+  store: ReadModelStore,
+): Promise<DocumentComparison[]> {
+  const out: DocumentComparison[] = [];
+  const keys = identityKeys(history.streams);
+  for (const model of models) {
+    const recomputed = recomputeDocuments(history, model);
+    const live = await store.getMany<StoredProjectionDoc>(model.collection, keys);
+    for (const key of keys) {
+      const mine = recomputed.get(key);
+      const doc = live.get(key);
+      const base = { model: model.model, collection: model.collection, key };
+      if (mine === undefined && doc === undefined) continue;
+      if (doc === undefined) {
+        out.push({ ...base, verdict: 'missing_live', differences: [] });
+      } else if (mine === undefined) {
+        out.push({ ...base, verdict: 'not_in_stream', differences: [] });
+      } else {
+        const differences = diffPaths(JSON.parse(doc.state), mine);
+        out.push({
+          ...base,
+          verdict: differences.length === 0 ? 'same' : 'different',
+          differences,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** JSON paths where two plain-JSON values differ (object key order does not count). */
+export function diffPaths(
+  live: unknown,
+  rebuilt: unknown,
+  path = '$',
+  out: string[] = [],
+): string[] {
+  if (out.length >= MAX_DIFFERENCES) return out;
+  if (stableStringify(live) === stableStringify(rebuilt)) return out;
+  const bothObjects =
+    typeof live === 'object' && live !== null && typeof rebuilt === 'object' && rebuilt !== null;
+  if (!bothObjects || Array.isArray(live) !== Array.isArray(rebuilt)) {
+    out.push(path);
+    return out;
+  }
+  if (Array.isArray(live) && Array.isArray(rebuilt)) {
+    if (live.length !== rebuilt.length) {
+      out.push(`${path}.length`);
+      return out;
+    }
+    live.forEach((v, i) => diffPaths(v, rebuilt[i], `${path}[${i}]`, out));
+    return out;
+  }
+  const a = live as Record<string, unknown>;
+  const b = rebuilt as Record<string, unknown>;
+  for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    diffPaths(a[k], b[k], `${path}.${k}`, out);
+  }
+  return out;
+}
