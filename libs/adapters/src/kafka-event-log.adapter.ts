@@ -239,15 +239,20 @@ export class KafkaEventLog implements EventLog {
         });
         const last = batch.messages[batch.messages.length - 1]!;
         // resolveOffset moves this consumer's fetch position; the commit makes it durable
-        // for the group. Both happen only after the handler succeeded.
+        // for the group. Both happen only after the handler succeeded. The batch's own commit,
+        // not consumer.commitOffsets: kafkajs silently skips the latter once stop() began, so
+        // the batch a graceful shutdown waited for would be folded again after the restart.
         payload.resolveOffset(last.offset);
-        await consumer.commitOffsets([
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: String(BigInt(last.offset) + 1n),
-          },
-        ]);
+        await payload.commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [
+                { partition: batch.partition, offset: String(BigInt(last.offset) + 1n) },
+              ],
+            },
+          ],
+        });
         await payload.heartbeat();
       },
     });

@@ -86,4 +86,47 @@ describe('Kafka consumer with a handler slower than the session timeout', () => 
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]?.slice(2)).toBe('abc');
   }, 90000);
+
+  it('given a stop while a batch is in hand, then the batch finishes and is committed before the member leaves', async () => {
+    const topic = uniqueName('drain');
+    const groupId = uniqueName('g');
+    await log.ensureTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    await log.append(
+      topic,
+      ['a', 'b', 'c'].map((v) => ({ key: 'k', value: Buffer.from(v) })),
+    );
+    let started = false;
+    let finished = false;
+    const sub = await log.subscribe({
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      handleBatch: async () => {
+        started = true;
+        await new Promise((r) => setTimeout(r, 2000));
+        finished = true;
+      },
+    });
+    await eventually(() => started, { what: 'the batch to start' });
+    await sub.stop();
+    expect(finished).toBe(true);
+
+    await log.append(topic, [{ key: 'k', value: Buffer.from('d') }]);
+    const next: string[] = [];
+    const again = await log.subscribe({
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      handleBatch: (batch) => {
+        next.push(...batch.records.map((r) => r.value.toString()));
+        return Promise.resolve();
+      },
+    });
+    try {
+      await eventually(() => next.includes('d'), { what: 'the record after the drained batch' });
+    } finally {
+      await again.stop();
+    }
+    expect(next).toEqual(['d']);
+  }, 60000);
 });
