@@ -2,76 +2,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaEventLog, MongoReadModelStore } from '@touchpoint/adapters';
-import {
-  type RecordedEvent,
-  encodeRecordedEvent,
-  eventHeaders,
-  partitionKey,
-} from '@touchpoint/contracts';
-import { LIVE_MODELS, type StoredProjectionDoc, crosssellRules } from '@touchpoint/projector';
+import { encodeRecordedEvent, eventHeaders, partitionKey } from '@touchpoint/contracts';
+import { LIVE_MODELS, crosssellRules } from '@touchpoint/projector';
 import {
   type CustomerBasketsState,
   associationRules,
   basketStats,
   sumStats,
 } from '@touchpoint/projections';
-import { eventually, isolatedEnv, prng, workload } from '@touchpoint/testing';
+import { awaitOracle, isolatedEnv, oracleFold, prng, workload } from '@touchpoint/testing';
 
 const ROOT = join(__dirname, '..');
 const MAIN = join(ROOT, 'dist', 'apps', 'projector', 'src', 'main.js');
-
-/** Key order is an artefact of how a state was built; compare content only. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
-            a < b ? -1 : a > b ? 1 : 0,
-          ),
-        )
-      : v,
-  );
-}
-
-function firstDifference(a: unknown, b: unknown, path = '$'): string | undefined {
-  if (canonical(a) === canonical(b)) return undefined;
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) {
-      const d = firstDifference(
-        (a as Record<string, unknown>)[k],
-        (b as Record<string, unknown>)[k],
-        `${path}.${k}`,
-      );
-      if (d) return d;
-    }
-  }
-  return `${path}: stored ${canonical(a)?.slice(0, 300)} vs oracle ${canonical(b)?.slice(0, 300)}`;
-}
-
-/** The oracle: the same pure functions folded in memory, per document key, in log order. */
-function oracle(events: readonly RecordedEvent[]): Map<string, Map<string, unknown>> {
-  const out = new Map<string, Map<string, unknown>>();
-  for (const model of LIVE_MODELS) {
-    const { projection, policy } = model;
-    const states = new Map<string, unknown>();
-    events.forEach((event, i) => {
-      for (const key of projection.keys(event)) {
-        const state = states.get(key) ?? projection.initial(key);
-        // JSON round trip: the stored documents went through it too.
-        const next = projection.evolve(
-          state,
-          { event, position: { partition: 0, offset: String(i) } },
-          key,
-          policy,
-        );
-        states.set(key, JSON.parse(JSON.stringify(next)));
-      }
-    });
-    out.set(model.collection, states);
-  }
-  return out;
-}
 
 describe('projector killed at random instants', () => {
   it('given SIGKILLs while events flow, when it restarts each time, then the documents equal an oracle fold and duplicates count once', async () => {
@@ -136,42 +78,12 @@ describe('projector killed at random instants', () => {
         }
       }
       expect(kills).toBeGreaterThanOrEqual(2);
-      const appended = Date.now();
 
-      const expected = oracle(events);
+      const expected = oracleFold(events);
       const store = new MongoReadModelStore(env.MONGO_URL!, env.MONGO_DB!, 10000);
       await store.connect();
       try {
-        for (const [collection, states] of expected) {
-          await eventually(
-            async () => {
-              const docs = await store.getMany<StoredProjectionDoc>(collection, [...states.keys()]);
-              if (docs.size !== states.size) return undefined;
-              for (const [key, state] of states) {
-                if (canonical(JSON.parse(docs.get(key)!.state)) !== canonical(state))
-                  return undefined;
-              }
-              process.stderr.write(
-                `[crash-test] ${collection} equals the oracle after ${Date.now() - appended} ms\n`,
-              );
-              return true;
-            },
-            { what: `${collection} to equal the oracle`, timeoutMs: 240000, intervalMs: 1000 },
-          ).catch(async (e: unknown) => {
-            // Show one differing document rather than only a timeout.
-            const docs = await store.getMany<StoredProjectionDoc>(collection, [...states.keys()]);
-            const diffs = [...states]
-              .map(
-                ([k, st]) =>
-                  [k, firstDifference(JSON.parse(docs.get(k)?.state ?? 'null'), st)] as const,
-              )
-              .filter(([, d]) => d !== undefined);
-            const missing = [...states.keys()].filter((k) => !docs.has(k));
-            throw new Error(
-              `${String(e)}; ${docs.size}/${states.size} documents stored, missing ${missing.slice(0, 5).join(', ')}; ${diffs.length} differ, first ${diffs[0]?.[0]} at ${diffs[0]?.[1]}`,
-            );
-          });
-        }
+        await awaitOracle(store, expected, { label: 'crash-test' });
         // Global co-purchase figures, summed at read time, count every basket exactly once.
         const crosssell = [...expected.entries()].find(([c]) => c.startsWith('crosssell'))!;
         const oracleStats = sumStats(

@@ -5,3 +5,4 @@ export * from './event-store.contract';
 export * from './ingest-client';
 export * from './workload';
 export * from './recorded-example';
+export * from './projector-oracle';

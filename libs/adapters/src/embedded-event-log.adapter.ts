@@ -192,6 +192,8 @@ export class EmbeddedEventLog implements EventLog {
               partition: p,
               records: slice,
               highWatermark: String(records.length),
+              // One process owns every partition: there is no group to stay alive in.
+              heartbeat: () => Promise.resolve(),
             };
             try {
               await options.handleBatch(batch);

@@ -34,6 +34,9 @@ export interface KafkaEventLogOptions {
   readonly sessionTimeoutMs?: number;
 }
 
+const MAX_FETCH_BYTES = 8 * 1024 * 1024;
+const MAX_FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+
 /** The log of record on Apache Kafka: idempotent producer with acks=all, manual commits. */
 export class KafkaEventLog implements EventLog {
   readonly kind = 'kafka' as const;
@@ -206,7 +209,11 @@ export class KafkaEventLog implements EventLog {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      maxBytesPerPartition: 4 * 1024 * 1024,
+      // Back-pressure: a kafkajs fetcher hands one fetch response to eachBatch and fetches again
+      // only once every batch of it was handled, so a slow store pauses consumption and at most
+      // MAX_FETCH_BYTES of records wait in memory per broker connection.
+      maxBytes: MAX_FETCH_BYTES,
+      maxBytesPerPartition: MAX_FETCH_BYTES_PER_PARTITION,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 30000) / 10)),
       // kafkajs restarts a crashed consumer (e.g. after a broker outage) on a timer; once we
@@ -228,18 +235,24 @@ export class KafkaEventLog implements EventLog {
           partition: batch.partition,
           records,
           highWatermark: batch.highWatermark,
+          heartbeat: () => payload.heartbeat(),
         });
         const last = batch.messages[batch.messages.length - 1]!;
         // resolveOffset moves this consumer's fetch position; the commit makes it durable
-        // for the group. Both happen only after the handler succeeded.
+        // for the group. Both happen only after the handler succeeded. The batch's own commit,
+        // not consumer.commitOffsets: kafkajs silently skips the latter once stop() began, so
+        // the batch a graceful shutdown waited for would be folded again after the restart.
         payload.resolveOffset(last.offset);
-        await consumer.commitOffsets([
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: String(BigInt(last.offset) + 1n),
-          },
-        ]);
+        await payload.commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [
+                { partition: batch.partition, offset: String(BigInt(last.offset) + 1n) },
+              ],
+            },
+          ],
+        });
         await payload.heartbeat();
       },
     });

@@ -26,6 +26,12 @@ export interface LogBatch {
   readonly records: readonly LogRecord[];
   /** Offset of the next record the log will write in this partition (lag = this − last − 1). */
   readonly highWatermark: string;
+  /**
+   * Tells the group this member is alive while a long handler runs (Kafka evicts a member that
+   * stays silent for the session timeout and hands its partitions to another). Cheap to call
+   * often; rejects when the group is rebalancing, which abandons the batch (it is redelivered).
+   */
+  readonly heartbeat?: () => Promise<void>;
 }
 
 export interface TopicSpec {

@@ -38,11 +38,30 @@ export interface ApplyOutcome {
 const MAX_ATTEMPTS = 6;
 
 /**
+ * Events folded per store round-trip. A batch can hold thousands of records (one fetch of up
+ * to 4 MiB per partition); in chunks, each load and bulk write stays short, the group hears a
+ * heartbeat between them, and a slow store slows the fold rather than timing the member out.
+ * Chunks of one partition's batch run in log order, and a split of the stream never changes
+ * the documents (the runner's batch-split property), only how often a hot one is written.
+ */
+export const DEFAULT_CHUNK_EVENTS = 500;
+
+export interface ApplyOptions {
+  /** Called after every store round-trip; the Kafka adapter's keeps the group membership. */
+  readonly heartbeat?: () => Promise<void>;
+  /** Upper bound on events per load/fold/write round (default DEFAULT_CHUNK_EVENTS). */
+  readonly chunkEvents?: number;
+}
+
+/**
  * The generic streaming shell around a pure projection: group a batch by document key, load
  * the documents in one query, fold in memory, write every changed document in one bulk write.
  * Each document keeps a watermark per partition, so a batch redelivered after a crash is
  * skipped event by event, and a revision, so two writers of one document (events of two
- * partitions touching it) never overwrite each other: the loser reloads and folds again.
+ * partitions touching it) never overwrite each other: the loser reloads and folds again. The
+ * same event id arriving at another partition or offset (a producer's retry, a channel that
+ * re-sent it under another key) passes the watermark and is absorbed by `evolve`, which is
+ * idempotent per event id.
  */
 export class ProjectionRunner<S, V, P> {
   constructor(
@@ -57,6 +76,31 @@ export class ProjectionRunner<S, V, P> {
 
   async apply(
     events: readonly { event: RecordedEvent; position: EventPosition }[],
+    options: ApplyOptions = {},
+  ): Promise<ApplyOutcome> {
+    const size = Math.max(1, options.chunkEvents ?? DEFAULT_CHUNK_EVENTS);
+    const heartbeat = options.heartbeat ?? (() => Promise.resolve());
+    let documentsWritten = 0;
+    let redelivered = 0;
+    let retries = 0;
+    // One notice per document per batch: the last chunk's revision and newest event.
+    const changed = new Map<string, ChangedDocument>();
+    for (let start = 0; start < events.length; start += size) {
+      const outcome = await this.applyChunk(events.slice(start, start + size), heartbeat);
+      documentsWritten += outcome.documentsWritten;
+      redelivered += outcome.redelivered;
+      retries += outcome.retries;
+      for (const c of outcome.changed) {
+        changed.delete(c.key);
+        changed.set(c.key, c);
+      }
+    }
+    return { documentsWritten, changed: [...changed.values()], redelivered, retries };
+  }
+
+  private async applyChunk(
+    events: readonly { event: RecordedEvent; position: EventPosition }[],
+    heartbeat: () => Promise<void>,
   ): Promise<ApplyOutcome> {
     const byKey = new Map<string, PositionedEvent[]>();
     for (const e of events) {
@@ -74,6 +118,7 @@ export class ProjectionRunner<S, V, P> {
       if (pending.length === 0)
         return { documentsWritten: written, changed, redelivered, retries: attempt };
       const docs = await this.store.getMany<StoredProjectionDoc>(this.collection, pending);
+      await heartbeat();
       const writes = [];
       const candidates: ChangedDocument[] = [];
       redelivered = 0;
@@ -112,6 +157,7 @@ export class ProjectionRunner<S, V, P> {
         });
       }
       const outcome = await this.store.writeVersioned(this.collection, writes);
+      await heartbeat();
       written += outcome.applied;
       pending = [...outcome.staleIds];
       const lost = new Set(pending);

@@ -64,7 +64,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
           groupId: `${prefix}.projector.${model.model}.${model.version}`,
           fromBeginning: true,
           deadLetter: index === 0,
-          handle: (events) => this.fold(model, runner, events, changes),
+          handle: (events, batch) => this.fold(model, runner, events, changes, batch.heartbeat),
         }),
       );
     }
@@ -86,6 +86,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     runner: ProjectionRunner<unknown, unknown, unknown>,
     events: readonly ConsumedEvent[],
     changesTopic: string,
+    heartbeat: (() => Promise<void>) | undefined,
   ): Promise<void> {
     const stop = this.writeSeconds.startTimer({ model: model.model });
     const outcome: ApplyOutcome = await runner.apply(
@@ -93,6 +94,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         event: e.event,
         position: { partition: e.record.partition, offset: e.record.offset },
       })),
+      heartbeat ? { heartbeat } : {},
     );
     stop();
     this.batchSize.observe({ model: model.model }, events.length);

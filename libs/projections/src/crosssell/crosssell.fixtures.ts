@@ -117,6 +117,24 @@ export function erased(
   });
 }
 
+export function identified(
+  id: number,
+  customerId: string,
+  anonymousId: string,
+  at = '2025-06-01T09:00:00+08:00',
+): RecordedEvent {
+  return recorded({
+    eventId: uuid(id),
+    type: 'customer.identified',
+    schemaVersion: 1,
+    customerId,
+    anonymousId,
+    channel: 'web',
+    occurredAt: at,
+    payload: { method: 'login' },
+  });
+}
+
 export function merged(
   id: number,
   survivor: string,

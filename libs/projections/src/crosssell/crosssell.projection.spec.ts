@@ -332,6 +332,7 @@ describe('crosssellProjection.evolve', () => {
       'purchase.refunded',
       'customer.erased',
       'customer.merged',
+      'customer.identified',
     ]);
 
     it.each(EVENT_TYPES)(
@@ -454,7 +455,11 @@ const historyArb = fc
 
 const ignoredArb = fc.constantFrom(
   ...EVENT_TYPES.filter(
-    (t) => !t.startsWith('purchase.') && t !== 'customer.erased' && t !== 'customer.merged',
+    (t) =>
+      !t.startsWith('purchase.') &&
+      t !== 'customer.erased' &&
+      t !== 'customer.merged' &&
+      t !== 'customer.identified',
   ).map((t) => recorded({ ...EXAMPLE_EVENTS[t], customerId: 'c-1' })),
 );
 

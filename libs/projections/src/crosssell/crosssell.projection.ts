@@ -13,6 +13,7 @@ import {
   normalise,
   withBasket,
   withLifecycleEvent,
+  withLinkedVisitor,
   withMergedFrom,
   withMergedInto,
   withRefund,
@@ -43,11 +44,13 @@ function keysOf(event: RecordedEvent): readonly string[] {
     case 'purchase.completed':
       // A visitor's basket is as much a basket as a customer's; keeping it under the visitor key
       // lets it count in the aggregates. It is not moved on `customer.identified`: a pure evolve
-      // sees one document, and copying it would count the basket twice in the sums.
+      // sees one document, and copying it would count the basket twice in the sums. The
+      // customer's view joins it when read (`mergeCrosssellStates`).
       if (event.customerId !== undefined) return [customerKey(event.customerId)];
       return event.anonymousId !== undefined ? [visitorKey(event.anonymousId)] : [];
     case 'purchase.refunded':
     case 'customer.erased':
+    case 'customer.identified':
       return event.customerId !== undefined ? [customerKey(event.customerId)] : [];
     case 'customer.merged':
       return event.customerId !== undefined
@@ -55,7 +58,6 @@ function keysOf(event: RecordedEvent): readonly string[] {
         : [];
     case 'customer.registered':
     case 'customer.profile_updated':
-    case 'customer.identified':
     case 'call.logged':
     case 'email.sent':
     case 'email.opened':
@@ -120,9 +122,12 @@ function apply(
         ? withMergedFrom(seen, event.payload.mergedCustomerId)
         : withMergedInto(seen, survivor);
     }
+    case 'customer.identified':
+      return event.anonymousId === undefined
+        ? undefined
+        : withLinkedVisitor(withLifecycleEvent(state, event.eventId), event.anonymousId);
     case 'customer.registered':
     case 'customer.profile_updated':
-    case 'customer.identified':
     case 'call.logged':
     case 'email.sent':
     case 'email.opened':

@@ -13,6 +13,11 @@ export interface CustomerBasketsState {
   /** Set on a retired duplicate: its baskets still count in aggregates, it gets no offers. */
   readonly mergedInto: string | null;
   readonly mergedFrom: readonly string[];
+  /**
+   * Visitors identified as this customer (`customer.identified`), sorted. Their baskets stay on
+   * their `visitor:<id>` documents and join the customer's at read time (`mergeCrosssellStates`).
+   */
+  readonly linkedAnonymousIds: readonly string[];
   /** One per orderId, sorted by orderId. */
   readonly baskets: readonly Basket[];
   /** One per (orderId, refundId), sorted; kept even when the order has not arrived yet. */
@@ -69,6 +74,7 @@ export const EMPTY_BASKETS_STATE: CustomerBasketsState = {
   erased: false,
   mergedInto: null,
   mergedFrom: [],
+  linkedAnonymousIds: [],
   baskets: [],
   refunds: [],
   ownedSkus: [],
@@ -149,6 +155,15 @@ export function withMergedFrom(state: CustomerBasketsState, id: string): Custome
   return state.mergedFrom.includes(id)
     ? state
     : { ...state, mergedFrom: sortedUnique([...state.mergedFrom, id]) };
+}
+
+export function withLinkedVisitor(
+  state: CustomerBasketsState,
+  anonymousId: string,
+): CustomerBasketsState {
+  return state.linkedAnonymousIds.includes(anonymousId)
+    ? state
+    : { ...state, linkedAnonymousIds: sortedUnique([...state.linkedAnonymousIds, anonymousId]) };
 }
 
 /** Two merges retiring the same id into different survivors are a data error; pick one stably. */

@@ -1,4 +1,5 @@
 export { crosssellProjection, type CustomerCrosssellView } from './crosssell.projection';
+export { crosssellRelatedKeys, joinCrosssellStates, mergeCrosssellStates } from './crosssell.merge';
 export {
   EMPTY_BASKETS_STATE,
   type Basket,

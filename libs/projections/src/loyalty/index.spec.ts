@@ -9,9 +9,12 @@ describe('loyalty public API', () => {
       'evolveLoyalty',
       'formatMinorUnits',
       'initialLoyaltyState',
+      'joinLoyaltyStates',
       'loyaltyKeys',
       'loyaltyProjection',
+      'loyaltyRelatedKeys',
       'loyaltyView',
+      'mergeLoyaltyStates',
       'parseLoyaltyPolicy',
       'pointsForAmount',
     ]);

@@ -14,5 +14,6 @@ export {
   type ParsePolicyResult as LoyaltyPolicyParseResult,
   type PointsRounding,
 } from './loyalty.policy';
+export { joinLoyaltyStates, loyaltyRelatedKeys, mergeLoyaltyStates } from './loyalty.merge';
 export { formatMinorUnits, loyaltyView, pointsForAmount } from './loyalty.view';
 export type * from './loyalty.types';

@@ -29,7 +29,9 @@ function nextId(): string {
 }
 
 export interface Envelope {
+  /** Defaults to `c-1`, unless `anonymousId` alone is given (a visitor's event). */
   readonly customerId?: string;
+  readonly anonymousId?: string;
   readonly eventId?: string;
   /** ISO-8601 with offset. */
   readonly at: string;
@@ -48,7 +50,10 @@ function recorded<T extends EventType>(
     eventId,
     type,
     schemaVersion: type === 'purchase.completed' || type === 'web.visited' ? 2 : 1,
-    customerId: env.customerId ?? 'c-1',
+    ...(env.anonymousId !== undefined && env.customerId === undefined
+      ? {}
+      : { customerId: env.customerId ?? 'c-1' }),
+    ...(env.anonymousId === undefined ? {} : { anonymousId: env.anonymousId }),
     channel,
     occurredAt: env.at,
     receivedAt: new Date(ms).toISOString(),
@@ -145,6 +150,12 @@ export function merged(
   env: Envelope & { mergedCustomerId: string },
 ): RecordedEventOf<'customer.merged'> {
   return recorded('customer.merged', env, { mergedCustomerId: env.mergedCustomerId });
+}
+
+export function identified(
+  env: Envelope & { customerId: string; anonymousId: string },
+): RecordedEventOf<'customer.identified'> {
+  return recorded('customer.identified', env, { method: 'login' }, 'web');
 }
 
 export function erased(env: Envelope): RecordedEventOf<'customer.erased'> {

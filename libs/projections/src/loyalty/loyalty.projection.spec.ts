@@ -14,12 +14,14 @@ import {
   erased,
   feedback,
   foldFor,
+  identified,
   merged,
   positioned,
   purchase,
   redeemed,
   refund,
   registered,
+  shift,
   uuid,
 } from './loyalty.fixtures';
 import { DEFAULT_LOYALTY_POLICY } from './loyalty.policy';
@@ -42,7 +44,7 @@ describe('loyaltyProjection.keys', () => {
   const expected: Record<EventType, string[]> = {
     'customer.registered': ['customer:c-1001'],
     'customer.profile_updated': [],
-    'customer.identified': [],
+    'customer.identified': ['customer:c-2031'],
     'customer.merged': ['customer:c-2031', 'customer:c-2099'],
     'customer.erased': ['customer:c-0042'],
     'call.logged': [],
@@ -67,9 +69,20 @@ describe('loyaltyProjection.keys', () => {
     },
   );
 
-  it('Given a purchase by an anonymous visitor, When keyed, Then no loyalty account is touched', () => {
-    const { customerId: _drop, ...anonymous } = purchase({ at: AT, orderId: 'O-1', total: 100 });
-    expect(loyaltyProjection.keys({ ...anonymous, anonymousId: 'v-77f' })).toEqual([]);
+  it("Given a purchase by an anonymous visitor, When keyed, Then it goes to the visitor's document", () => {
+    const anonymous = purchase({ at: AT, anonymousId: 'v-77f', orderId: 'O-1', total: 100 });
+    expect(loyaltyProjection.keys(anonymous)).toEqual(['visitor:v-77f']);
+  });
+
+  it("Given a purchase carrying both ids, When keyed, Then only the customer's account counts it", () => {
+    const both = purchase({
+      at: AT,
+      customerId: 'c-1',
+      anonymousId: 'v-77f',
+      orderId: 'O-1',
+      total: 1,
+    });
+    expect(loyaltyProjection.keys(both)).toEqual(['customer:c-1']);
   });
 
   it('Given a complaint resolved without compensation points, When keyed, Then it is not routed', () => {
@@ -90,6 +103,7 @@ describe('loyaltyProjection.initial', () => {
       adjustments: [],
       absorbed: [],
       mergedInto: null,
+      linkedVisitors: [],
       erased: null,
       appliedEventIds: [],
     });
@@ -257,7 +271,6 @@ describe('loyaltyProjection.evolve', () => {
     ...(
       [
         'customer.profile_updated',
-        'customer.identified',
         'email.sent',
         'email.opened',
         'email.clicked',
@@ -274,6 +287,16 @@ describe('loyaltyProjection.evolve', () => {
       expect(evolve(event, state)).toBe(state);
     },
   );
+
+  it('Given a customer.identified, When folded, Then the customer records the visitor, once, earliest link kept', () => {
+    const later = identified({ at: shift(AT, 2), customerId: 'c-1', anonymousId: 'v-77f' });
+    const first = identified({ at: AT, customerId: 'c-1', anonymousId: 'v-77f' });
+    const state = foldFor('c-1', [later, first]);
+    expect(state.linkedVisitors).toEqual([
+      { anonymousId: 'v-77f', eventId: first.eventId, occurredAt: AT, atMs: AT_MS },
+    ]);
+    expect(foldFor('c-1', [first, later])).toEqual(state);
+  });
 
   it('Given an event already applied, When delivered again, Then the same state object comes back', () => {
     const e = redeemed({ at: AT, redemptionId: 'RD-1', points: 10 });

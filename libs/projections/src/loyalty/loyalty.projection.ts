@@ -1,6 +1,11 @@
 import { type RecordedEvent, parseOffsetTimestamp } from '@touchpoint/contracts';
 import { assertNever } from '@touchpoint/core';
-import { type PositionedEvent, type Projection, customerKey } from '../projection.types';
+import {
+  type PositionedEvent,
+  type Projection,
+  customerKey,
+  visitorKey,
+} from '../projection.types';
 import { DEFAULT_LOYALTY_POLICY, type LoyaltyPolicy } from './loyalty.policy';
 import {
   type AdjustmentFact,
@@ -11,6 +16,7 @@ import {
   type PurchaseFact,
   type RedemptionFact,
   type RefundFact,
+  type VisitorLinkFact,
 } from './loyalty.types';
 import { loyaltyView } from './loyalty.view';
 
@@ -21,14 +27,17 @@ const CUSTOMER_PREFIX = customerKey('');
 /** Document keys for an event; only customers have a loyalty account. */
 export function loyaltyKeys(event: RecordedEvent): readonly string[] {
   switch (event.type) {
+    case 'purchase.completed':
+      // A visitor's purchase waits on the visitor's document; once a `customer.identified`
+      // links it, `mergeLoyaltyStates` counts it for the customer when read.
+      if (event.customerId !== undefined) return [customerKey(event.customerId)];
+      return event.anonymousId === undefined ? [] : [visitorKey(event.anonymousId)];
     case 'customer.registered':
     case 'customer.erased':
-    case 'purchase.completed':
+    case 'customer.identified':
     case 'purchase.refunded':
     case 'loyalty.points_redeemed':
     case 'loyalty.points_adjusted':
-      // A visitor's purchase (no customerId) earns nothing: attributing it on
-      // `customer.identified` would need the visitor's document, which evolve cannot read.
       return event.customerId === undefined ? [] : [customerKey(event.customerId)];
     case 'complaint.resolved':
       return event.customerId !== undefined && (event.payload.compensation?.points ?? 0) > 0
@@ -40,7 +49,6 @@ export function loyaltyKeys(event: RecordedEvent): readonly string[] {
         ? []
         : [customerKey(event.customerId), customerKey(event.payload.mergedCustomerId)];
     case 'customer.profile_updated':
-    case 'customer.identified':
     case 'call.logged':
     case 'email.sent':
     case 'email.opened':
@@ -66,12 +74,13 @@ export function initialLoyaltyState(key: string): LoyaltyState {
     adjustments: [],
     absorbed: [],
     mergedInto: null,
+    linkedVisitors: [],
     erased: null,
     appliedEventIds: [],
   };
 }
 
-function eventTime(event: RecordedEvent): EventTime {
+export function eventTime(event: RecordedEvent): EventTime {
   const atMs = parseOffsetTimestamp(event.occurredAt);
   if (atMs === undefined) {
     // Validation upstream guarantees a parseable time; guessing one would corrupt the window.
@@ -81,7 +90,7 @@ function eventTime(event: RecordedEvent): EventTime {
 }
 
 /** Earliest by event time, ties to the smaller eventId: the same winner in any arrival order. */
-function earlier<T extends EventTime>(a: T, b: T): T {
+export function earlier<T extends EventTime>(a: T, b: T): T {
   if (a.atMs !== b.atMs) return a.atMs < b.atMs ? a : b;
   return a.eventId <= b.eventId ? a : b;
 }
@@ -95,7 +104,7 @@ function compareKeys(a: string, b: string): number {
  * key. When the key is already there (a re-sent order, refund, redemption under another eventId)
  * the earliest occurrence stays, so duplicates count once whatever order they arrive in.
  */
-function upsertEarliest<T extends EventTime>(
+export function upsertEarliest<T extends EventTime>(
   list: readonly T[],
   item: T,
   keyOf: (t: T) => string,
@@ -112,7 +121,7 @@ function upsertEarliest<T extends EventTime>(
   return [...list.slice(0, index), item, ...list.slice(index)];
 }
 
-function insertSorted(list: readonly string[], value: string): readonly string[] {
+export function insertSorted(list: readonly string[], value: string): readonly string[] {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -214,11 +223,15 @@ function apply(
       const fact: MergeFact = { ...time, customerId: event.payload.mergedCustomerId };
       return { absorbed: upsertEarliest(state.absorbed, fact, (m) => m.customerId) };
     }
+    case 'customer.identified': {
+      if (event.anonymousId === undefined) return undefined;
+      const fact: VisitorLinkFact = { ...eventTime(event), anonymousId: event.anonymousId };
+      return { linkedVisitors: upsertEarliest(state.linkedVisitors, fact, (l) => l.anonymousId) };
+    }
     case 'customer.erased':
       // Handled before dispatch: erasure replaces the whole document.
       return undefined;
     case 'customer.profile_updated':
-    case 'customer.identified':
     case 'call.logged':
     case 'email.sent':
     case 'email.opened':

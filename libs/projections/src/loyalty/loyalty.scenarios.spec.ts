@@ -308,3 +308,37 @@ describe('Scenario 7 — an analyst tries a stricter loyalty policy', () => {
     });
   });
 });
+
+// ---- SCENARIOS 8: c-0042 asks to be forgotten ---------------------------------------------------
+
+describe('Scenario 8 — a customer asks to be forgotten', () => {
+  const asC0042 = (e: RecordedEvent): RecordedEvent => ({ ...e, customerId: 'c-0042' });
+  const history = [
+    asC0042(example('customer.registered')), // name, e-mail, phone, birth date, card
+    asC0042(meiPurchase('2025-03-20T12:00:00+08:00', 'E-01', 1_000, 'web')),
+    asC0042(example('loyalty.points_redeemed')),
+  ];
+  const erasure = example('customer.erased'); // c-0042, 2025-05-06
+  const personal = ['Mei', 'Lin', 'mei.lin@example.cn', '138', '1990-05-14', 'HC-000123'];
+  const AS_OF = new Date('2025-06-01T00:00:00Z');
+
+  it('Given her history then the erasure, When stored and read, Then the document is a tombstone holding none of her data', () => {
+    const state = foldFor('c-0042', [...history, erasure]);
+    const json = JSON.stringify(state);
+    for (const datum of personal) expect(json).not.toContain(datum);
+    expect(state.purchases).toEqual([]);
+    const view = loyaltyView(state, AS_OF, DEFAULT_LOYALTY_POLICY);
+    expect(view.status).toBe('erased');
+    expect(view.points.ledger).toEqual([]);
+    expect(view.outreach).toEqual({ greetings: false, recommendations: false });
+  });
+
+  it('Given a later replay with the erasure anywhere in it, When folded, Then nothing comes back', () => {
+    const erasedState = foldFor('c-0042', [...history, erasure]);
+    expect(foldFor('c-0042', [erasure, ...history])).toEqual(erasedState);
+    expect(foldFor('c-0042', [history[0]!, erasure, ...history.slice(1)])).toEqual(erasedState);
+    expect(foldFor('c-0042', [...history], DEFAULT_LOYALTY_POLICY, erasedState)).toEqual(
+      erasedState,
+    );
+  });
+});

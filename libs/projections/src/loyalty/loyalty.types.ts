@@ -47,6 +47,11 @@ export interface MergeFact extends EventTime {
   readonly customerId: string;
 }
 
+/** `customer.identified`: a visitor whose purchases belong to this customer. */
+export interface VisitorLinkFact extends EventTime {
+  readonly anonymousId: string;
+}
+
 export interface LoyaltyState {
   /** Bumped when the stored shape changes, so a reader can tell old documents apart. */
   readonly schema: 1;
@@ -65,6 +70,11 @@ export interface LoyaltyState {
   readonly absorbed: readonly MergeFact[];
   /** Set when this customer was folded into another one (earliest merge wins). */
   readonly mergedInto: MergeFact | null;
+  /**
+   * Visitors identified as this customer, sorted by anonymousId. Their purchases stay on their
+   * own `visitor:<id>` documents (a visit can arrive after the link) and join at read time.
+   */
+  readonly linkedVisitors: readonly VisitorLinkFact[];
   /**
    * Set by `customer.erased`. Everything else is then empty and stays empty: the document is a
    * tombstone, so a replay in any order cannot bring the customer's history back.
