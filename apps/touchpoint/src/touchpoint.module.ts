@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { IngestModule } from '@touchpoint/ingest';
 import { type AppContext, PlatformModule } from '@touchpoint/platform';
 import { ProjectorModule } from '@touchpoint/projector';
+import { AgentApiModule } from '@touchpoint/query';
 
 /** Every app's routes in one process: the embedded mode a newcomer starts with `npm start`. */
 @Module({})
@@ -9,7 +10,12 @@ export class TouchpointModule {
   static register(ctx: AppContext): DynamicModule {
     return {
       module: TouchpointModule,
-      imports: [PlatformModule.forRoot(ctx), IngestModule, ProjectorModule.register(ctx)],
+      imports: [
+        PlatformModule.forRoot(ctx),
+        IngestModule,
+        ProjectorModule.register(ctx),
+        AgentApiModule.register(ctx),
+      ],
     };
   }
 }
