@@ -4,3 +4,5 @@ export * from './read-model-store.contract';
 export * from './event-store.contract';
 export * from './ingest-client';
 export * from './workload';
+export * from './agent-stories';
+export * from './sse-client';
