@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '@touchpoint/config';
 import { type RunningApp, startApp } from '@touchpoint/platform';
 import { signJwt } from '@touchpoint/query';
 import {
@@ -21,6 +22,7 @@ import {
   wangStory,
   zhaoStory,
 } from '@touchpoint/testing';
+import { queryApp } from '../../apps/query/src/query.app';
 import { touchpointApp } from '../../apps/touchpoint/src/touchpoint.app';
 
 type Json = Record<string, any>;
@@ -458,5 +460,42 @@ describe.each(modes)('agent API on %s', (_name, makeEnv) => {
     const me = await get('/v1/me', tokens.pii);
     expect(me.body.data).toMatchObject({ sub: 'agent-pii', role: 'agent', pii: true });
     expect(Date.parse(me.body.data.expiresAt as string)).toBeGreaterThan(Date.now());
+  });
+});
+
+describe('the standalone query app', () => {
+  const secret = 'standalone-secret-0123456789-abcdefghij';
+
+  it('given no AUTH_JWT_SECRET, when starting, then a ConfigError names it', async () => {
+    const env = isolatedEnv({ LOG_LEVEL: 'error' });
+    await expect(startApp(queryApp, env)).rejects.toThrow(/AUTH_JWT_SECRET/);
+    await expect(startApp(queryApp, env)).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('given the shared secret, when an agent asks, then the routes answer with tokens signed by it', async () => {
+    const app = await startApp(
+      queryApp,
+      isolatedEnv({ LOG_LEVEL: 'error', AUTH_JWT_SECRET: secret }),
+    );
+    try {
+      const iat = Math.floor(Date.now() / 1000);
+      const agent = signJwt({ sub: 'a', role: 'agent', pii: false, iat, exp: iat + 60 }, secret);
+      const headers = { authorization: `Bearer ${agent}` };
+      const missing = await fetch(`${app.url}/v1/customers/c-unknown`, { headers });
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as Json).error.code).toBe('customer_not_found');
+      const me = await fetch(`${app.url}/v1/me`, { headers });
+      expect(((await me.json()) as Json).data).toMatchObject({ sub: 'a', role: 'agent' });
+      const wrongSecret = signJwt(
+        { sub: 'a', role: 'agent', pii: false, iat, exp: iat + 60 },
+        `${secret}x`,
+      );
+      expect(
+        (await fetch(`${app.url}/v1/me`, { headers: { authorization: `Bearer ${wrongSecret}` } }))
+          .status,
+      ).toBe(401);
+    } finally {
+      await app.close();
+    }
   });
 });

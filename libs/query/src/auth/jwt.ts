@@ -75,7 +75,9 @@ export function verifyJwt(token: string, options: VerifyOptions): VerifyResult {
   const header = parsePart(h);
   if (!header) return invalid('the header is not base64url JSON');
   const alg = header.alg;
-  if (typeof alg !== 'string' || !(options.algorithms as readonly string[]).includes(alg)) {
+  // Only HMAC algorithms this code implements, whatever the allow-list holds: never `none`.
+  const known = typeof alg === 'string' && Object.prototype.hasOwnProperty.call(HASH, alg);
+  if (!known || !(options.algorithms as readonly string[]).includes(alg)) {
     return invalid(`algorithm ${JSON.stringify(alg)} is not accepted`);
   }
   if (!/^[A-Za-z0-9_-]+$/.test(s)) return invalid('the signature is missing or malformed');

@@ -41,6 +41,8 @@ const NOTICE_BUFFER = 10_000;
 /** Supervisor events kept for resuming a supervisor stream (in this process only). */
 const SUPERVISOR_BUFFER = 1_000;
 const ACTIVE_CACHE_MS = 1000;
+/** Customers whose last tier is remembered; the least recently updated are forgotten first. */
+const TIER_MEMORY = 100_000;
 
 export interface SequencedSupervisorEvent {
   readonly id: string;
@@ -222,7 +224,12 @@ export class LiveFeed implements OnApplicationBootstrap, OnApplicationShutdown {
           this.policies.loyalty,
         );
         const change = tierChange(view, this.tiers.get(notice.key), notice.occurredAt);
+        this.tiers.delete(notice.key);
         this.tiers.set(notice.key, view.tier);
+        if (this.tiers.size > TIER_MEMORY) {
+          const oldest = this.tiers.keys().next().value;
+          if (oldest !== undefined) this.tiers.delete(oldest);
+        }
         if (change) this.publish(change);
       } catch (e) {
         this.logger.warn('tier check failed', { key: notice.key, error: errorMessage(e) });
