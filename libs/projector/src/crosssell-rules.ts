@@ -5,6 +5,7 @@ import {
   type Rule,
   associationRules,
   basketStats,
+  customerKey,
   mergeStats,
 } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
@@ -45,7 +46,7 @@ export async function crosssellAggregates(
     for (const { id, doc } of page) {
       const state = JSON.parse(doc.state) as CustomerBasketsState;
       stats = mergeStats(stats, basketStats(state));
-      if (currency !== null && id.startsWith('customer:') && !state.erased && !state.mergedInto)
+      if (currency !== null && id.startsWith(customerKey('')) && !state.erased && !state.mergedInto)
         spends.push(state.netSpend[currency] ?? 0);
     }
     if (page.length < PAGE) return { stats, spends };
