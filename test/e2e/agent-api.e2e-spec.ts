@@ -472,11 +472,12 @@ describe('the standalone query app', () => {
     await expect(startApp(queryApp, env)).rejects.toBeInstanceOf(ConfigError);
   });
 
-  it('given the shared secret, when an agent asks, then the routes answer with tokens signed by it', async () => {
+  it('given the shared secret, when an agent asks, then the routes answer with tokens signed by it, and an open stream does not block stopping', async () => {
     const app = await startApp(
       queryApp,
       isolatedEnv({ LOG_LEVEL: 'error', AUTH_JWT_SECRET: secret }),
     );
+    let closed = false;
     try {
       const iat = Math.floor(Date.now() / 1000);
       const agent = signJwt({ sub: 'a', role: 'agent', pii: false, iat, exp: iat + 60 }, secret);
@@ -494,8 +495,16 @@ describe('the standalone query app', () => {
         (await fetch(`${app.url}/v1/me`, { headers: { authorization: `Bearer ${wrongSecret}` } }))
           .status,
       ).toBe(401);
-    } finally {
+      // An open stream must not keep the server from stopping.
+      const admin = signJwt({ sub: 'b', role: 'admin', pii: false, iat, exp: iat + 60 }, secret);
+      const stream = await openSse(`${app.url}/v1/supervisor/stream?access_token=${admin}`);
+      expect(stream.status).toBe(200);
+      const started = Date.now();
+      closed = true;
       await app.close();
+      expect(Date.now() - started).toBeLessThan(15000);
+    } finally {
+      if (!closed) await app.close();
     }
   });
 });

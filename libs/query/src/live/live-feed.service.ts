@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   type OnApplicationBootstrap,
@@ -8,7 +9,7 @@ import {
 import { Subject } from 'rxjs';
 import { RuntimeConfig } from '@touchpoint/config';
 import { decodeRecordedEvent, topicNames } from '@touchpoint/contracts';
-import { type Logger, errorMessage } from '@touchpoint/core';
+import { AppError, type Logger, errorMessage } from '@touchpoint/core';
 import { LOGGER } from '@touchpoint/platform';
 import {
   EVENT_LOG,
@@ -41,6 +42,8 @@ const NOTICE_BUFFER = 10_000;
 /** Supervisor events kept for resuming a supervisor stream (in this process only). */
 const SUPERVISOR_BUFFER = 1_000;
 const ACTIVE_CACHE_MS = 1000;
+/** A stream further behind than this (per partition) is told to reload rather than replayed. */
+const MAX_REPLAY = 100_000;
 /** Customers whose last tier is remembered; the least recently updated are forgotten first. */
 const TIER_MEMORY = 100_000;
 
@@ -57,7 +60,9 @@ export interface SequencedSupervisorEvent {
  * consumer group: every query instance must see every notice.
  */
 @Injectable()
-export class LiveFeed implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LiveFeed
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   readonly notices$ = new Subject<PositionedNotice>();
   readonly supervisor$ = new Subject<SequencedSupervisorEvent>();
 
@@ -103,10 +108,14 @@ export class LiveFeed implements OnApplicationBootstrap, OnApplicationShutdown {
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.subscriptions.map((s) => s.stop()));
+  /** Ends every open stream before the HTTP server closes: it would wait for them forever. */
+  beforeApplicationShutdown(): void {
     this.notices$.complete();
     this.supervisor$.complete();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.subscriptions.map((s) => s.stop()));
   }
 
   /** Where the feed stands now: a stream that starts here misses nothing that follows. */
@@ -120,6 +129,13 @@ export class LiveFeed implements OnApplicationBootstrap, OnApplicationShutdown {
     for (const [partition, floor] of this.floor) {
       const start = from.get(partition) ?? floor;
       if (start >= floor) continue;
+      if (floor - start > MAX_REPLAY) {
+        throw AppError.validation(
+          'invalid_query_parameter',
+          'Last-Event-ID: too far behind to resume; reload the customer instead',
+          [{ path: 'Last-Event-ID', code: 'too_old', message: 'too far behind to resume' }],
+        );
+      }
       const records = await this.log.read(this.topics.changes, [
         { partition, fromOffset: String(start), maxRecords: Number(floor - start) },
       ]);

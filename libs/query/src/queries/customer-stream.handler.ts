@@ -47,7 +47,11 @@ export class StreamCustomerHandler implements IQueryHandler<StreamCustomerQuery>
           });
         });
       };
-      const live = feed.notices$.subscribe((n) => (replaying ? pending.push(n) : forward(n)));
+      const live = feed.notices$.subscribe({
+        next: (n) => (replaying ? pending.push(n) : forward(n)),
+        // The server is stopping: end the response so it can close.
+        complete: () => void chain.then(() => subscriber.complete()),
+      });
       subscriber.next({
         event: 'ready',
         id: encodePosition(position),

@@ -21,8 +21,11 @@ export class StreamSupervisorHandler implements IQueryHandler<StreamSupervisorQu
         const seen = new Set(missed.map((m) => m.id));
         subscriber.next({ comment: 'supervisor stream' });
         missed.forEach((m) => subscriber.next(toMessage(m)));
-        const live = feed.supervisor$.subscribe((m) => {
-          if (!seen.has(m.id)) subscriber.next(toMessage(m));
+        const live = feed.supervisor$.subscribe({
+          next: (m) => {
+            if (!seen.has(m.id)) subscriber.next(toMessage(m));
+          },
+          complete: () => subscriber.complete(),
         });
         return () => live.unsubscribe();
       }),
