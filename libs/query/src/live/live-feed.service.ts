@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { RuntimeConfig } from '@touchpoint/config';
-import { decodeRecordedEvent, topicNames } from '@touchpoint/contracts';
+import { HEADERS, decodeRecordedEvent, topicNames } from '@touchpoint/contracts';
 import { AppError, type Logger, errorMessage } from '@touchpoint/core';
 import { LOGGER } from '@touchpoint/platform';
 import {
@@ -42,6 +42,7 @@ const NOTICE_BUFFER = 10_000;
 /** Supervisor events kept for resuming a supervisor stream (in this process only). */
 const SUPERVISOR_BUFFER = 1_000;
 const ACTIVE_CACHE_MS = 1000;
+const COMPLAINT_TYPES: ReadonlySet<string> = new Set(['complaint.opened', 'complaint.resolved']);
 /** A stream further behind than this (per partition) is told to reload rather than replayed. */
 const MAX_REPLAY = 100_000;
 /** Customers whose last tier is remembered; the least recently updated are forgotten first. */
@@ -210,6 +211,10 @@ export class LiveFeed
   private onEvents(batch: LogBatch): void {
     for (const r of batch.records) {
       this.times.note(r.partition, r.offset, r.timestamp);
+      // Validating every event would cost the query side as much as the projector; the type
+      // header (when the producer set it) says whether this one can matter.
+      const type = r.headers[HEADERS.eventType];
+      if (type !== undefined && !COMPLAINT_TYPES.has(type)) continue;
       const decoded = decodeRecordedEvent(r.value);
       if (!decoded.ok) continue;
       const complaint = complaintEvent(decoded.event);
