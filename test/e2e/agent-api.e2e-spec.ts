@@ -456,6 +456,41 @@ describe.each(modes)('agent API on %s', (_name, makeEnv) => {
     }
   });
 
+  it('live: after a server restart, Last-Event-ID still resumes (older notices are read back from the changes topic)', async () => {
+    const id = `c-restart-${run}`;
+    await publish([registration(id, now.getTime() - 86_400_000, { name: { given: 'Re' } })]);
+    await eventually(async () => (await get(`/v1/customers/${id}`)).status === 200, {
+      what: 'the customer',
+    });
+    const auth = { authorization: `Bearer ${tokens.agent}` };
+    const before = await openSse(`${app.url}/v1/customers/${id}/stream`, auth);
+    const ready = await before.waitFor((e) => e.event === 'ready', 'ready');
+    before.close();
+    const at = now.getTime() - 20_000;
+    await publish([callLogged(id, at, 'while the agent was away')]);
+    await eventually(
+      async () =>
+        (await get(`/v1/customers/${id}/timeline`)).body.data.items.some((e: Json) => e.ms === at),
+      { what: 'the call in the read model' },
+    );
+    await app.close();
+    app = await startApp(touchpointApp, env);
+    const resumed = await openSse(`${app.url}/v1/customers/${id}/stream`, {
+      ...auth,
+      'last-event-id': ready.id!,
+    });
+    expect(resumed.status).toBe(200);
+    const missed = await resumed.waitFor(
+      (e) =>
+        e.event === 'change' &&
+        (e.data as Json).model === 'customer360' &&
+        Date.parse((e.data as Json).occurredAt as string) === at,
+      'the change made before the restart',
+    );
+    resumed.close();
+    expect((missed.data as Json).customerId).toBe(id);
+  });
+
   it('GET /v1/me says who the token is for', async () => {
     const me = await get('/v1/me', tokens.pii);
     expect(me.body.data).toMatchObject({ sub: 'agent-pii', role: 'agent', pii: true });
