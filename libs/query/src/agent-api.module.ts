@@ -54,7 +54,12 @@ export class AgentApiModule {
       },
       {
         provide: AuditService,
-        useValue: new AuditService(auth.AUDIT_SINK, ctx.engines.store, auth.AUDIT_COLLECTION),
+        useValue: new AuditService(
+          auth.AUDIT_SINK,
+          ctx.engines.store,
+          auth.AUDIT_COLLECTION,
+          systemClock,
+        ),
       },
       { provide: EventTimes, useValue: new EventTimes() },
       AgentAuthGuard,

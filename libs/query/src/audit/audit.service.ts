@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditSink } from '@touchpoint/config';
+import { currentCorrelationId } from '@touchpoint/platform';
 import type { ReadModelStore } from '@touchpoint/ports';
 import type { Principal } from '../auth/jwt';
 import type { PiiField } from '../domain/masking';
+import type { Clock } from '../tokens';
 
 /** One read of customer data: who, when, which customers, which personal fields in clear. */
 export interface AuditRecord extends Record<string, unknown> {
@@ -17,15 +19,6 @@ export interface AuditRecord extends Record<string, unknown> {
   readonly correlationId: string | null;
 }
 
-export interface AuditEntry {
-  readonly principal: Principal;
-  readonly action: string;
-  readonly customerIds: readonly string[];
-  readonly unmasked: readonly PiiField[];
-  readonly at: Date;
-  readonly correlationId: string | null;
-}
-
 /**
  * The audit trail of profile reads. JSON lines go to stdout whatever LOG_LEVEL says (a log
  * level must not switch auditing off); with `store`, each record is also a document in the
@@ -36,19 +29,26 @@ export class AuditService {
     private readonly sink: AuditSink,
     private readonly store: ReadModelStore,
     private readonly collection: string,
+    private readonly clock: Clock,
     private readonly writeLine: (line: string) => void = (l) => process.stdout.write(l + '\n'),
   ) {}
 
-  async record(entry: AuditEntry): Promise<void> {
+  /** Records that `principal` read these customers' data, showing `unmasked` fields in clear. */
+  async profileRead(
+    principal: Principal,
+    action: string,
+    customerIds: readonly string[],
+    unmasked: readonly PiiField[] = [],
+  ): Promise<void> {
     const record: AuditRecord = {
       audit: 'profile_read',
-      at: entry.at.toISOString(),
-      sub: entry.principal.sub,
-      role: entry.principal.role,
-      action: entry.action,
-      customerIds: entry.customerIds,
-      unmasked: entry.unmasked,
-      correlationId: entry.correlationId,
+      at: this.clock().toISOString(),
+      sub: principal.sub,
+      role: principal.role,
+      action,
+      customerIds,
+      unmasked,
+      correlationId: currentCorrelationId() ?? null,
     };
     if (this.sink === 'log' || this.sink === 'log+store') {
       this.writeLine(JSON.stringify({ time: record.at, level: 'audit', ...record }));

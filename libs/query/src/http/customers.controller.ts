@@ -75,15 +75,17 @@ export class CustomersController {
   }
 
   @Get(':id/loyalty')
-  loyalty(@Param('id') id: string, @Query() query: RawQuery) {
+  loyalty(@Param('id') id: string, @Query() query: RawQuery, @Agent() agent: Principal) {
     return this.queries.execute(
-      new GetLoyaltyQuery(parseCustomerId(id), parseAsOf(query, this.clock())),
+      new GetLoyaltyQuery(parseCustomerId(id), parseAsOf(query, this.clock()), agent),
     );
   }
 
   @Get(':id/recommendations')
-  recommendations(@Param('id') id: string) {
-    return this.queries.execute(new GetRecommendationsQuery(parseCustomerId(id), this.clock()));
+  recommendations(@Param('id') id: string, @Agent() agent: Principal) {
+    return this.queries.execute(
+      new GetRecommendationsQuery(parseCustomerId(id), this.clock(), agent),
+    );
   }
 
   @Get(':id/timeline')
@@ -99,9 +101,9 @@ export class CustomersController {
   }
 
   @Get(':id/next-best-action')
-  nextBestAction(@Param('id') id: string, @Query() query: RawQuery) {
+  nextBestAction(@Param('id') id: string, @Query() query: RawQuery, @Agent() agent: Principal) {
     return this.queries.execute(
-      new GetNextBestActionQuery(parseCustomerId(id), parseAsOf(query, this.clock())),
+      new GetNextBestActionQuery(parseCustomerId(id), parseAsOf(query, this.clock()), agent),
     );
   }
 }

@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { currentCorrelationId } from '@touchpoint/platform';
 import { customer360View } from '@touchpoint/projections';
 import type { ModelPolicies } from '@touchpoint/projector';
 import { AuditService } from '../audit/audit.service';
@@ -20,14 +19,12 @@ export class GetCustomer360Handler implements IQueryHandler<GetCustomer360Query>
   async execute(q: GetCustomer360Query) {
     const served = await this.reader.customer360(q.customerId);
     const view = customer360View(served.state, q.asOf, this.policies.customer360);
-    await this.audit.record({
-      principal: q.reader,
-      action: 'customer360',
-      customerIds: [q.customerId],
-      unmasked: unmaskedFields(view, q.reader.pii),
-      at: new Date(),
-      correlationId: currentCorrelationId() ?? null,
-    });
+    await this.audit.profileRead(
+      q.reader,
+      'customer360',
+      [q.customerId],
+      unmaskedFields(view, q.reader.pii),
+    );
     return { data: maskCustomer360(view, q.reader.pii), freshness: served.freshness };
   }
 }

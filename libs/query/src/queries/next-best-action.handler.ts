@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { AuditService } from '../audit/audit.service';
 import { customer360View, loyaltyView } from '@touchpoint/projections';
 import type { ModelPolicies } from '@touchpoint/projector';
 import { nextBestActions } from '../domain/next-best-action';
@@ -12,6 +13,7 @@ import { GetNextBestActionQuery } from './next-best-action.query';
 export class GetNextBestActionHandler implements IQueryHandler<GetNextBestActionQuery> {
   constructor(
     private readonly reader: CustomerReader,
+    private readonly audit: AuditService,
     private readonly recommender: CrosssellRecommender,
     @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
   ) {}
@@ -29,6 +31,7 @@ export class GetNextBestActionHandler implements IQueryHandler<GetNextBestAction
       recommendations: crosssell.recommendations,
       asOf: q.asOf,
     });
+    await this.audit.profileRead(q.reader, 'next_best_action', [q.customerId]);
     return {
       data: { actions },
       freshness: [c360.freshness, loyalty.freshness, crosssell.freshness],

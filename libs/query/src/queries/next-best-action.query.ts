@@ -1,5 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import type { NextBestAction } from '../domain/next-best-action';
+import type { Principal } from '../auth/jwt';
 import type { Envelope } from './envelope';
 
 /** What the agent should do now, from the 360 view, loyalty and cross-sell together. */
@@ -7,6 +8,7 @@ export class GetNextBestActionQuery extends Query<Envelope<{ actions: NextBestAc
   constructor(
     readonly customerId: string,
     readonly asOf: Date,
+    readonly reader: Principal,
   ) {
     super();
   }

@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { currentCorrelationId } from '@touchpoint/platform';
 import { READ_MODEL_STORE, type ReadModelStore } from '@touchpoint/ports';
 import {
   type Customer360State,
@@ -134,14 +133,12 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
           : null,
       };
     });
-    await this.audit.record({
-      principal: q.reader,
-      action: 'search',
-      customerIds: data.map((d) => d.customerId),
-      unmasked: q.reader.pii ? ['contact.email', 'contact.phone'] : [],
-      at: now,
-      correlationId: currentCorrelationId() ?? null,
-    });
+    await this.audit.profileRead(
+      q.reader,
+      'search',
+      data.map((d) => d.customerId),
+      q.reader.pii ? ['contact.email', 'contact.phone'] : [],
+    );
     const last = pageIds[pageIds.length - 1];
     return {
       data,
