@@ -6,3 +6,5 @@ export * from './ingest-client';
 export * from './workload';
 export * from './recorded-example';
 export * from './projector-oracle';
+export * from './agent-stories';
+export * from './sse-client';

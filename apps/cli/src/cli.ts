@@ -1,10 +1,17 @@
-import { ArchiverConfig, ProjectorConfig } from '@touchpoint/config';
+import {
+  ArchiverConfig,
+  AuthConfig,
+  ProjectorConfig,
+  RuntimeConfig,
+  loadConfig,
+} from '@touchpoint/config';
 import { exitWith } from '@touchpoint/platform';
 import { withEngines } from './cli.context';
 import { initCommand } from './init.command';
 import { DLQ_USAGE, dlqCommand } from './dlq.command';
 import { KEYS_USAGE, keysCommand } from './keys.command';
 import { CUSTOMER_USAGE, exportCustomerCommand, rebuildCustomerCommand } from './customer.command';
+import { TOKENS_USAGE, tokensCommand } from './tokens.command';
 
 const USAGE = `touchpoint <command> [options]
 
@@ -14,6 +21,7 @@ Commands:
   dlq         inspect and re-drive dead-lettered records
   export-customer   write every event of one customer as JSON lines (subject access)
   rebuild-customer  recompute one customer's documents from the event store and compare
+  tokens      issue agent tokens for the agent API (development and tests)
   help        show this text
 
 ${KEYS_USAGE}
@@ -21,6 +29,7 @@ ${KEYS_USAGE}
 ${DLQ_USAGE}
 
 ${CUSTOMER_USAGE}
+${TOKENS_USAGE}
 
 Engines are chosen by KAFKA_BROKERS, MONGO_URL and EVENTSTORE_URL, as for the apps;
 without them the embedded log in DATA_DIR (default ./data) is used.`;
@@ -61,6 +70,8 @@ export async function runCli(
           (ctx) => rebuildCustomerCommand(ctx, rest),
           [],
         );
+      case 'tokens':
+        return tokensCommand(loadConfig([RuntimeConfig, AuthConfig], env), rest, out);
       default:
         process.stderr.write(`touchpoint: unknown command '${command}'\n\n${USAGE}\n`);
         return 64;

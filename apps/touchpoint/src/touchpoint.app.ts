@@ -1,11 +1,17 @@
-import { ArchiverConfig, IngestConfig, ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
+import {
+  ArchiverConfig,
+  AuthConfig,
+  IngestConfig,
+  ProjectorConfig,
+  RuntimeConfig,
+} from '@touchpoint/config';
 import { configureIngestHttp, setupOpenApi } from '@touchpoint/ingest';
 import { type AppDefinition, ensurePlatformTopics } from '@touchpoint/platform';
 import { TouchpointModule } from './touchpoint.module';
 
 export const touchpointApp: AppDefinition = {
   name: 'touchpoint',
-  sections: [RuntimeConfig, IngestConfig, ProjectorConfig, ArchiverConfig],
+  sections: [RuntimeConfig, IngestConfig, ProjectorConfig, ArchiverConfig, AuthConfig],
   module: (ctx) => TouchpointModule.register(ctx),
   prepare: ensurePlatformTopics,
   configure: (app, ctx) => {

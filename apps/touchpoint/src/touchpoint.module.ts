@@ -3,6 +3,7 @@ import { ArchiverModule } from '@touchpoint/archiver';
 import { IngestModule } from '@touchpoint/ingest';
 import { type AppContext, PlatformModule } from '@touchpoint/platform';
 import { ProjectorModule } from '@touchpoint/projector';
+import { AgentApiModule } from '@touchpoint/query';
 
 /** Every app's routes in one process: the embedded mode a newcomer starts with `npm start`. */
 @Module({})
@@ -15,6 +16,7 @@ export class TouchpointModule {
         IngestModule,
         ProjectorModule.register(ctx),
         ArchiverModule.register(ctx),
+        AgentApiModule.register(ctx),
       ],
     };
   }

@@ -5,3 +5,4 @@ export * from './ingest.config';
 export * from './load-config';
 export * from './projector.config';
 export * from './archiver.config';
+export * from './auth.config';

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditSink } from '@touchpoint/config';
+import { currentCorrelationId } from '@touchpoint/platform';
+import type { ReadModelStore } from '@touchpoint/ports';
+import type { Principal } from '../auth/jwt';
+import type { PiiField } from '../domain/masking';
+import type { Clock } from '../tokens';
+
+/** One read of customer data: who, when, which customers, which personal fields in clear. */
+export interface AuditRecord extends Record<string, unknown> {
+  readonly audit: 'profile_read';
+  readonly at: string;
+  readonly sub: string;
+  readonly role: string;
+  /** The route's use case, e.g. `customer360`, `search`, `timeline`. */
+  readonly action: string;
+  readonly customerIds: readonly string[];
+  readonly unmasked: readonly PiiField[];
+  readonly correlationId: string | null;
+}
+
+/**
+ * The audit trail of profile reads. JSON lines go to stdout whatever LOG_LEVEL says (a log
+ * level must not switch auditing off); with `store`, each record is also a document in the
+ * audit collection. The write is awaited before the data is returned: no record, no answer.
+ */
+export class AuditService {
+  constructor(
+    private readonly sink: AuditSink,
+    private readonly store: ReadModelStore,
+    private readonly collection: string,
+    private readonly clock: Clock,
+    private readonly writeLine: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+  ) {}
+
+  /** Records that `principal` read these customers' data, showing `unmasked` fields in clear. */
+  async profileRead(
+    principal: Principal,
+    action: string,
+    customerIds: readonly string[],
+    unmasked: readonly PiiField[] = [],
+  ): Promise<void> {
+    const record: AuditRecord = {
+      audit: 'profile_read',
+      at: this.clock().toISOString(),
+      sub: principal.sub,
+      role: principal.role,
+      action,
+      customerIds,
+      unmasked,
+      correlationId: currentCorrelationId() ?? null,
+    };
+    if (this.sink === 'log' || this.sink === 'log+store') {
+      this.writeLine(JSON.stringify({ time: record.at, level: 'audit', ...record }));
+    }
+    if (this.sink === 'store' || this.sink === 'log+store') {
+      await this.store.writeVersioned(this.collection, [
+        { id: randomUUID(), doc: record, version: 1 },
+      ]);
+    }
+  }
+}

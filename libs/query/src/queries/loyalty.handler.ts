@@ -1,0 +1,27 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { AuditService } from '../audit/audit.service';
+import { loyaltyView } from '@touchpoint/projections';
+import type { ModelPolicies } from '@touchpoint/projector';
+import { CustomerReader } from '../read/customer-reader';
+import { MODEL_POLICIES } from '../tokens';
+import { GetLoyaltyQuery } from './loyalty.query';
+
+@QueryHandler(GetLoyaltyQuery)
+export class GetLoyaltyHandler implements IQueryHandler<GetLoyaltyQuery> {
+  constructor(
+    private readonly reader: CustomerReader,
+    private readonly audit: AuditService,
+    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
+  ) {}
+
+  async execute(q: GetLoyaltyQuery) {
+    await this.reader.requireCustomer(q.customerId);
+    const served = await this.reader.loyalty(q.customerId);
+    await this.audit.profileRead(q.reader, 'loyalty', [q.customerId]);
+    return {
+      data: loyaltyView(served.state, q.asOf, this.policies.loyalty),
+      freshness: served.freshness,
+    };
+  }
+}

@@ -1,0 +1,133 @@
+import { EmbeddedReadModelStore } from '@touchpoint/adapters';
+import type { EventLog } from '@touchpoint/ports';
+import { RuntimeConfig } from '@touchpoint/config';
+import { EMPTY_BASKETS_STATE } from '@touchpoint/projections';
+import { CrosssellAggregatesCache } from './crosssell-aggregates.cache';
+import { EventTimes } from './event-times';
+import { ModelLag } from './model-lag.service';
+
+/** Only the two reads ModelLag makes; the real adapters share a contract suite for them. */
+function logWith(
+  heads: { partition: number; low: string; high: string }[],
+  committed: { partition: number; offset: string }[],
+): EventLog {
+  return {
+    offsets: () => Promise.resolve(heads),
+    committedOffsets: () => Promise.resolve(committed),
+  } as unknown as EventLog;
+}
+
+describe('ModelLag', () => {
+  const runtime = Object.assign(new RuntimeConfig(), { TOPIC_PREFIX: 'tp' });
+  const now = 1_000_000;
+
+  it('Given a projector group that committed up to the head, When measured, Then 0', async () => {
+    const lag = new ModelLag(
+      logWith([{ partition: 0, low: '0', high: '10' }], [{ partition: 0, offset: '10' }]),
+      runtime,
+      new EventTimes(),
+      () => new Date(now),
+    );
+    expect(await lag.lagMs('loyalty', 'v1')).toBe(0);
+  });
+
+  it('Given pending records whose append times the tail saw, When measured, Then the age of the oldest pending one', async () => {
+    const times = new EventTimes();
+    times.note(0, '7', now - 4000);
+    times.note(1, '3', now - 2500);
+    const lag = new ModelLag(
+      logWith(
+        [
+          { partition: 0, low: '0', high: '10' },
+          { partition: 1, low: '0', high: '5' },
+        ],
+        [
+          { partition: 0, offset: '7' },
+          { partition: 1, offset: '3' },
+        ],
+      ),
+      runtime,
+      times,
+      () => new Date(now),
+    );
+    expect(await lag.lagMs('loyalty', 'v1')).toBe(4000);
+  });
+
+  it('Given a pending record the tail never saw (or a partition never committed), When measured, Then unknown', async () => {
+    const lag = new ModelLag(
+      logWith([{ partition: 0, low: '0', high: '10' }], []),
+      runtime,
+      new EventTimes(),
+      () => new Date(now),
+    );
+    expect(await lag.lagMs('loyalty', 'v1')).toBeNull();
+  });
+});
+
+describe('CrosssellAggregatesCache', () => {
+  const doc = (orderId: string, skus: string[], spend: number) => ({
+    state: JSON.stringify({
+      ...EMPTY_BASKETS_STATE,
+      baskets: [
+        {
+          orderId,
+          eventId: orderId,
+          occurredAt: '2026-01-01T00:00:00Z',
+          currency: 'CNY',
+          total: spend,
+          lines: skus.map((sku) => ({ sku, name: sku, category: 'c', quantity: 1, unitPrice: 1 })),
+        },
+      ],
+      netSpend: { CNY: spend },
+    }),
+    watermarks: {},
+    revision: 1,
+  });
+
+  async function storeWith(n: number) {
+    const store = new EmbeddedReadModelStore();
+    await store.writeVersioned(
+      'crosssell_v1',
+      Array.from({ length: n }, (_, i) => ({
+        id: `customer:c-${i}`,
+        doc: doc(`O-${i}`, ['A', 'B'], 100 * (i + 1)),
+        version: 1,
+      })),
+    );
+    return store;
+  }
+
+  it('Given concurrent requests, When the totals are asked for, Then they are computed once and shared', async () => {
+    const store = await storeWith(3);
+    const page = jest.spyOn(store, 'page');
+    const cache = new CrosssellAggregatesCache(store, () => new Date(0));
+    const [a, b] = await Promise.all([
+      cache.get('crosssell_v1', 'CNY'),
+      cache.get('crosssell_v1', 'CNY'),
+    ]);
+    expect(a).toBe(b);
+    expect(a.spends).toEqual([100, 200, 300]);
+    expect(a.stats.baskets).toBe(3);
+    expect(page).toHaveBeenCalledTimes(1);
+  });
+
+  it('Given a change notice, When asked within 2 s of the computation, Then the cached totals serve; after that they are recomputed', async () => {
+    const store = await storeWith(2);
+    let t = 0;
+    const cache = new CrosssellAggregatesCache(store, () => new Date(t));
+    const first = await cache.get('crosssell_v1', 'CNY');
+    await store.writeVersioned('crosssell_v1', [
+      { id: 'customer:c-9', doc: doc('O-9', ['A'], 50), version: 1 },
+    ]);
+    t = 60_000;
+    expect(await cache.get('crosssell_v1', 'CNY')).toBe(first); // no notice: still current
+    cache.invalidate('crosssell_v1');
+    const second = await cache.get('crosssell_v1', 'CNY');
+    expect(second.stats.baskets).toBe(3);
+    cache.invalidate('crosssell_v1');
+    t = 61_000;
+    expect(await cache.get('crosssell_v1', 'CNY')).toBe(second); // younger than 2 s
+    t = 62_500;
+    expect(await cache.get('crosssell_v1', 'CNY')).not.toBe(second);
+  });
+});
