@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ConsoleModule } from '@touchpoint/console';
 import { IngestModule } from '@touchpoint/ingest';
 import { type AppContext, PlatformModule } from '@touchpoint/platform';
 import { ProjectorModule } from '@touchpoint/projector';
@@ -9,7 +10,12 @@ export class TouchpointModule {
   static register(ctx: AppContext): DynamicModule {
     return {
       module: TouchpointModule,
-      imports: [PlatformModule.forRoot(ctx), IngestModule, ProjectorModule.register(ctx)],
+      imports: [
+        PlatformModule.forRoot(ctx),
+        IngestModule,
+        ProjectorModule.register(ctx),
+        ConsoleModule.register(),
+      ],
     };
   }
 }
