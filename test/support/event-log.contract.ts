@@ -127,6 +127,52 @@ export function eventLogContract(name: string, make: () => Promise<EventLog>): v
       expect(second).toEqual(['b']);
     });
 
+    it('given start positions, when a new group subscribes, then it reads from exactly there and its commits are reported', async () => {
+      const topic = uniqueName('contract-start');
+      const groupId = uniqueName('g');
+      await log.ensureTopics([topicSpec(topic, 2)]);
+      const positions = await log.append(
+        topic,
+        ['a', 'b', 'c', 'd', 'e', 'f'].map((v, i) => ({ key: `k${i}`, value: Buffer.from(v) })),
+      );
+      const byPartition = new Map<number, string[]>();
+      positions.forEach((p, i) => {
+        byPartition.set(p.partition, [...(byPartition.get(p.partition) ?? []), 'abcdef'[i]!]);
+      });
+      expect(await log.committedOffsets(groupId, topic)).toEqual([]);
+      // Skip the first record of each partition; read the rest.
+      const got: string[] = [];
+      const sub = await log.subscribe({
+        groupId,
+        topics: [topic],
+        fromBeginning: false,
+        startAt: [0, 1].map((partition) => ({ partition, offset: '1' })),
+        handleBatch: (b) => {
+          got.push(...b.records.map((r) => r.value.toString()));
+          return Promise.resolve();
+        },
+      });
+      const expected = [...byPartition.values()].flatMap((vs) => vs.slice(1)).sort();
+      await eventually(() => got.length >= expected.length, {
+        what: 'records after the start',
+        timeoutMs: 40000,
+      });
+      expect([...got].sort()).toEqual(expected);
+      const committed = await eventually(
+        async () => {
+          const c = await log.committedOffsets(groupId, topic);
+          return c.length === byPartition.size ? c : undefined;
+        },
+        { what: 'committed offsets' },
+      );
+      await sub.stop();
+      expect(committed).toEqual(
+        [...byPartition.entries()]
+          .map(([partition, vs]) => ({ partition, offset: String(vs.length) }))
+          .sort((a, b) => a.partition - b.partition),
+      );
+    });
+
     it('given an existing topic, when its spec asks for other partitions, then ensureTopics refuses and names the setting', async () => {
       const topic = uniqueName('contract-mismatch');
       await log.ensureTopics([topicSpec(topic, 2)]);

@@ -69,6 +69,31 @@ export function readModelStoreContract(name: string, make: () => Promise<ReadMod
       await expect(store.dropCollection(c)).resolves.toBeUndefined();
     });
 
+    it('given names in array fields, when searched by prefix, then every document with an element starting with it comes back in id order, paged', async () => {
+      const c = uniqueName('docs');
+      await store.ensureIndexes(c, [{ fields: ['search.names'] }]);
+      await store.writeVersioned(c, [
+        { id: 'c-3', doc: { search: { names: ['lin', 'mei', 'mei lin'] } }, version: 1 },
+        { id: 'c-1', doc: { search: { names: ['meier', 'hans'] } }, version: 1 },
+        { id: 'c-2', doc: { search: { names: ['amei', 'wang'] } }, version: 1 },
+        { id: 'c-4', doc: { search: { names: ['m.e.i'] } }, version: 1 },
+        { id: 'c-5', doc: { search: { names: 'mei' } }, version: 1 },
+      ]);
+      const all = await store.findByPrefix(c, 'search.names', 'mei', { limit: 10 });
+      expect(all.map((r) => r.id)).toEqual(['c-1', 'c-3', 'c-5']);
+      expect(all[0]!.doc).toEqual({ search: { names: ['meier', 'hans'] } });
+      const page2 = await store.findByPrefix(c, 'search.names', 'mei', {
+        afterId: 'c-1',
+        limit: 1,
+      });
+      expect(page2.map((r) => r.id)).toEqual(['c-3']);
+      // Regex metacharacters in the prefix are literal.
+      expect(
+        (await store.findByPrefix(c, 'search.names', 'm.', { limit: 10 })).map((r) => r.id),
+      ).toEqual(['c-4']);
+      expect(await store.findByPrefix(c, 'search.names', 'Mei', { limit: 10 })).toEqual([]);
+    });
+
     it('given a returned document, when the caller mutates it, then the stored one is unchanged', async () => {
       const c = uniqueName('docs');
       await store.writeVersioned(c, [{ id: 'a', doc: { list: [1] }, version: 1 }]);

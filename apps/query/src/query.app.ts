@@ -1,14 +1,15 @@
-import { RuntimeConfig } from '@touchpoint/config';
+import { AuthConfig, ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
 import { type AppDefinition, ensurePlatformTopics } from '@touchpoint/platform';
 import { QueryModule } from './query.module';
 
 export const queryApp: AppDefinition = {
   name: 'touchpoint-query',
-  sections: [RuntimeConfig],
-  // A standalone app shares its engines with the other apps, so the embedded ones won't do.
+  sections: [RuntimeConfig, ProjectorConfig, AuthConfig],
+  // A standalone app shares its engines with the other apps, so the embedded ones won't do; and
+  // its tokens come from elsewhere, so no development secret either.
   requirement: {
-    required: ['KAFKA_BROKERS', 'MONGO_URL'],
-    hint: 'a standalone app needs the real engines; run `npm start` for the all-in-one embedded mode',
+    required: ['KAFKA_BROKERS', 'MONGO_URL', 'AUTH_JWT_SECRET'],
+    hint: 'a standalone app needs the real engines and a shared token secret; run `npm start` for the all-in-one embedded mode',
   },
   module: (ctx) => QueryModule.register(ctx),
   prepare: ensurePlatformTopics,

@@ -1,11 +1,11 @@
-import { IngestConfig, ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
+import { AuthConfig, IngestConfig, ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
 import { configureIngestHttp, setupOpenApi } from '@touchpoint/ingest';
 import { type AppDefinition, ensurePlatformTopics } from '@touchpoint/platform';
 import { TouchpointModule } from './touchpoint.module';
 
 export const touchpointApp: AppDefinition = {
   name: 'touchpoint',
-  sections: [RuntimeConfig, IngestConfig, ProjectorConfig],
+  sections: [RuntimeConfig, IngestConfig, ProjectorConfig, AuthConfig],
   module: (ctx) => TouchpointModule.register(ctx),
   prepare: ensurePlatformTopics,
   configure: (app, ctx) => {

@@ -3,6 +3,7 @@ import { ConsoleModule } from '@touchpoint/console';
 import { IngestModule } from '@touchpoint/ingest';
 import { type AppContext, PlatformModule } from '@touchpoint/platform';
 import { ProjectorModule } from '@touchpoint/projector';
+import { AgentApiModule } from '@touchpoint/query';
 
 /** Every app's routes in one process: the embedded mode a newcomer starts with `npm start`. */
 @Module({})
@@ -14,6 +15,7 @@ export class TouchpointModule {
         PlatformModule.forRoot(ctx),
         IngestModule,
         ProjectorModule.register(ctx),
+        AgentApiModule.register(ctx),
         ConsoleModule.register(),
       ],
     };

@@ -47,6 +47,8 @@ export class EmbeddedEventLog implements EventLog {
   private readonly topics = new Map<string, TopicState>();
   private readonly appended = new EventEmitter();
   private readonly subscriptions = new Set<() => Promise<void>>();
+  /** groupId → `topic/partition` → next offset; kept per process, like the positions themselves. */
+  private readonly committed = new Map<string, Map<string, number>>();
   private readonly root: string;
   private lockPath?: string;
 
@@ -168,6 +170,13 @@ export class EmbeddedEventLog implements EventLog {
   subscribe(options: SubscribeOptions): Promise<Subscription> {
     let running = true;
     const positions = new Map<string, number>();
+    if (options.startAt && options.topics.length !== 1) {
+      return Promise.reject(new Error('subscribe: startAt needs exactly one topic'));
+    }
+    for (const { partition, offset } of options.startAt ?? [])
+      positions.set(`${options.topics[0]}/${partition}`, Number(offset));
+    const committed = this.committed.get(options.groupId) ?? new Map<string, number>();
+    this.committed.set(options.groupId, committed);
     let wake: (() => void) | undefined;
     const onAppend = () => wake?.();
     for (const t of options.topics) this.appended.on(t, onAppend);
@@ -196,6 +205,7 @@ export class EmbeddedEventLog implements EventLog {
             try {
               await options.handleBatch(batch);
               positions.set(key, from + slice.length);
+              committed.set(key, from + slice.length);
               delivered = true;
             } catch (e) {
               // Same as Kafka without a commit: the batch is redelivered after a pause.
@@ -260,6 +270,19 @@ export class EmbeddedEventLog implements EventLog {
         high: String(records.length),
       })),
     );
+  }
+
+  committedOffsets(
+    groupId: string,
+    topicName: string,
+  ): Promise<{ partition: number; offset: string }[]> {
+    const out: { partition: number; offset: string }[] = [];
+    for (const [key, next] of this.committed.get(groupId) ?? []) {
+      const cut = key.lastIndexOf('/');
+      if (key.slice(0, cut) === topicName)
+        out.push({ partition: Number(key.slice(cut + 1)), offset: String(next) });
+    }
+    return Promise.resolve(out.sort((a, b) => a.partition - b.partition));
   }
 
   ping(): Promise<void> {

@@ -96,6 +96,25 @@ export class EmbeddedReadModelStore implements ReadModelStore {
     return Promise.resolve(found);
   }
 
+  findByPrefix<D extends Document>(
+    collection: string,
+    field: string,
+    prefix: string,
+    options: { afterId?: string; limit: number },
+  ): Promise<{ id: string; doc: D }[]> {
+    const starts = (v: unknown) => typeof v === 'string' && v.startsWith(prefix);
+    const found = [...this.collection(collection).entries()]
+      .filter(([id]) => options.afterId === undefined || id > options.afterId)
+      .filter(([, e]) => {
+        const v = valueAt(e.doc, field);
+        return Array.isArray(v) ? v.some(starts) : starts(v);
+      })
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, options.limit)
+      .map(([id, e]) => ({ id, doc: copy(e.doc) as D }));
+    return Promise.resolve(found);
+  }
+
   page<D extends Document>(
     collection: string,
     options: { afterId?: string; limit: number },

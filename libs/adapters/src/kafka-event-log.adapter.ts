@@ -216,6 +216,10 @@ export class KafkaEventLog implements EventLog {
     this.consumers.add(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+    const startAt = options.startAt ?? [];
+    if (startAt.length > 0 && options.topics.length !== 1) {
+      throw new Error('subscribe: startAt needs exactly one topic');
+    }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -243,6 +247,9 @@ export class KafkaEventLog implements EventLog {
         await payload.heartbeat();
       },
     });
+    // kafkajs applies seeks once the partitions are assigned; run() must have been called.
+    for (const { partition, offset } of startAt)
+      consumer.seek({ topic: options.topics[0]!, partition, offset });
     return {
       stop: async () => {
         stopped = true;
@@ -321,6 +328,17 @@ export class KafkaEventLog implements EventLog {
     const offsets = await this.admin.fetchTopicOffsets(topic);
     return offsets
       .map((o) => ({ partition: o.partition, low: o.low, high: o.high }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async committedOffsets(
+    groupId: string,
+    topic: string,
+  ): Promise<{ partition: number; offset: string }[]> {
+    const [found] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return (found?.partitions ?? [])
+      .filter((p) => p.offset !== '-1' && p.offset !== '')
+      .map((p) => ({ partition: p.partition, offset: p.offset }))
       .sort((a, b) => a.partition - b.partition);
   }
 

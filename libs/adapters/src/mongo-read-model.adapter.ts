@@ -167,6 +167,27 @@ export class MongoReadModelStore implements ReadModelStore {
     return docs.map((d) => strip<D>(d));
   }
 
+  async findByPrefix<D extends Document>(
+    collection: string,
+    field: string,
+    prefix: string,
+    options: { afterId?: string; limit: number },
+  ): Promise<{ id: string; doc: D }[]> {
+    // An anchored, escaped regex: MongoDB serves it from the field's index, and it matches any
+    // element of an array field (a range with $gte/$lt could match two different elements).
+    const filter: Record<string, unknown> = {
+      [field]: { $regex: `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` },
+    };
+    if (options.afterId !== undefined) filter._id = { $gt: options.afterId };
+    const docs = await this.db
+      .collection<StoredShape>(collection)
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(options.limit)
+      .toArray();
+    return docs.map((d) => ({ id: d._id, doc: strip<D>(d) }));
+  }
+
   async page<D extends Document>(
     collection: string,
     options: { afterId?: string; limit: number },

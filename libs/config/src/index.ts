@@ -4,3 +4,4 @@ export * from './runtime.config';
 export * from './ingest.config';
 export * from './load-config';
 export * from './projector.config';
+export * from './auth.config';

@@ -50,3 +50,4 @@ export {
 export { EXAMPLE_EVENTS, LEGACY_EXAMPLES } from './examples.fixtures';
 export { stableStringify } from './stable-json';
 export { renderEventDocs } from './event-docs';
+export { ID_PATTERN } from './field-rules.decorators';

@@ -46,6 +46,12 @@ export interface SubscribeOptions {
    * the promise resolves, so a crash redelivers the batch: handlers must be idempotent.
    */
   readonly handleBatch: (batch: LogBatch) => Promise<void>;
+  /**
+   * Exact start positions (next offset to read) per partition of the single subscribed topic,
+   * overriding the group's committed position: live tails that must not miss what was appended
+   * between reading the offsets and joining (change feeds, resumable streams).
+   */
+  readonly startAt?: readonly { readonly partition: number; readonly offset: string }[];
 }
 
 export interface Subscription {
@@ -78,6 +84,11 @@ export interface EventLog {
    */
   read(topic: string, ranges: readonly ReadRange[]): Promise<LogRecord[]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
+  /** The next offset a consumer group will read per partition (partitions it never committed are absent). */
+  committedOffsets(
+    groupId: string,
+    topic: string,
+  ): Promise<{ readonly partition: number; readonly offset: string }[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

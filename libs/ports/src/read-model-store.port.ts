@@ -48,6 +48,16 @@ export interface ReadModelStore {
     value: string | number | boolean,
     options?: FindOptions,
   ): Promise<D[]>;
+  /**
+   * Documents whose string field (or any element of an array field) starts with `prefix`,
+   * case-sensitively, in id order after `afterId`: prefix lookups such as names, paged.
+   */
+  findByPrefix<D extends Document>(
+    collection: string,
+    field: string,
+    prefix: string,
+    options: { afterId?: string; limit: number },
+  ): Promise<{ id: string; doc: D }[]>;
   /** Every document in id order, a page at a time (read-time aggregates over a collection). */
   page<D extends Document>(
     collection: string,

@@ -22,13 +22,33 @@ export async function crosssellStats(
   store: ReadModelStore,
   collection: string,
 ): Promise<BasketStats> {
-  let total: BasketStats = EMPTY_STATS;
+  return (await crosssellAggregates(store, collection, null)).stats;
+}
+
+export interface CrosssellAggregates {
+  readonly stats: BasketStats;
+  /** Net spend in the asked currency of every active customer document (for the decile cut). */
+  readonly spends: readonly number[];
+}
+
+/** The co-purchase totals and, when a currency is given, every customer's net spend, in one pass. */
+export async function crosssellAggregates(
+  store: ReadModelStore,
+  collection: string,
+  currency: string | null,
+): Promise<CrosssellAggregates> {
+  let stats: BasketStats = EMPTY_STATS;
+  const spends: number[] = [];
   let afterId: string | undefined;
   for (;;) {
     const page = await store.page<StoredProjectionDoc>(collection, { afterId, limit: PAGE });
-    for (const { doc } of page)
-      total = mergeStats(total, basketStats(JSON.parse(doc.state) as CustomerBasketsState));
-    if (page.length < PAGE) return total;
+    for (const { id, doc } of page) {
+      const state = JSON.parse(doc.state) as CustomerBasketsState;
+      stats = mergeStats(stats, basketStats(state));
+      if (currency !== null && id.startsWith('customer:') && !state.erased && !state.mergedInto)
+        spends.push(state.netSpend[currency] ?? 0);
+    }
+    if (page.length < PAGE) return { stats, spends };
     afterId = page[page.length - 1]!.id;
   }
 }

@@ -16,6 +16,15 @@ export interface StoredProjectionDoc extends Record<string, unknown> {
   readonly revision: number;
   /** Indexed lookup fields the projection extracts (e.g. normalised e-mails); optional. */
   readonly search?: Record<string, readonly string[]>;
+  /** The newest event applied (log order): readers report it as the document's freshness. */
+  readonly last?: LastApplied;
+}
+
+export interface LastApplied {
+  readonly partition: number;
+  readonly offset: string;
+  readonly occurredAt: string;
+  readonly receivedAt: string;
 }
 
 export interface ChangedDocument {
@@ -101,6 +110,12 @@ export class ProjectionRunner<S, V, P> {
           watermarks,
           revision,
           ...(search ? { search } : {}),
+          last: {
+            partition: newest.position.partition,
+            offset: newest.position.offset,
+            occurredAt: newest.event.occurredAt,
+            receivedAt: newest.event.receivedAt,
+          },
         };
         writes.push({ id: key, doc: stored, version: revision });
         candidates.push({

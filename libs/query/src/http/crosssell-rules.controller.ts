@@ -1,0 +1,39 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { ModelPolicies } from '@touchpoint/projector';
+import { Inject } from '@nestjs/common';
+import { AgentAuthGuard, RequireRole } from '../auth/agent-auth.guard';
+import {
+  type RawQuery,
+  parseEnum,
+  parseInteger,
+  parseRatio,
+  parseText,
+} from '../domain/query-params';
+import { ListCrosssellRulesQuery } from '../queries/crosssell-rules.query';
+import { MODEL_POLICIES } from '../tokens';
+
+@Controller('v1/crosssell/rules')
+@UseGuards(AgentAuthGuard)
+@RequireRole('analyst', 'admin')
+export class CrosssellRulesController {
+  constructor(
+    private readonly queries: QueryBus,
+    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
+  ) {}
+
+  @Get()
+  list(@Query() query: RawQuery) {
+    const policy = this.policies.crosssell;
+    return this.queries.execute(
+      new ListCrosssellRulesQuery({
+        level: parseEnum(query, 'level', ['item', 'category'], 'item'),
+        antecedent: parseText(query, 'antecedent', 100),
+        minSupport: parseRatio(query, 'minSupport', policy.minSupport),
+        minConfidence: parseRatio(query, 'minConfidence', policy.minConfidence),
+        sort: parseEnum(query, 'sort', ['lift', 'confidence', 'support'], 'lift'),
+        limit: parseInteger(query, 'limit', { min: 1, max: 1000, fallback: 50 }),
+      }),
+    );
+  }
+}

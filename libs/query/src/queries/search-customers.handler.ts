@@ -1,0 +1,157 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { currentCorrelationId } from '@touchpoint/platform';
+import { READ_MODEL_STORE, type ReadModelStore } from '@touchpoint/ports';
+import {
+  type Customer360State,
+  type LoyaltyState,
+  customer360View,
+  loyaltyView,
+  normaliseEmail,
+  normaliseLoyaltyCard,
+  normalisePhone,
+  parseSearchQuery,
+} from '@touchpoint/projections';
+import type { ModelPolicies, StoredProjectionDoc } from '@touchpoint/projector';
+import { AuditService } from '../audit/audit.service';
+import { maskEmail, maskPhone } from '../domain/masking';
+import { encodeCursor } from '../domain/query-params';
+import { CustomerReader } from '../read/customer-reader';
+import { freshnessOf } from '../read/freshness';
+import { ModelLag } from '../read/model-lag.service';
+import { type Clock, MODEL_POLICIES, QUERY_CLOCK } from '../tokens';
+import {
+  type CustomerSummary,
+  type SearchCriterion,
+  SearchCustomersQuery,
+} from './search-customers.query';
+
+/** Exact matches on one e-mail, phone or card are few; they are read whole and paged here. */
+const MAX_EXACT = 1000;
+
+type Lookup =
+  | { readonly kind: 'exact'; readonly field: string; readonly value: string }
+  | { readonly kind: 'prefix'; readonly field: string; readonly value: string };
+
+/** The indexed lookups a criterion means, with the same normalisers the projection used. */
+function lookups(c: SearchCriterion): Lookup[] {
+  const exact = (field: string, value: string): Lookup => ({ kind: 'exact', field, value });
+  const name = (value: string): Lookup => ({
+    kind: 'prefix',
+    field: 'search.names',
+    value: value.trim().toLowerCase().replace(/\s+/g, ' '),
+  });
+  switch (c.by) {
+    case 'email':
+      return [exact('search.emails', normaliseEmail(c.value))];
+    case 'phone':
+      return [exact('search.phones', normalisePhone(c.value))];
+    case 'card':
+      return [exact('search.loyaltyCards', normaliseLoyaltyCard(c.value))];
+    case 'name':
+      return [name(c.value)];
+    case 'q': {
+      const q = parseSearchQuery(c.value);
+      if (q === null) return [];
+      switch (q.field) {
+        case 'email':
+          return [exact('search.emails', q.value)];
+        case 'phone':
+          return [exact('search.phones', q.value)];
+        case 'nameOrCard':
+          return [exact('search.loyaltyCards', q.card), name(q.value)];
+      }
+    }
+  }
+}
+
+function fullName(state: Customer360State): string | null {
+  const n = state.profile.name?.value;
+  if (!n) return null;
+  const text = [n.given, n.family].filter((p) => p && p.length > 0).join(' ');
+  return text.length > 0 ? text : null;
+}
+
+@QueryHandler(SearchCustomersQuery)
+export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuery> {
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
+    private readonly reader: CustomerReader,
+    private readonly lag: ModelLag,
+    private readonly audit: AuditService,
+    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
+    @Inject(QUERY_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(q: SearchCustomersQuery) {
+    const { version, collection } = await this.reader.active('customer360');
+    const after = q.cursor?.after;
+    const found = new Map<string, StoredProjectionDoc>();
+    for (const l of lookups(q.criterion)) {
+      if (l.value.length === 0) continue;
+      if (l.kind === 'prefix') {
+        const rows = await this.store.findByPrefix<StoredProjectionDoc>(
+          collection,
+          l.field,
+          l.value,
+          {
+            afterId: after,
+            limit: q.limit + 1,
+          },
+        );
+        for (const r of rows) found.set(r.id, r.doc);
+      } else {
+        const docs = await this.store.findBy<StoredProjectionDoc>(collection, l.field, l.value, {
+          limit: MAX_EXACT,
+        });
+        for (const d of docs) {
+          const key = (JSON.parse(d.state) as Customer360State).key;
+          if (after === undefined || key > after) found.set(key, d);
+        }
+      }
+    }
+    // Visitors carry no contact data of their own; only customers are results.
+    const ids = [...found.keys()].filter((k) => k.startsWith('customer:')).sort();
+    const pageIds = ids.slice(0, q.limit);
+    const now = this.clock();
+    const { collection: loyaltyCollection } = await this.reader.active('loyalty');
+    const loyalty = await this.store.getMany<StoredProjectionDoc>(loyaltyCollection, pageIds);
+    const data: CustomerSummary[] = pageIds.map((id) => {
+      const state = JSON.parse(found.get(id)!.state) as Customer360State;
+      const view = customer360View(state, now, this.policies.customer360);
+      const l = loyalty.get(id);
+      const email = view.contact.email;
+      const phone = view.contact.phone;
+      return {
+        customerId: state.id,
+        name: fullName(state),
+        email: email === null || q.reader.pii ? email : maskEmail(email),
+        phone: phone === null || q.reader.pii ? phone : maskPhone(phone),
+        loyaltyCardId: view.contact.loyaltyCardId,
+        lifecycleStage: view.lifecycle.stage,
+        tier: l
+          ? loyaltyView(JSON.parse(l.state) as LoyaltyState, now, this.policies.loyalty).tier
+          : null,
+      };
+    });
+    await this.audit.record({
+      principal: q.reader,
+      action: 'search',
+      customerIds: data.map((d) => d.customerId),
+      unmasked: q.reader.pii ? ['contact.email', 'contact.phone'] : [],
+      at: now,
+      correlationId: currentCorrelationId() ?? null,
+    });
+    const last = pageIds[pageIds.length - 1];
+    return {
+      data,
+      page: { next: ids.length > q.limit && last ? encodeCursor({ after: last }) : null },
+      freshness: freshnessOf(
+        'customer360',
+        version,
+        undefined,
+        await this.lag.lagMs('customer360', version),
+      ),
+    };
+  }
+}
