@@ -10,7 +10,7 @@ export type {
   TimelineEntry,
 } from '@touchpoint/projections';
 export type { LoyaltyView } from '@touchpoint/projections';
-export type { Recommendation } from '@touchpoint/projections';
+export type { Recommendation, Rule } from '@touchpoint/projections';
 
 export type Role = 'agent' | 'supervisor' | 'analyst' | 'admin';
 

@@ -6,6 +6,7 @@ import { dateTime, label } from './format';
 import { Login } from './login';
 import { type Problem, describeProblem } from './problem';
 import { navigate, onLinkClick, routeHref, useRoute } from './router';
+import { RulesPage } from './rules-page';
 import { SearchPage } from './search';
 import { clearToken, loadToken, saveToken } from './session';
 import { type Session, SessionContext } from './session-context';
@@ -111,7 +112,12 @@ function Shell({
   );
 
   // Move focus to the new page so keyboard and screen-reader users land on its content.
-  const key = route.page === 'customer' ? `c:${route.id}:${route.asOf}` : `s:${route.q}`;
+  const key =
+    route.page === 'customer'
+      ? `c:${route.id}:${route.asOf}`
+      : route.page === 'rules'
+        ? 'rules'
+        : `s:${route.q}`;
   const first = useRef(true);
   useEffect(() => {
     if (first.current) {
@@ -121,7 +127,7 @@ function Shell({
     main.current?.focus();
   }, [key]);
   useEffect(() => {
-    if (route.page === 'search') document.title = 'Touchpoint console';
+    if (route.page !== 'customer') document.title = 'Touchpoint console';
   }, [route]);
 
   return (
@@ -137,6 +143,15 @@ function Shell({
           Touchpoint
         </a>
         <SearchBox initial={route.page === 'search' ? route.q : ''} />
+        <nav aria-label="Sections" class="nav">
+          <a
+            href="/rules"
+            onClick={onLinkClick}
+            aria-current={route.page === 'rules' ? 'page' : undefined}
+          >
+            Cross-sell rules
+          </a>
+        </nav>
         <div class="who-am-i">
           <span class="user" title={`Session ends ${dateTime(me.expiresAt)}`}>
             <span class="sr-only">Signed in as </span>
@@ -160,6 +175,8 @@ function Shell({
             asOf={route.asOf}
             onAnnounce={setAnnouncement}
           />
+        ) : route.page === 'rules' ? (
+          <RulesPage />
         ) : (
           <SearchPage q={route.q} />
         )}

@@ -266,7 +266,10 @@ function NextBestActions({ res }: { res: Resource<{ actions: NextBestAction[] }>
       {res.data === null ? (
         <Loading what="the next best action" />
       ) : first === undefined || first.kind === 'none' ? (
-        <p class="nba-title">{first?.title ?? 'Nothing to suggest — just listen.'}</p>
+        <>
+          <p class="nba-title">{first?.title ?? 'Nothing to suggest'}</p>
+          <p class="nba-reason">{first?.reason ?? 'Just listen to the customer.'}</p>
+        </>
       ) : (
         <>
           <p class="nba-title">{first.title}</p>

@@ -2,10 +2,12 @@ import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
   | { readonly page: 'search'; readonly q: string }
+  | { readonly page: 'rules' }
   | { readonly page: 'customer'; readonly id: string; readonly asOf: string | null };
 
 export function parseRoute(pathname: string, search: string): Route {
   const params = new URLSearchParams(search);
+  if (/^\/rules\/?$/.test(pathname)) return { page: 'rules' };
   const m = /^\/customers\/([^/]+)\/?$/.exec(pathname);
   if (m?.[1] !== undefined) {
     let id: string;
@@ -20,6 +22,7 @@ export function parseRoute(pathname: string, search: string): Route {
 }
 
 export function routeHref(route: Route): string {
+  if (route.page === 'rules') return '/rules';
   if (route.page === 'customer') {
     const base = `/customers/${encodeURIComponent(route.id)}`;
     return route.asOf === null ? base : `${base}?asOf=${encodeURIComponent(route.asOf)}`;
