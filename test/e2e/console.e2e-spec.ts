@@ -108,6 +108,8 @@ suite('Agent console in headless Chromium, on Kafka and the MongoDB-compatible s
   }, 120000);
 
   afterAll(async () => {
+    // The last screen, whatever happened: the first thing to look at when a step failed.
+    await page?.screenshot({ path: join(ARTIFACTS, 'console-last.png') }).catch(() => undefined);
     await context?.close();
     await app?.close();
   });
@@ -124,6 +126,10 @@ suite('Agent console in headless Chromium, on Kafka and the MongoDB-compatible s
     await visible(page.getByRole('heading', { level: 1, name: 'Lei Wang' }));
     await seeText(page.getByTestId('nba'), `Resolve complaint K-${tag}`);
     await seeText(page.getByTestId('orders'), '9');
+    await page.screenshot({ path: join(ARTIFACTS, 'tmp-card.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(ARTIFACTS, 'tmp-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
     await visible(page.getByRole('status', { name: 'Live updates: Live' }));
 
     // A marker on the page's global object survives only if the page is not reloaded.

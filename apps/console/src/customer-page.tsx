@@ -9,7 +9,17 @@ import {
   type TimelinePage,
 } from './api.types';
 import { ChannelMix, SpendSparkline } from './charts';
-import { address, ago, date, dateTime, duration, label, money, personName } from './format';
+import {
+  address,
+  ago,
+  compactMoney,
+  date,
+  dateTime,
+  duration,
+  label,
+  money,
+  personName,
+} from './format';
 import { useCustomerStream, type LiveState } from './live';
 import { useResource, type Resource } from './resource';
 import { onLinkClick, routeHref } from './router';
@@ -408,7 +418,9 @@ function ValuePanel({ c }: { c: Customer360View }) {
         </div>
         <div>
           <dt title="Mean spend per repeat purchase day">Monetary</dt>
-          <dd>{r ? money(Math.round(r.monetary), r.currency) : '—'}</dd>
+          <dd title={r ? money(Math.round(r.monetary), r.currency) : undefined}>
+            {r ? compactMoney(Math.round(r.monetary), r.currency) : '—'}
+          </dd>
         </div>
       </dl>
       <p class="small muted">
@@ -455,7 +467,7 @@ function ProfilePanel({ c, pii }: { c: Customer360View; pii: boolean }) {
         {c.web.abandonmentRate !== null &&
           row(
             'Web',
-            `${c.web.sessions} sessions, ${Math.round(c.web.abandonmentRate * 100)} % carts abandoned`,
+            `${c.web.sessions} ${c.web.sessions === 1 ? 'session' : 'sessions'}, ${Math.round(c.web.abandonmentRate * 100)} % of carts abandoned`,
           )}
       </dl>
     </Panel>

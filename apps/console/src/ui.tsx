@@ -64,7 +64,7 @@ export function TierBadge({ tier }: { tier: string | null }) {
   if (tier === null) return null;
   return (
     <span class={`badge ${TIER_CLASS[tier] ?? 'tier-grey'}`} title="Loyalty tier">
-      <span aria-hidden="true">{tier === 'very_loyal' ? '★ ' : tier === 'loyal' ? '☆ ' : ''}</span>
+      {tier !== 'occasional' && <span aria-hidden="true">{tier === 'very_loyal' ? '★' : '☆'}</span>}
       <span class="sr-only">Tier: </span>
       {label(tier)}
     </span>
