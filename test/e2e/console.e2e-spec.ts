@@ -10,7 +10,7 @@ import {
   publishThroughIngest,
   storyPurchase,
   tempDir,
-  wangStory,
+  agentCardStory,
 } from '@touchpoint/testing';
 import { touchpointApp } from '../../apps/touchpoint/src/touchpoint.app';
 
@@ -88,7 +88,7 @@ suite('Agent console in headless Chromium, on Kafka and the MongoDB-compatible s
     env = isolatedEnv({ AUTH_CLOCK_SKEW_SECONDS: '0' });
     app = await startApp(touchpointApp, env);
     token = await newToken('--role', 'agent', '--pii', '--sub', 'agent-e2e');
-    await publishThroughIngest(app.url, env, wangStory(customerId, Date.now()), keys);
+    await publishThroughIngest(app.url, env, agentCardStory(customerId, Date.now()), keys);
     await eventually(
       async () => {
         const res = await api(`/v1/customers/${customerId}`);

@@ -53,11 +53,11 @@ export function storyPurchase(
 }
 
 /**
- * Wang's story (SCENARIOS.md §3) relative to `nowMs`: a loyal customer for a year, buying on
+ * A card worth looking at (after Wang, SCENARIOS.md §3), relative to `nowMs`: a loyal customer for a year, buying on
  * the web, in the app and in store, whose delivery is late — a call and an open high-severity
  * complaint two days ago. What an agent's card should show at a glance.
  */
-export function wangStory(customerId: string, nowMs: number): Event[] {
+export function agentCardStory(customerId: string, nowMs: number): Event[] {
   const tag = customerId.replace(/[^a-z0-9]/gi, '').slice(-6);
   const channels = ['web', 'mobile_app', 'store'];
   const purchases = [320, 290, 250, 200, 170, 130, 95, 60, 30].map((daysAgo, i) =>

@@ -4,4 +4,6 @@ export * from './read-model-store.contract';
 export * from './event-store.contract';
 export * from './ingest-client';
 export * from './workload';
+export * from './agent-stories';
+export * from './sse-client';
 export * from './agent-story';

@@ -10,6 +10,10 @@ import { TokenVerifier } from './auth/token-verifier';
 import { CrosssellRulesController } from './http/crosssell-rules.controller';
 import { CustomersController } from './http/customers.controller';
 import { MeController } from './http/me.controller';
+import { StreamsController } from './http/streams.controller';
+import { LiveFeed } from './live/live-feed.service';
+import { StreamCustomerHandler } from './queries/customer-stream.handler';
+import { StreamSupervisorHandler } from './queries/supervisor-stream.handler';
 import { GetCustomer360Handler } from './queries/customer360.handler';
 import { ListCrosssellRulesHandler } from './queries/crosssell-rules.handler';
 import { GetLoyaltyHandler } from './queries/loyalty.handler';
@@ -70,11 +74,14 @@ export class AgentApiModule {
       GetTimelineHandler,
       GetNextBestActionHandler,
       ListCrosssellRulesHandler,
+      LiveFeed,
+      StreamCustomerHandler,
+      StreamSupervisorHandler,
     ];
     return {
       module: AgentApiModule,
       imports: [CqrsModule],
-      controllers: [CustomersController, CrosssellRulesController, MeController],
+      controllers: [CustomersController, CrosssellRulesController, MeController, StreamsController],
       providers,
     };
   }
