@@ -126,10 +126,6 @@ suite('Agent console in headless Chromium, on Kafka and the MongoDB-compatible s
     await visible(page.getByRole('heading', { level: 1, name: 'Lei Wang' }));
     await seeText(page.getByTestId('nba'), `Resolve complaint K-${tag}`);
     await seeText(page.getByTestId('orders'), '9');
-    await page.screenshot({ path: join(ARTIFACTS, 'tmp-card.png'), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(ARTIFACTS, 'tmp-phone.png'), fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 800 });
     await visible(page.getByRole('status', { name: 'Live updates: Live' }));
 
     // A marker on the page's global object survives only if the page is not reloaded.
@@ -161,6 +157,25 @@ suite('Agent console in headless Chromium, on Kafka and the MongoDB-compatible s
     await visible(page.getByRole('heading', { level: 1, name: 'Lei Wang' }));
     await page.screenshot({ path: join(ARTIFACTS, 'console-card-390x844.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('serves the page uncached and the hashed bundle immutable, and leaves unknown API paths to the API', async () => {
+    const pageRes = await fetch(`${app.url}/customers/${customerId}`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(pageRes.status).toBe(200);
+    expect(pageRes.headers.get('cache-control')).toBe('no-cache');
+    expect(pageRes.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const script = /src="(\/assets\/main-[A-Z0-9]+\.js)"/.exec(await pageRes.text())?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${app.url}${script!}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const unknown = await fetch(`${app.url}/v1/no-such-route`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/json');
   });
 
   it('says in words when the customer does not exist (404) or the address is malformed (400)', async () => {

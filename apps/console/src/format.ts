@@ -57,9 +57,10 @@ export function duration(hours: number): string {
 export function ago(iso: string, now: number): string {
   const hours = (now - Date.parse(iso)) / HOUR_MS;
   if (Number.isNaN(hours)) return '—';
-  if (hours < 0) return `in ${duration(-hours)}`;
-  const d = duration(hours);
-  return d === 'just now' ? d : `${d} ago`;
+  const d = duration(Math.abs(hours));
+  if (d === 'just now') return d;
+  if (hours < 0) return `in ${d}`;
+  return `${d} ago`;
 }
 
 export function dateTime(iso: string, locale = 'en'): string {
