@@ -8,3 +8,4 @@ export * from './recorded-example';
 export * from './projector-oracle';
 export * from './agent-stories';
 export * from './sse-client';
+export * from './agent-story';

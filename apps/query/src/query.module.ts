@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ConsoleModule } from '@touchpoint/console';
 import { type AppContext, PlatformModule } from '@touchpoint/platform';
 import { AgentApiModule } from '@touchpoint/query';
 
@@ -8,7 +9,11 @@ export class QueryModule {
   static register(ctx: AppContext): DynamicModule {
     return {
       module: QueryModule,
-      imports: [PlatformModule.forRoot(ctx), AgentApiModule.register(ctx)],
+      imports: [
+        PlatformModule.forRoot(ctx),
+        AgentApiModule.register(ctx),
+        ConsoleModule.register(),
+      ],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ArchiverModule } from '@touchpoint/archiver';
+import { ConsoleModule } from '@touchpoint/console';
 import { IngestModule } from '@touchpoint/ingest';
 import { type AppContext, PlatformModule } from '@touchpoint/platform';
 import { ProjectorModule } from '@touchpoint/projector';
@@ -17,6 +18,7 @@ export class TouchpointModule {
         ProjectorModule.register(ctx),
         ArchiverModule.register(ctx),
         AgentApiModule.register(ctx),
+        ConsoleModule.register(),
       ],
     };
   }

@@ -251,6 +251,7 @@ describe('customer360 evolve, one event type at a time', () => {
         { category: 'baby/food', orders: 1, quantity: 6 },
         { category: 'gifts', orders: 1, quantity: 1 },
       ],
+      spendByMonth: [{ month: day(8).slice(0, 7), orders: 2, spend: 28000 }],
     });
   });
 

@@ -113,6 +113,34 @@ describe('customer360 RFM (BTYD, in days)', () => {
   });
 });
 
+describe('customer360 spend by month', () => {
+  it('Given orders across months, one in another currency and one just after a month end in UTC, When the policy zone is Asia/Shanghai, Then each month sums its main-currency orders in local time', () => {
+    // 2024-01-31T17:00Z is already 1 February in Shanghai (UTC+8).
+    const state = fold(
+      [
+        purchase(1, 'c-1', '2024-01-10T12:00:00Z', { orderId: 'O-1', total: 100 }),
+        purchase(2, 'c-1', '2024-01-20T12:00:00Z', { orderId: 'O-2', total: 200 }),
+        purchase(3, 'c-1', '2024-01-31T17:00:00Z', { orderId: 'O-3', total: 400 }),
+        purchase(4, 'c-1', '2024-03-05T12:00:00Z', { orderId: 'O-4', total: 800 }),
+        purchase(5, 'c-1', '2024-03-06T12:00:00Z', { orderId: 'O-5', total: 50, currency: 'EUR' }),
+      ],
+      C,
+    );
+    const policy: Customer360Policy = { ...DEFAULT_CUSTOMER360_POLICY, timeZone: 'Asia/Shanghai' };
+    const v = customer360View(state, new Date('2024-04-01T00:00:00Z'), policy);
+    expect(v.purchases.spendByMonth).toEqual([
+      { month: '2024-01', orders: 2, spend: 300 },
+      { month: '2024-02', orders: 1, spend: 400 },
+      { month: '2024-03', orders: 1, spend: 800 },
+    ]);
+  });
+
+  it('Given no purchases, When read, Then the series is empty', () => {
+    const v = customer360View(fold([], C), dayDate(1), DEFAULT_CUSTOMER360_POLICY);
+    expect(v.purchases.spendByMonth).toEqual([]);
+  });
+});
+
 describe('customer360 lifecycle stage', () => {
   const at = (days: readonly number[]) =>
     fold(

@@ -23,6 +23,7 @@ import {
 } from './customer360.state';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /** Events that are a contact with the customer; identity bookkeeping and back-office are not. */
 const CONTACT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
@@ -69,6 +70,14 @@ export interface CategorySummary {
   readonly quantity: number;
 }
 
+export interface MonthlySpend {
+  /** `YYYY-MM` in the policy's time zone. */
+  readonly month: string;
+  readonly orders: number;
+  /** Minor units of the summary's main `currency`. */
+  readonly spend: number;
+}
+
 export interface PurchaseSummary {
   readonly orders: number;
   /** The currency most orders were paid in; `spend` and `averageOrderValue` are in it. */
@@ -79,6 +88,8 @@ export interface PurchaseSummary {
   readonly firstPurchaseAt: string | null;
   readonly lastPurchaseAt: string | null;
   readonly categories: readonly CategorySummary[];
+  /** Months with an order in the main currency, ascending: the agent's spend-over-time line. */
+  readonly spendByMonth: readonly MonthlySpend[];
 }
 
 export interface RefundSummary {
@@ -214,7 +225,11 @@ function mainCurrency(purchases: readonly PurchaseRecord[]): string | null {
   return best;
 }
 
-function purchaseSummary(purchases: readonly PurchaseRecord[]): PurchaseSummary {
+function localMonth(ms: number, timeZone: string): string {
+  return new Date(localDayNumber(ms, timeZone) * DAY_MS).toISOString().slice(0, 7);
+}
+
+function purchaseSummary(purchases: readonly PurchaseRecord[], timeZone: string): PurchaseSummary {
   const currency = mainCurrency(purchases);
   const spendByCurrency: Record<string, number> = {};
   const categories = new Map<string, { orders: number; quantity: number }>();
@@ -232,6 +247,12 @@ function purchaseSummary(purchases: readonly PurchaseRecord[]): PurchaseSummary 
   }
   const inMain = purchases.filter((p) => p.currency === currency);
   const spend = inMain.reduce((s, p) => s + p.total, 0);
+  const months = new Map<string, { orders: number; spend: number }>();
+  for (const p of inMain) {
+    const month = localMonth(p.stamp.ms, timeZone);
+    const m = months.get(month) ?? { orders: 0, spend: 0 };
+    months.set(month, { orders: m.orders + 1, spend: m.spend + p.total });
+  }
   const sorted = [...purchases].sort((a, b) => compareStamps(a.stamp, b.stamp));
   return {
     orders: purchases.length,
@@ -244,6 +265,9 @@ function purchaseSummary(purchases: readonly PurchaseRecord[]): PurchaseSummary 
     categories: [...categories.entries()]
       .map(([category, c]) => ({ category, ...c }))
       .sort((a, b) => b.orders - a.orders || (a.category < b.category ? -1 : 1)),
+    spendByMonth: [...months.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([month, m]) => ({ month, ...m })),
   };
 }
 
@@ -490,7 +514,7 @@ export function customer360View(
     totalContacts: channels.reduce((s, c) => s + c.count, 0),
     lastContactAt: lastContact?.at ?? null,
     timeline: state.timeline.filter((e) => e.ms <= asOfMs).slice(0, policy.timelineSize),
-    purchases: purchaseSummary(purchases),
+    purchases: purchaseSummary(purchases, policy.timeZone),
     refunds: {
       count: refunds.length,
       amountByCurrency,

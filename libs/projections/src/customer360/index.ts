@@ -20,6 +20,7 @@ export {
   type LifecycleView,
   type RfmFigures,
   type PurchaseSummary,
+  type MonthlySpend,
   type RefundSummary,
   type ComplaintsView,
   type OpenComplaint,

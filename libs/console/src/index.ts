@@ -1,0 +1,3 @@
+export * from './console-assets';
+export * from './console.middleware';
+export * from './console.module';
