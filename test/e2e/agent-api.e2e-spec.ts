@@ -217,6 +217,61 @@ describe.each(modes)('agent API on %s', (_name, makeEnv) => {
     expect(second.data.items.some((e: Json) => seen.has(e.eventId))).toBe(false);
   });
 
+  it("story 2: what a visitor bought before identifying counts in the customer's loyalty and cross-sell, whatever the arrival order", async () => {
+    const customerId = `c-2031-${run}`;
+    const anonymousId = `v-77f-${run}`;
+    const at = (daysAgo: number) =>
+      new Date(now.getTime() - daysAgo * 86_400_000).toISOString().replace('Z', '+00:00');
+    const visitorOrder = {
+      eventId: randomUUID(),
+      type: 'purchase.completed',
+      schemaVersion: 2,
+      anonymousId,
+      channel: 'web',
+      occurredAt: at(3),
+      payload: {
+        orderId: `O-${anonymousId}`,
+        currency: 'CNY',
+        items: [
+          {
+            sku: 'STROLLER-1',
+            name: 'City stroller',
+            category: 'baby/strollers',
+            quantity: 1,
+            unitPrice: 129_900,
+          },
+        ],
+        total: 129_900,
+        discount: 0,
+      },
+    };
+    const identified = {
+      eventId: randomUUID(),
+      type: 'customer.identified',
+      schemaVersion: 1,
+      customerId,
+      anonymousId,
+      channel: 'web',
+      occurredAt: at(1),
+      payload: { method: 'registration' },
+    };
+    // The link is published before the visitor's order, which arrives late.
+    await publish([registration(customerId, now.getTime() - 2 * 86_400_000, {}), identified]);
+    await publish([visitorOrder]);
+    await eventually(
+      async () => {
+        const l = await get(`/v1/customers/${customerId}/loyalty`);
+        return l.status === 200 && l.body.data.window.purchases === 1;
+      },
+      { what: "the visitor's order on the customer's loyalty account", timeoutMs: 30000 },
+    );
+    const loyalty = (await get(`/v1/customers/${customerId}/loyalty`)).body.data;
+    expect(loyalty.window.spend).toBe(129_900);
+    expect(loyalty.points.earned).toBe(1299);
+    const view = (await get(`/v1/customers/${customerId}`)).body.data;
+    expect(view.purchases.orders).toBe(1);
+  });
+
   it('story 5: Zhao drifted away — occasional and lapsed today, loyal as of a year ago', async () => {
     const today = (await get(`/v1/customers/${ids.zhao}/loyalty`)).body.data;
     expect(today.tier).toBe('occasional');

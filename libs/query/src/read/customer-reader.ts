@@ -7,11 +7,16 @@ import {
   EMPTY_BASKETS_STATE,
   type LoyaltyState,
   customerKey,
+  crosssellRelatedKeys,
   initialLoyaltyState,
+  loyaltyRelatedKeys,
+  mergeCrosssellStates,
   mergeCustomerStates,
+  mergeLoyaltyStates,
   relatedKeys,
 } from '@touchpoint/projections';
-import { ModelCatalog, type StoredProjectionDoc } from '@touchpoint/projector';
+import { ModelCatalog, type ModelPolicies, type StoredProjectionDoc } from '@touchpoint/projector';
+import { MODEL_POLICIES } from '../tokens';
 import { type Freshness, freshnessOf } from './freshness';
 import { ModelLag } from './model-lag.service';
 
@@ -20,6 +25,12 @@ export interface Served<S> {
   readonly state: S;
   readonly version: string;
   readonly freshness: Freshness;
+}
+
+/** How a model finds and folds in the documents of the same person. */
+interface IdentityMerge<S> {
+  readonly related: (state: S) => readonly string[];
+  readonly merge: (primary: S, others: readonly S[]) => S;
 }
 
 /** Customers merged into merged ones, visitors of absorbed customers…: a generous bound. */
@@ -36,6 +47,7 @@ export class CustomerReader {
   constructor(
     @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
     private readonly lag: ModelLag,
+    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
   ) {
     this.catalog = new ModelCatalog(store);
   }
@@ -49,37 +61,14 @@ export class CustomerReader {
    * time (visitor and customer documents evolve separately). 404 when no document exists.
    */
   async customer360(customerId: string): Promise<Served<Customer360State>> {
-    const { version, collection } = await this.active('customer360');
-    const key = customerKey(customerId);
-    const doc = await this.store.get<StoredProjectionDoc>(collection, key);
-    if (!doc) {
+    const served = await this.merged<Customer360State>('customer360', customerId, {
+      related: relatedKeys,
+      merge: mergeCustomerStates,
+    });
+    if (!served) {
       throw AppError.notFound('customer_not_found', `no customer with id ${customerId}`);
     }
-    const primary = JSON.parse(doc.state) as Customer360State;
-    const seen = new Set([key]);
-    const others: Customer360State[] = [];
-    let frontier = relatedKeys(primary).filter((k) => !seen.has(k));
-    while (frontier.length > 0 && seen.size < MAX_RELATED) {
-      frontier.forEach((k) => seen.add(k));
-      const docs = await this.store.getMany<StoredProjectionDoc>(collection, frontier);
-      const next: string[] = [];
-      for (const d of docs.values()) {
-        const state = JSON.parse(d.state) as Customer360State;
-        others.push(state);
-        next.push(...relatedKeys(state).filter((k) => !seen.has(k)));
-      }
-      frontier = [...new Set(next)];
-    }
-    return {
-      state: mergeCustomerStates(primary, others),
-      version,
-      freshness: freshnessOf(
-        'customer360',
-        version,
-        doc,
-        await this.lag.lagMs('customer360', version),
-      ),
-    };
+    return served;
   }
 
   /** 404 unless the customer has a 360 document (every known customer has one). */
@@ -94,23 +83,74 @@ export class CustomerReader {
 
   /** The loyalty account; a known customer without one yet has an empty account. */
   async loyalty(customerId: string): Promise<Served<LoyaltyState>> {
-    return this.optional('loyalty', customerId, initialLoyaltyState);
+    return this.orInitial(
+      'loyalty',
+      customerId,
+      { related: loyaltyRelatedKeys, merge: mergeLoyaltyStates },
+      initialLoyaltyState,
+    );
   }
 
   async crosssell(customerId: string): Promise<Served<CustomerBasketsState>> {
-    return this.optional('crosssell', customerId, () => EMPTY_BASKETS_STATE);
+    const policy = this.policies.crosssell;
+    return this.orInitial(
+      'crosssell',
+      customerId,
+      {
+        related: crosssellRelatedKeys,
+        merge: (primary, others) => mergeCrosssellStates(primary, others, policy),
+      },
+      () => EMPTY_BASKETS_STATE,
+    );
   }
 
-  private async optional<S>(
+  private async orInitial<S>(
     model: string,
     customerId: string,
+    identity: IdentityMerge<S>,
     initial: (key: string) => S,
   ): Promise<Served<S>> {
+    const served = await this.merged(model, customerId, identity);
+    if (served) return served;
+    const { version } = await this.active(model);
+    return {
+      state: initial(customerKey(customerId)),
+      version,
+      freshness: freshnessOf(model, version, undefined, await this.lag.lagMs(model, version)),
+    };
+  }
+
+  /**
+   * The customer's document of the active version with every related document (linked
+   * visitors, absorbed customers, followed to closure) folded in by the model's pure merge;
+   * undefined when the customer has no document in this model.
+   */
+  private async merged<S>(
+    model: string,
+    customerId: string,
+    identity: IdentityMerge<S>,
+  ): Promise<Served<S> | undefined> {
     const { version, collection } = await this.active(model);
     const key = customerKey(customerId);
     const doc = await this.store.get<StoredProjectionDoc>(collection, key);
+    if (!doc) return undefined;
+    const primary = JSON.parse(doc.state) as S;
+    const seen = new Set([key]);
+    const others: S[] = [];
+    let frontier = identity.related(primary).filter((k) => !seen.has(k));
+    while (frontier.length > 0 && seen.size < MAX_RELATED) {
+      frontier.forEach((k) => seen.add(k));
+      const docs = await this.store.getMany<StoredProjectionDoc>(collection, frontier);
+      const next: string[] = [];
+      for (const d of docs.values()) {
+        const state = JSON.parse(d.state) as S;
+        others.push(state);
+        next.push(...identity.related(state).filter((k) => !seen.has(k)));
+      }
+      frontier = [...new Set(next)];
+    }
     return {
-      state: doc ? (JSON.parse(doc.state) as S) : initial(key),
+      state: others.length > 0 ? identity.merge(primary, others) : primary,
       version,
       freshness: freshnessOf(model, version, doc, await this.lag.lagMs(model, version)),
     };
