@@ -43,7 +43,7 @@ export function isTimelinePageCursor(v: unknown): v is TimelinePageCursor {
 }
 
 /** The timeline's order (customer360 state): newest first, equal times by ascending eventId. */
-function comesAfter(e: TimelineEntry, c: TimelineCursor): boolean {
+function comesAfter(e: TimelineCursor, c: TimelineCursor): boolean {
   return e.ms < c.ms || (e.ms === c.ms && e.eventId > c.eventId);
 }
 
@@ -92,9 +92,12 @@ export function readModelPage(
   const page = timelinePage(entries, before, limit);
   const oldest = ordered(entries).at(-1);
   if (page.next !== null || entries.length < retained || oldest === undefined) return page;
+  // New events may have pushed entries already shown out of the read model: the stream then
+  // starts below the last one shown, not below the oldest still retained.
+  const floor = before !== undefined && comesAfter(before, oldest) ? before : oldest;
   return {
     items: page.items,
-    next: { source: 'stream', floor: { ms: oldest.ms, eventId: oldest.eventId }, revision: null },
+    next: { source: 'stream', floor: { ms: floor.ms, eventId: floor.eventId }, revision: null },
   };
 }
 
