@@ -31,7 +31,7 @@ export const TIMELINE_SOURCE = Symbol('TimelineSource');
  */
 export class ArchivedTimeline implements TimelineSource {
   constructor(
-    private readonly reader: CustomerReader,
+    private readonly reader: Pick<CustomerReader, 'customer360'>,
     private readonly eventStore: EventStore,
     private readonly retained = TIMELINE_RETAINED,
   ) {}
