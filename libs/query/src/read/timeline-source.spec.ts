@@ -80,8 +80,8 @@ describe('ArchivedTimeline', () => {
 
   it('Given no more history than the read model retains, When paged to the end, Then no page reads the event store', async () => {
     const events = Array.from({ length: 30 }, (_, i) => nth('call.logged', i));
-    const { store, reader } = await customerWith(events);
-    const pages = await pageAll(new ArchivedTimeline(reader, unreadable(store)), 7);
+    const { reader } = await customerWith(events);
+    const pages = await pageAll(new ArchivedTimeline(reader, unreadable()), 7);
     expect(pages.every((p) => !p.stream)).toBe(true);
     expect(pages.flatMap((p) => p.items)).toHaveLength(30);
   });
@@ -128,8 +128,8 @@ describe('ArchivedTimeline', () => {
 
   it('Given the event store cannot be read, When the read-model pages and then a stream page are asked for, Then the first are served and the stream page is an unavailable error event_store_unavailable', async () => {
     const events = Array.from({ length: TIMELINE_RETAINED + 1 }, (_, i) => nth('call.logged', i));
-    const { store, reader } = await customerWith(events);
-    const timeline = new ArchivedTimeline(reader, unreadable(store));
+    const { reader } = await customerWith(events);
+    const timeline = new ArchivedTimeline(reader, unreadable());
     const last = await timeline.page(CUSTOMER, undefined, TIMELINE_RETAINED);
     expect(last.items).toHaveLength(TIMELINE_RETAINED);
     expect(last.next).toMatchObject({ source: 'stream', revision: null });
@@ -141,10 +141,8 @@ describe('ArchivedTimeline', () => {
 });
 
 /** A store whose reads fail the way a lost connection does (not an AppError). */
-function unreadable(store: EventStore): EventStore {
-  return {
-    ...store,
-    kind: store.kind,
-    read: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:2113')),
-  } as EventStore;
+function unreadable(): EventStore {
+  const store = new EmbeddedEventStore();
+  store.read = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:2113'));
+  return store;
 }
