@@ -19,7 +19,7 @@ import { touchpointApp } from '../../apps/touchpoint/src/touchpoint.app';
 type Json = Record<string, any>;
 
 const secret = randomUUID() + randomUUID();
-const quiet = { LOG_LEVEL: 'error', AUTH_JWT_SECRET: secret };
+const quiet = { LOG_LEVEL: 'error', AUDIT_SINK: 'store', AUTH_JWT_SECRET: secret };
 const modes: [string, () => Record<string, string>][] = [
   ['Kafka and the MongoDB-compatible server', () => isolatedEnv(quiet)],
   ['the embedded log and store', () => ({ PORT: '0', DATA_DIR: tempDir(), ...quiet })],
