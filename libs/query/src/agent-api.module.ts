@@ -70,7 +70,8 @@ export class AgentApiModule {
       {
         provide: TIMELINE_SOURCE,
         inject: [CustomerReader],
-        useFactory: (reader: CustomerReader) => new ArchivedTimeline(reader, ctx.engines.eventStore),
+        useFactory: (reader: CustomerReader) =>
+          new ArchivedTimeline(reader, ctx.engines.eventStore),
       },
       GetCustomer360Handler,
       SearchCustomersHandler,

@@ -108,7 +108,10 @@ export interface StreamEntry {
 }
 
 /** Up to `count` stream entries below revision `before` (from the end when null), newest first. */
-export type StreamReader = (before: number | null, count: number) => Promise<readonly StreamEntry[]>;
+export type StreamReader = (
+  before: number | null,
+  count: number,
+) => Promise<readonly StreamEntry[]>;
 
 /**
  * A page of the stream's events older than the cursor's floor, in stream order (arrival,
