@@ -175,10 +175,12 @@ describe('timeline on a standalone query app whose event store is down', () => {
       );
       expect(second.status).toBe(200);
       expect(second.body.data.items).toHaveLength(TIMELINE_RETAINED - 150);
+      const asked = Date.now();
       const older = await get(
         `${query.url}/v1/customers/${customerId}/timeline?limit=150&before=${second.body.data.next}`,
       );
       expect(older.status).toBe(503);
+      expect(Date.now() - asked).toBeLessThan(5_000);
       expect(older.body.error).toMatchObject({
         code: 'event_store_unavailable',
         category: 'unavailable',
