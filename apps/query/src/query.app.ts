@@ -11,6 +11,9 @@ export const queryApp: AppDefinition = {
     required: ['KAFKA_BROKERS', 'MONGO_URL', 'AUTH_JWT_SECRET'],
     hint: 'a standalone app needs the real engines and a shared token secret; run `npm start` for the all-in-one embedded mode',
   },
+  // The event store only serves timeline pages older than the read model keeps: while it is
+  // down those pages answer 503 and everything else keeps serving.
+  uses: ['log', 'store'],
   module: (ctx) => QueryModule.register(ctx),
   prepare: ensurePlatformTopics,
 };

@@ -26,7 +26,7 @@ import { CrosssellRecommender } from './read/crosssell-recommender';
 import { CustomerReader } from './read/customer-reader';
 import { EventTimes } from './read/event-times';
 import { ModelLag } from './read/model-lag.service';
-import { ReadModelTimeline, TIMELINE_SOURCE } from './read/timeline-source';
+import { ArchivedTimeline, TIMELINE_SOURCE } from './read/timeline-source';
 import { JWT_VERIFIER, MODEL_POLICIES, QUERY_CLOCK, systemClock } from './tokens';
 
 /**
@@ -70,7 +70,8 @@ export class AgentApiModule {
       {
         provide: TIMELINE_SOURCE,
         inject: [CustomerReader],
-        useFactory: (reader: CustomerReader) => new ReadModelTimeline(reader),
+        useFactory: (reader: CustomerReader) =>
+          new ArchivedTimeline(reader, ctx.engines.eventStore),
       },
       GetCustomer360Handler,
       SearchCustomersHandler,

@@ -334,6 +334,33 @@ function mergeSeen<T extends ProductSeen>(x: T, y: ProductSeen): T {
   return { ...x, name: pick(x.name, y.name), category: pick(x.category, y.category) };
 }
 
+function timelineEntryOf(
+  event: RecordedEvent,
+  stamp: Stamp,
+  summary: string,
+  ref: string | null,
+): TimelineEntry {
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    channel: event.channel,
+    at: stamp.at,
+    ms: stamp.ms,
+    summary,
+    ref,
+  };
+}
+
+/**
+ * The timeline entry one event makes on the document `key`, exactly as evolve files it: lets a
+ * reader of the archived stream show entries the read model no longer retains.
+ */
+export function customer360TimelineEntry(event: RecordedEvent, key: string): TimelineEntry {
+  const stamp = stampOf(event);
+  const { summary, ref } = deltaOf(event, key, stamp);
+  return timelineEntryOf(event, stamp, summary, ref);
+}
+
 /** Folds one event into one document. A known eventId is a no-op (redelivery, client retry). */
 export function evolveCustomer360(
   state: Customer360State,
@@ -343,15 +370,7 @@ export function evolveCustomer360(
   if (getKey(state.events, event.eventId) !== undefined) return state;
   const stamp = stampOf(event);
   const { summary, ref, ...facts } = deltaOf(event, key, stamp);
-  const entry: TimelineEntry = {
-    eventId: event.eventId,
-    type: event.type,
-    channel: event.channel,
-    at: stamp.at,
-    ms: stamp.ms,
-    summary,
-    ref,
-  };
+  const entry = timelineEntryOf(event, stamp, summary, ref);
   const delta: Customer360State = {
     ...initialCustomer360State(key),
     ...facts,

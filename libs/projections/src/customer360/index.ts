@@ -2,6 +2,7 @@ export {
   customer360Projection,
   customer360Keys,
   evolveCustomer360,
+  customer360TimelineEntry,
   CUSTOMER360_MODEL,
 } from './customer360.projection';
 export {

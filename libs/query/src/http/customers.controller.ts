@@ -11,7 +11,7 @@ import {
   parseInteger,
   parseText,
 } from '../domain/query-params';
-import { isTimelineCursor } from '../domain/timeline-page';
+import { isTimelinePageCursor } from '../domain/timeline-page';
 import { GetCustomer360Query } from '../queries/customer360.query';
 import { GetLoyaltyQuery } from '../queries/loyalty.query';
 import { GetNextBestActionQuery } from '../queries/next-best-action.query';
@@ -93,7 +93,7 @@ export class CustomersController {
     return this.queries.execute(
       new GetTimelineQuery(
         parseCustomerId(id),
-        parseCursor(query, 'before', isTimelineCursor),
+        parseCursor(query, 'before', isTimelinePageCursor),
         parseInteger(query, 'limit', { min: 1, max: 200, fallback: 50 }),
         agent,
       ),
