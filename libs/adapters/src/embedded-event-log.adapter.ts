@@ -262,6 +262,18 @@ export class EmbeddedEventLog implements EventLog {
     );
   }
 
+  committedOffsets(
+    _groupId: string,
+    _topic: string,
+  ): Promise<{ partition: number; offset: string }[]> {
+    // Group positions live in memory per subscription: every process starts from the log.
+    return Promise.resolve([]);
+  }
+
+  deleteGroup(_groupId: string): Promise<void> {
+    return Promise.resolve();
+  }
+
   ping(): Promise<void> {
     return Promise.resolve();
   }

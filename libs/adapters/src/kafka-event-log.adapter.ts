@@ -324,6 +324,26 @@ export class KafkaEventLog implements EventLog {
       .sort((a, b) => a.partition - b.partition);
   }
 
+  async committedOffsets(
+    groupId: string,
+    topic: string,
+  ): Promise<{ partition: number; offset: string }[]> {
+    const [entry] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    // kafkajs reports "-1" for a partition the group never committed.
+    return (entry?.partitions ?? [])
+      .filter((p) => BigInt(p.offset) >= 0n)
+      .map((p) => ({ partition: p.partition, offset: p.offset }));
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    try {
+      await this.admin.deleteGroups([groupId]);
+    } catch (e) {
+      // A group that never committed does not exist: nothing to forget.
+      if (!/GROUP_ID_NOT_FOUND|does not exist/i.test(errorMessage(e))) throw e;
+    }
+  }
+
   async ping(): Promise<void> {
     await withTimeout(this.admin.describeCluster(), 3000, 'Kafka did not answer within 3000 ms');
   }

@@ -78,6 +78,13 @@ export interface EventLog {
    */
   read(topic: string, ranges: readonly ReadRange[]): Promise<LogRecord[]>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
+  /**
+   * Where a consumer group will resume in each partition (next offset to read); partitions it
+   * never committed are absent. The embedded log keeps no group positions across processes.
+   */
+  committedOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]>;
+  /** Forgets a consumer group and its positions (it must have no running member). */
+  deleteGroup(groupId: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

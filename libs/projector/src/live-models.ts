@@ -6,15 +6,13 @@ import {
   DEFAULT_CUSTOMER360_POLICY,
   DEFAULT_LOYALTY_POLICY,
   type LoyaltyPolicy,
-  crosssellProjection,
-  customer360Projection,
-  loyaltyProjection,
   parseCrosssellPolicy,
   parseCustomer360Policy,
   parseLoyaltyPolicy,
 } from '@touchpoint/projections';
 import { StartupError } from '@touchpoint/platform';
-import { type RegisteredModel, registerModel } from './model-registry';
+import { modelKind } from './model-kinds';
+import type { RegisteredModel } from './model-registry';
 
 export interface ModelPolicies {
   readonly customer360: Customer360Policy;
@@ -30,20 +28,9 @@ export const DEFAULT_POLICIES: ModelPolicies = {
 
 /** The three models of DESIGN §5 at version v1, with the given policies. */
 export function liveModels(policies: ModelPolicies = DEFAULT_POLICIES): readonly RegisteredModel[] {
-  return [
-    registerModel({
-      projection: customer360Projection,
-      version: 'v1',
-      policy: policies.customer360,
-      // Lookup fields live outside the serialised state so the store can index them.
-      searchFields: (state) => ({ ...state.searchKeys }),
-      indexes: ['emails', 'phones', 'names', 'loyaltyCards'].map((f) => ({
-        fields: [`search.${f}`],
-      })),
-    }),
-    registerModel({ projection: loyaltyProjection, version: 'v1', policy: policies.loyalty }),
-    registerModel({ projection: crosssellProjection, version: 'v1', policy: policies.crosssell }),
-  ];
+  return (['customer360', 'loyalty', 'crosssell'] as const).map((m) =>
+    modelKind(m).instantiate('v1', policies[m]),
+  );
 }
 
 export const LIVE_MODELS = liveModels();
