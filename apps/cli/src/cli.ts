@@ -1,8 +1,11 @@
+import { ProjectorConfig } from '@touchpoint/config';
+import { AppError } from '@touchpoint/core';
 import { exitWith } from '@touchpoint/platform';
 import { withEngines } from './cli.context';
 import { initCommand } from './init.command';
 import { DLQ_USAGE, dlqCommand } from './dlq.command';
 import { KEYS_USAGE, keysCommand } from './keys.command';
+import { MODELS_USAGE, modelsCommand } from './models.command';
 
 const USAGE = `touchpoint <command> [options]
 
@@ -10,11 +13,15 @@ Commands:
   init        create the Kafka topics (and read-model indexes) described by the configuration
   keys        manage channel API keys (create, list, revoke, rotate)
   dlq         inspect and re-drive dead-lettered records
+  models, replay, diff, promote, rollback, drop, export
+              versioned read models (see below)
   help        show this text
 
 ${KEYS_USAGE}
 
 ${DLQ_USAGE}
+
+${MODELS_USAGE}
 
 Engines are chosen by KAFKA_BROKERS, MONGO_URL and EVENTSTORE_URL, as for the apps;
 without them the embedded log in DATA_DIR (default ./data) is used.`;
@@ -39,11 +46,30 @@ export async function runCli(
         return await withEngines([], env, out, (ctx) => dlqCommand(ctx, rest), ['log', 'store']);
       case 'keys':
         return await withEngines([], env, out, (ctx) => keysCommand(ctx, rest), ['store']);
+      case 'models':
+      case 'replay':
+      case 'diff':
+      case 'promote':
+      case 'rollback':
+      case 'drop':
+      case 'export':
+        return await withEngines(
+          [ProjectorConfig],
+          env,
+          out,
+          (ctx) => modelsCommand(ctx, command, rest),
+          ['log', 'store'],
+        );
       default:
         process.stderr.write(`touchpoint: unknown command '${command}'\n\n${USAGE}\n`);
         return 64;
     }
   } catch (e) {
+    if (e instanceof AppError) {
+      // A refused request (usage, unknown version, active version…), not a start-up failure.
+      process.stderr.write(`touchpoint: ${e.message}\n`);
+      return e.category === 'validation' ? 64 : 1;
+    }
     return exitWith('touchpoint', e);
   }
 }

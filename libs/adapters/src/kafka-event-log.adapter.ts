@@ -339,8 +339,14 @@ export class KafkaEventLog implements EventLog {
     try {
       await this.admin.deleteGroups([groupId]);
     } catch (e) {
+      const groups = (e as { groups?: { error?: { type?: string } }[] }).groups ?? [];
       // A group that never committed does not exist: nothing to forget.
-      if (!/GROUP_ID_NOT_FOUND|does not exist/i.test(errorMessage(e))) throw e;
+      if (groups.length === 0 || groups.some((g) => g.error?.type !== 'GROUP_ID_NOT_FOUND'))
+        throw new AppError(
+          'group_not_deleted',
+          'conflict',
+          `consumer group ${groupId} could not be deleted (${groups.map((g) => g.error?.type).join(', ') || errorMessage(e)}); is a projector still running it?`,
+        );
     }
   }
 
