@@ -64,8 +64,12 @@ export async function buildVersion(
     const mismatch = (
       [
         ['configuration', existing.configHash, wanted.configHash],
-        ['--until/--time', JSON.stringify(existing.asOf), JSON.stringify(wanted.asOf)],
-        ['--from', existing.from, wanted.from],
+        [
+          '--until/--time',
+          JSON.stringify(existing.asOf ?? null),
+          JSON.stringify(wanted.asOf ?? null),
+        ],
+        ['--from', existing.from ?? null, wanted.from ?? null],
       ] as const
     ).filter(([, had, asked]) => had !== asked);
     if (mismatch.length > 0) {
