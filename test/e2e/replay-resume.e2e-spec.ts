@@ -46,7 +46,7 @@ describe('touchpoint replay, interrupted with Ctrl-C and run again', () => {
       const events = workload({
         seed: 64,
         events: 3000,
-        customers: 1200,
+        customers: 300,
         until: new Date('2026-11-01T00:00:00Z'),
         days: 700,
       });

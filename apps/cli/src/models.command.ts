@@ -202,12 +202,19 @@ async function replay(m: ModelCli, args: readonly string[]): Promise<number> {
     const docs = m.embedded
       ? ''
       : `, ${await m.cli.engines.store.count(collectionName(kind.model, values.as))} documents`;
+    const active = await m.catalog.activeVersion(kind.model);
+    const next =
+      active && active !== values.as
+        ? ` Compare: touchpoint diff ${kind.model} ${active} ${values.as}`
+        : active
+          ? ''
+          : ` Serve it: touchpoint promote ${kind.model} ${values.as}`;
     m.cli.out(
       `${label}: built${result.resumed ? ' (resumed)' : ''} — ${o.folded} events folded in ${seconds.toFixed(1)} s${docs}; ` +
         (result.entry.status === 'frozen'
-          ? `frozen as of ${result.entry.asOf?.until} (${result.entry.asOf?.time} time)`
-          : 'now kept live by the projector') +
-        `. Compare: touchpoint diff ${kind.model} ${await activeOrV1(m, kind)} ${values.as}`,
+          ? `frozen as of ${result.entry.asOf?.until} (${result.entry.asOf?.time} time).`
+          : 'now kept live by the projector.') +
+        next,
     );
     if (m.embedded) {
       m.cli.out('embedded mode: the server rebuilds this version from the log when it starts');
