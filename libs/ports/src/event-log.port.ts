@@ -82,7 +82,10 @@ export interface EventLog {
    * Where a consumer group will resume in each partition (next offset to read); partitions it
    * never committed are absent. The embedded log keeps no group positions across processes.
    */
-  committedOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]>;
+  committedOffsets(
+    groupId: string,
+    topic: string,
+  ): Promise<{ partition: number; offset: string }[]>;
   /** Forgets a consumer group and its positions (it must have no running member). */
   deleteGroup(groupId: string): Promise<void>;
   ping(): Promise<void>;
