@@ -11,7 +11,7 @@ import {
   parseLoyaltyPolicy,
 } from '@touchpoint/projections';
 import { StartupError } from '@touchpoint/platform';
-import { modelKind } from './model-kinds';
+import { MODEL_KINDS, modelKind } from './model-kinds';
 import type { RegisteredModel } from './model-registry';
 
 export interface ModelPolicies {
@@ -57,12 +57,14 @@ export function loadModelPolicies(path: string | undefined): ModelPolicies {
     );
   }
   const parts = raw as Record<string, unknown>;
-  const unknown = Object.keys(parts).filter(
-    (k) => !['customer360', 'loyalty', 'crosssell'].includes(k),
-  );
-  const errors: string[] = unknown.map(
-    (k) => `${k}: not a model (expected customer360, loyalty or crosssell)`,
-  );
+  // Sections of replay-only models are allowed (the same file can feed `replay --config`).
+  const names = MODEL_KINDS.map((k) => k.model);
+  const unknown = Object.keys(parts).filter((k) => !names.includes(k));
+  const errors: string[] = unknown.map((k) => `${k}: not a model (expected ${names.join(', ')})`);
+  for (const kind of MODEL_KINDS.filter((k) => !k.liveByDefault && parts[k.model] !== undefined)) {
+    const parsed = kind.parsePolicy(parts[kind.model]);
+    if (!parsed.ok) errors.push(...parsed.errors.map((e) => `${kind.model}.${e}`));
+  }
   const c360 = parseCustomer360Policy(parts.customer360 ?? {});
   const loyalty = parseLoyaltyPolicy(parts.loyalty ?? {});
   const crosssell = parseCrosssellPolicy(parts.crosssell ?? {});

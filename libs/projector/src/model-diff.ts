@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { stableStringify } from '@touchpoint/contracts';
 import type { ReadModelStore } from '@touchpoint/ports';
 import type { ModelKind } from './model-kinds';
-import { documents } from './model-digest';
+import { ContentDigest, documents } from './model-digest';
 import type { StoredProjectionDoc } from './projection-runner';
 
 export interface DiffSide {
@@ -51,11 +50,11 @@ async function scan(
 ): Promise<Scan> {
   const ids: string[] = [];
   const facets = new Map<string, Map<string, number>>();
-  const h = createHash('sha256');
+  const digest = new ContentDigest();
   for await (const { id, doc } of documents(store, side.collection)) {
     ids.push(id);
     const state: unknown = JSON.parse(doc.state);
-    h.update(id).update('\0').update(stableStringify(state)).update('\n');
+    digest.add(id, state);
     if (!kind.facets) continue;
     for (const [facet, value] of Object.entries(
       kind.facets(kind.projection.view(state, asOf, side.policy)),
@@ -66,7 +65,7 @@ async function scan(
       facets.set(facet, counts);
     }
   }
-  return { ids, facets, digest: h.digest('hex') };
+  return { ids, facets, digest: digest.value() };
 }
 
 /** Leaf values of a view down to `depth` levels; deeper structures compare as a whole. */

@@ -28,14 +28,24 @@ export async function contentDigest(
   store: ReadModelStore,
   collection: string,
 ): Promise<{ documents: number; digest: string }> {
-  const h = createHash('sha256');
-  let count = 0;
+  const digest = new ContentDigest();
   for await (const { id, doc } of documents(store, collection)) {
-    h.update(id)
-      .update('\0')
-      .update(stableStringify(JSON.parse(doc.state)))
-      .update('\n');
-    count++;
+    digest.add(id, JSON.parse(doc.state));
   }
-  return { documents: count, digest: h.digest('hex') };
+  return { documents: digest.documents, digest: digest.value() };
+}
+
+/** Fed documents in id order; the same contents give the same value. */
+export class ContentDigest {
+  private readonly hash = createHash('sha256');
+  documents = 0;
+
+  add(id: string, state: unknown): void {
+    this.hash.update(id).update('\0').update(stableStringify(state)).update('\n');
+    this.documents++;
+  }
+
+  value(): string {
+    return this.hash.digest('hex');
+  }
 }
