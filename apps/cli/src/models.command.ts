@@ -282,7 +282,7 @@ async function diff(m: ModelCli, args: readonly string[]): Promise<number> {
   );
   out(
     d.a.digest === d.b.digest
-      ? 'content: identical (same digest)'
+      ? 'stored states: identical (any difference below comes from the policies applied when read)'
       : `content digests: ${a} ${d.a.digest.slice(0, 16)}, ${b} ${d.b.digest.slice(0, 16)}`,
   );
   out(`\nfield differences on a sample of ${d.sampled} documents in both:`);
