@@ -203,12 +203,13 @@ export class KafkaEventLog implements EventLog {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     let stopped = false;
+    const heartbeatMs = Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 30000) / 10));
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
-      heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 30000) / 10)),
+      heartbeatInterval: heartbeatMs,
       // kafkajs restarts a crashed consumer (e.g. after a broker outage) on a timer; once we
       // stopped it, a restart would resurrect it behind our back and keep the process alive.
       retry: { retries: 8, restartOnFailure: () => Promise.resolve(!stopped) },
@@ -223,12 +224,23 @@ export class KafkaEventLog implements EventLog {
         const { batch } = payload;
         if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
         const records = batch.messages.map((m) => toRecord(batch.topic, batch.partition, m));
-        await options.handleBatch({
-          topic: batch.topic,
-          partition: batch.partition,
-          records,
-          highWatermark: batch.highWatermark,
-        });
+        // A big batch on a slow store (a replay, a catch-up) can outlast the session: keep
+        // telling the coordinator we are alive, or it evicts us, the commit fails and the same
+        // batch comes back forever. A failed beat (rebalance) only means the commit may fail.
+        const beat = setInterval(
+          () => void payload.heartbeat().catch(() => undefined),
+          heartbeatMs,
+        );
+        try {
+          await options.handleBatch({
+            topic: batch.topic,
+            partition: batch.partition,
+            records,
+            highWatermark: batch.highWatermark,
+          });
+        } finally {
+          clearInterval(beat);
+        }
         const last = batch.messages[batch.messages.length - 1]!;
         // resolveOffset moves this consumer's fetch position; the commit makes it durable
         // for the group. Both happen only after the handler succeeded.
