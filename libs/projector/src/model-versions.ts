@@ -30,6 +30,7 @@ export type BuildResult =
       readonly resumed: boolean;
     };
 
+const PROGRESS_RECORD_MS = 5000;
 const VERSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 
 /**
@@ -93,13 +94,29 @@ export async function buildVersion(
     });
   }
   const bounds: ReplayBounds = { until: request.until, from: request.from };
+  // `models list` in another terminal shows how far the build is.
+  let recorded = 0;
+  let recording: Promise<unknown> = Promise.resolve();
   const outcome = await replayVersion({
     ctx,
     model: kind.instantiate(version, request.policy),
     bounds,
     signal: options.signal,
-    onProgress: options.onProgress,
+    onProgress: (p) => {
+      options.onProgress?.(p);
+      if (Date.now() - recorded < PROGRESS_RECORD_MS) return;
+      recorded = Date.now();
+      recording = recording
+        .then(() =>
+          catalog.update(kind.model, version, {
+            progress: { processed: p.processed, total: p.total, at: new Date().toISOString() },
+          }),
+        )
+        // Best effort: a contended catalog write only leaves an older figure on show.
+        .catch(() => undefined);
+    },
   });
+  await recording;
   const progress = {
     processed: outcome.processed,
     total: outcome.total,
