@@ -9,3 +9,4 @@ export * from './projector-oracle';
 export * from './agent-stories';
 export * from './sse-client';
 export * from './agent-story';
+export * from './model-oracle';

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@touchpoint/contracts';
-import { LIVE_MODELS, type StoredProjectionDoc } from '@touchpoint/projector';
+import { LIVE_MODELS, type RegisteredModel, type StoredProjectionDoc } from '@touchpoint/projector';
 import type { ReadModelStore } from '@touchpoint/ports';
 import { eventually } from './helpers';
 
@@ -32,31 +32,32 @@ export function firstDifference(a: unknown, b: unknown, path = '$'): string | un
   return `${path}: stored ${canonical(a)?.slice(0, 300)} vs oracle ${canonical(b)?.slice(0, 300)}`;
 }
 
-/**
- * The oracle: the live models' pure functions folded in memory, per document key, in the given
- * order, each event once. Collection name → document key → state.
- */
+/** The oracle: one model's pure functions folded in memory, per document key, in list order, each event once. */
+export function oracleFoldModel(
+  model: RegisteredModel,
+  events: readonly RecordedEvent[],
+): Map<string, unknown> {
+  const { projection, policy } = model;
+  const states = new Map<string, unknown>();
+  events.forEach((event, i) => {
+    for (const key of projection.keys(event)) {
+      const state = states.get(key) ?? projection.initial(key);
+      const next = projection.evolve(
+        state,
+        { event, position: { partition: 0, offset: String(i) } },
+        key,
+        policy,
+      );
+      // JSON round trip: the stored documents went through it too.
+      states.set(key, JSON.parse(JSON.stringify(next)));
+    }
+  });
+  return states;
+}
+
+/** The live models' oracle: collection name → document key → state. */
 export function oracleFold(events: readonly RecordedEvent[]): Map<string, Map<string, unknown>> {
-  const out = new Map<string, Map<string, unknown>>();
-  for (const model of LIVE_MODELS) {
-    const { projection, policy } = model;
-    const states = new Map<string, unknown>();
-    events.forEach((event, i) => {
-      for (const key of projection.keys(event)) {
-        const state = states.get(key) ?? projection.initial(key);
-        // JSON round trip: the stored documents went through it too.
-        const next = projection.evolve(
-          state,
-          { event, position: { partition: 0, offset: String(i) } },
-          key,
-          policy,
-        );
-        states.set(key, JSON.parse(JSON.stringify(next)));
-      }
-    });
-    out.set(model.collection, states);
-  }
-  return out;
+  return new Map(LIVE_MODELS.map((model) => [model.collection, oracleFoldModel(model, events)]));
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   RuntimeConfig,
   loadConfig,
 } from '@touchpoint/config';
+import { AppError } from '@touchpoint/core';
 import { exitWith } from '@touchpoint/platform';
 import { withEngines } from './cli.context';
 import { initCommand } from './init.command';
@@ -12,6 +13,7 @@ import { DLQ_USAGE, dlqCommand } from './dlq.command';
 import { KEYS_USAGE, keysCommand } from './keys.command';
 import { CUSTOMER_USAGE, exportCustomerCommand, rebuildCustomerCommand } from './customer.command';
 import { TOKENS_USAGE, tokensCommand } from './tokens.command';
+import { MODELS_USAGE, modelsCommand } from './models.command';
 
 const USAGE = `touchpoint <command> [options]
 
@@ -22,6 +24,8 @@ Commands:
   export-customer   write every event of one customer as JSON lines (subject access)
   rebuild-customer  recompute one customer's documents from the event store and compare
   tokens      issue agent tokens for the agent API (development and tests)
+  models, replay, diff, promote, rollback, drop, export
+              versioned read models (see below)
   help        show this text
 
 ${KEYS_USAGE}
@@ -29,7 +33,10 @@ ${KEYS_USAGE}
 ${DLQ_USAGE}
 
 ${CUSTOMER_USAGE}
+
 ${TOKENS_USAGE}
+
+${MODELS_USAGE}
 
 Engines are chosen by KAFKA_BROKERS, MONGO_URL and EVENTSTORE_URL, as for the apps;
 without them the embedded log in DATA_DIR (default ./data) is used.`;
@@ -72,11 +79,30 @@ export async function runCli(
         );
       case 'tokens':
         return tokensCommand(loadConfig([RuntimeConfig, AuthConfig], env), rest, out);
+      case 'models':
+      case 'replay':
+      case 'diff':
+      case 'promote':
+      case 'rollback':
+      case 'drop':
+      case 'export':
+        return await withEngines(
+          [ProjectorConfig],
+          env,
+          out,
+          (ctx) => modelsCommand(ctx, command, rest),
+          ['log', 'store'],
+        );
       default:
         process.stderr.write(`touchpoint: unknown command '${command}'\n\n${USAGE}\n`);
         return 64;
     }
   } catch (e) {
+    if (e instanceof AppError) {
+      // A refused request (usage, unknown version, active version…), not a start-up failure.
+      process.stderr.write(`touchpoint: ${e.message}\n`);
+      return e.category === 'validation' ? 64 : 1;
+    }
     return exitWith('touchpoint', e);
   }
 }

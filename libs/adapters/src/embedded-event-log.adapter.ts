@@ -287,6 +287,11 @@ export class EmbeddedEventLog implements EventLog {
     return Promise.resolve(out.sort((a, b) => a.partition - b.partition));
   }
 
+  deleteGroup(groupId: string): Promise<void> {
+    this.committed.delete(groupId);
+    return Promise.resolve();
+  }
+
   ping(): Promise<void> {
     return Promise.resolve();
   }

@@ -206,6 +206,7 @@ export class KafkaEventLog implements EventLog {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     let stopped = false;
+    const heartbeatMs = Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 30000) / 10));
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -215,7 +216,7 @@ export class KafkaEventLog implements EventLog {
       maxBytes: MAX_FETCH_BYTES,
       maxBytesPerPartition: MAX_FETCH_BYTES_PER_PARTITION,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
-      heartbeatInterval: Math.max(500, Math.floor((this.options.sessionTimeoutMs ?? 30000) / 10)),
+      heartbeatInterval: heartbeatMs,
       // kafkajs restarts a crashed consumer (e.g. after a broker outage) on a timer; once we
       // stopped it, a restart would resurrect it behind our back and keep the process alive.
       retry: { retries: 8, restartOnFailure: () => Promise.resolve(!stopped) },
@@ -234,6 +235,8 @@ export class KafkaEventLog implements EventLog {
         const { batch } = payload;
         if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
         const records = batch.messages.map((m) => toRecord(batch.topic, batch.partition, m));
+        // Handlers beat after each unit of real progress (a store round-trip), so a long batch
+        // keeps its partition while a hung one is still evicted and redelivered elsewhere.
         await options.handleBatch({
           topic: batch.topic,
           partition: batch.partition,
@@ -353,6 +356,21 @@ export class KafkaEventLog implements EventLog {
       .filter((p) => p.offset !== '-1' && p.offset !== '')
       .map((p) => ({ partition: p.partition, offset: p.offset }))
       .sort((a, b) => a.partition - b.partition);
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    try {
+      await this.admin.deleteGroups([groupId]);
+    } catch (e) {
+      const groups = (e as { groups?: { error?: { type?: string } }[] }).groups ?? [];
+      // A group that never committed does not exist: nothing to forget.
+      if (groups.length === 0 || groups.some((g) => g.error?.type !== 'GROUP_ID_NOT_FOUND'))
+        throw new AppError(
+          'group_not_deleted',
+          'conflict',
+          `consumer group ${groupId} could not be deleted (${groups.map((g) => g.error?.type).join(', ') || errorMessage(e)}); is a projector still running it?`,
+        );
+    }
   }
 
   async ping(): Promise<void> {

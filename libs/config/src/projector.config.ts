@@ -1,8 +1,16 @@
-import { IsOptional, IsString } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 /** Where the model policies come from (tiers, chains, lifecycle rules…); defaults when unset. */
 export class ProjectorConfig {
   @IsOptional()
   @IsString({ message: 'a path to a JSON file with customer360, loyalty and crosssell policies' })
   MODELS_CONFIG?: string;
+
+  /** How often projectors re-read the model catalog (new live versions, dropped ones). */
+  @Type(() => Number)
+  @IsInt({ message: 'milliseconds, an integer between 100 and 600000' })
+  @Min(100, { message: 'milliseconds, an integer between 100 and 600000' })
+  @Max(600000, { message: 'milliseconds, an integer between 100 and 600000' })
+  MODEL_CATALOG_POLL_MS = 2000;
 }

@@ -22,6 +22,8 @@ export interface EventConsumerOptions {
    * than once per model version.
    */
   readonly deadLetter: boolean;
+  /** Also call `handle` for a batch with no valid event (to track positions, e.g. a replay). */
+  readonly handleEmpty?: boolean;
   /** Called with the valid events of one partition batch, in log order; must be idempotent. */
   readonly handle: (events: readonly ConsumedEvent[], batch: LogBatch) => Promise<void>;
 }
@@ -93,7 +95,7 @@ export async function startEventConsumer(
       // Dead letters are durable before the batch is handled and committed: a crash in between
       // repeats them, and `dlq list` folds repeats by original position.
       if (dead.length > 0) await log.append(topics.dlq, dead);
-      if (valid.length > 0) await options.handle(valid, batch);
+      if (valid.length > 0 || options.handleEmpty) await options.handle(valid, batch);
       consumed.inc({ group: options.groupId, outcome: 'valid' }, valid.length);
       consumed.inc(
         { group: options.groupId, outcome: 'invalid' },

@@ -95,6 +95,8 @@ export interface EventLog {
     groupId: string,
     topic: string,
   ): Promise<{ readonly partition: number; readonly offset: string }[]>;
+  /** Forgets a consumer group and its positions (it must have no running member). */
+  deleteGroup(groupId: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

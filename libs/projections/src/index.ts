@@ -2,3 +2,4 @@ export * from './projection.types';
 export * from './customer360';
 export * from './loyalty';
 export * from './crosssell';
+export * from './contactpreference';

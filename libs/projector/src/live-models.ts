@@ -6,15 +6,13 @@ import {
   DEFAULT_CUSTOMER360_POLICY,
   DEFAULT_LOYALTY_POLICY,
   type LoyaltyPolicy,
-  crosssellProjection,
-  customer360Projection,
-  loyaltyProjection,
   parseCrosssellPolicy,
   parseCustomer360Policy,
   parseLoyaltyPolicy,
 } from '@touchpoint/projections';
 import { StartupError } from '@touchpoint/platform';
-import { type RegisteredModel, registerModel } from './model-registry';
+import { MODEL_KINDS, modelKind } from './model-kinds';
+import type { RegisteredModel } from './model-registry';
 
 export interface ModelPolicies {
   readonly customer360: Customer360Policy;
@@ -30,20 +28,9 @@ export const DEFAULT_POLICIES: ModelPolicies = {
 
 /** The three models of DESIGN §5 at version v1, with the given policies. */
 export function liveModels(policies: ModelPolicies = DEFAULT_POLICIES): readonly RegisteredModel[] {
-  return [
-    registerModel({
-      projection: customer360Projection,
-      version: 'v1',
-      policy: policies.customer360,
-      // Lookup fields live outside the serialised state so the store can index them.
-      searchFields: (state) => ({ ...state.searchKeys }),
-      indexes: ['emails', 'phones', 'names', 'loyaltyCards'].map((f) => ({
-        fields: [`search.${f}`],
-      })),
-    }),
-    registerModel({ projection: loyaltyProjection, version: 'v1', policy: policies.loyalty }),
-    registerModel({ projection: crosssellProjection, version: 'v1', policy: policies.crosssell }),
-  ];
+  return (['customer360', 'loyalty', 'crosssell'] as const).map((m) =>
+    modelKind(m).instantiate('v1', policies[m]),
+  );
 }
 
 export const LIVE_MODELS = liveModels();
@@ -70,12 +57,14 @@ export function loadModelPolicies(path: string | undefined): ModelPolicies {
     );
   }
   const parts = raw as Record<string, unknown>;
-  const unknown = Object.keys(parts).filter(
-    (k) => !['customer360', 'loyalty', 'crosssell'].includes(k),
-  );
-  const errors: string[] = unknown.map(
-    (k) => `${k}: not a model (expected customer360, loyalty or crosssell)`,
-  );
+  // Sections of replay-only models are allowed (the same file can feed `replay --config`).
+  const names = MODEL_KINDS.map((k) => k.model);
+  const unknown = Object.keys(parts).filter((k) => !names.includes(k));
+  const errors: string[] = unknown.map((k) => `${k}: not a model (expected ${names.join(', ')})`);
+  for (const kind of MODEL_KINDS.filter((k) => !k.liveByDefault && parts[k.model] !== undefined)) {
+    const parsed = kind.parsePolicy(parts[kind.model]);
+    if (!parsed.ok) errors.push(...parsed.errors.map((e) => `${kind.model}.${e}`));
+  }
   const c360 = parseCustomer360Policy(parts.customer360 ?? {});
   const loyalty = parseLoyaltyPolicy(parts.loyalty ?? {});
   const crosssell = parseCrosssellPolicy(parts.crosssell ?? {});

@@ -14,7 +14,24 @@ export interface ModelVersionEntry {
   readonly createdAt: string;
   /** Free-form notes for `models list` (e.g. replay options). */
   readonly notes?: Record<string, unknown>;
+  /**
+   * building: a replay is filling it; live: the projector keeps it current; frozen: an as-of
+   * rebuild, never updated again. Absent means live (entries written before statuses existed).
+   */
+  readonly status?: VersionStatus;
+  /** The policy the version was built with; the projector keeps it live with this one. */
+  readonly policy?: unknown;
+  /** Set for as-of rebuilds: only events before `until` on that time axis were folded. */
+  readonly asOf?: { readonly until: string; readonly time: TimeAxis };
+  /** Replay from this ingest instant instead of the log's beginning. */
+  readonly from?: string;
+  readonly progress?: { readonly processed: number; readonly total: number; readonly at: string };
+  readonly builtAt?: string;
 }
+
+export type VersionStatus = 'building' | 'live' | 'frozen';
+/** event: when it happened (occurredAt); ingest: when the platform learnt it (receivedAt). */
+export type TimeAxis = 'event' | 'ingest';
 
 export interface ModelPointer extends Record<string, unknown> {
   readonly model: string;
@@ -38,7 +55,11 @@ const MAX_ATTEMPTS = 5;
  * `seq`, so two concurrent promotes cannot silently overwrite each other.
  */
 export class ModelCatalog {
-  constructor(private readonly store: ReadModelStore) {}
+  constructor(
+    private readonly store: ReadModelStore,
+    /** Models served from v1 before any pointer exists; others have no version until promoted. */
+    private readonly servedFromV1: (model: string) => boolean = () => true,
+  ) {}
 
   async pointer(model: string): Promise<ModelPointer | undefined> {
     return this.store.get<ModelPointer>(MODEL_CATALOG_COLLECTION, model);
@@ -50,12 +71,38 @@ export class ModelCatalog {
   }
 
   async activeVersion(model: string): Promise<string> {
-    return (await this.pointer(model))?.active ?? DEFAULT_ACTIVE_VERSION;
+    return (await this.pointer(model))?.active ?? this.initialPointer(model).active;
   }
 
   async activeCollection(model: string): Promise<{ version: string; collection: string }> {
     const version = await this.activeVersion(model);
+    if (!version) {
+      throw new AppError(
+        'no_active_version',
+        'not_found',
+        `${model} has no active version yet: build one with replay, then promote it`,
+      );
+    }
     return { version, collection: collectionName(model, version) };
+  }
+
+  async entry(model: string, version: string): Promise<ModelVersionEntry | undefined> {
+    return (await this.pointer(model))?.versions.find((v) => v.version === version);
+  }
+
+  /** Changes fields of a known version (status, progress…). */
+  async update(
+    model: string,
+    version: string,
+    patch: Partial<Omit<ModelVersionEntry, 'version' | 'collection'>>,
+  ): Promise<ModelPointer> {
+    return this.change(model, (p) => {
+      if (!p.versions.some((v) => v.version === version)) throw notFound(p, version);
+      return {
+        ...p,
+        versions: p.versions.map((v) => (v.version === version ? { ...v, ...patch } : v)),
+      };
+    });
   }
 
   /** Records a version (idempotent by version name; later calls refresh hashes and notes). */
@@ -78,15 +125,17 @@ export class ModelCatalog {
 
   async promote(model: string, version: string): Promise<ModelPointer> {
     return this.change(model, (p) => {
-      if (!p.versions.some((v) => v.version === version)) {
+      const entry = p.versions.find((v) => v.version === version);
+      if (!entry) throw notFound(p, version);
+      if (entry.status === 'building') {
         throw new AppError(
-          'version_not_found',
-          'not_found',
-          `${model} has no version ${version}; known: ${p.versions.map((v) => v.version).join(', ')}`,
+          'version_building',
+          'conflict',
+          `${model} ${version} is still being built: finish its replay before promoting it`,
         );
       }
       if (p.active === version) return p;
-      return { ...p, previous: p.active, active: version };
+      return { ...p, previous: p.active || undefined, active: version };
     });
   }
 
@@ -126,7 +175,7 @@ export class ModelCatalog {
     edit: (p: ModelPointer) => ModelPointer,
   ): Promise<ModelPointer> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = (await this.pointer(model)) ?? initialPointer(model);
+      const current = (await this.pointer(model)) ?? this.initialPointer(model);
       const next = edit(current);
       if (next === current && current.seq > 0) return current;
       const doc: ModelPointer = { ...stripUndefined(next), seq: current.seq + 1 };
@@ -141,6 +190,19 @@ export class ModelCatalog {
       `the ${model} pointer kept changing under us; retry`,
     );
   }
+
+  private initialPointer(model: string): ModelPointer {
+    if (!this.servedFromV1(model)) return { model, active: '', versions: [], seq: 0 };
+    return initialPointer(model);
+  }
+}
+
+function notFound(p: ModelPointer, version: string): AppError {
+  return new AppError(
+    'version_not_found',
+    'not_found',
+    `${p.model} has no version ${version}; known: ${p.versions.map((v) => v.version).join(', ') || 'none'}`,
+  );
 }
 
 function initialPointer(model: string): ModelPointer {

@@ -4,22 +4,38 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { RuntimeConfig } from '@touchpoint/config';
+import { ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
+import { errorMessage } from '@touchpoint/core';
 import { topicNames } from '@touchpoint/contracts';
 import type { Subscription } from '@touchpoint/ports';
 import { type AppContext, type ConsumedEvent, startEventConsumer } from '@touchpoint/platform';
+import { catalogFile, loadCatalogFile, saveCatalogFile } from './catalog-file';
+import { ModelCatalog } from './model-catalog';
+import { MODEL_KINDS, codeHash, configHash, modelKind } from './model-kinds';
 import type { RegisteredModel } from './model-registry';
 import type { ApplyOutcome, ProjectionRunner } from './projection-runner';
+import { projectorGroupId, replayVersion } from './replay';
 import { APP_CONTEXT, MODELS } from './tokens';
 
 /**
- * Runs one consumer group per model version, so models progress and scale independently. The
- * first model's group is also the deployment's contract gate: it dead-letters invalid records,
- * once. After each batch is written, a change notice per document goes to `<prefix>.changes`.
+ * Runs one consumer group per live model version, so models progress and scale independently.
+ * The versions come from the model catalog: the configured v1 of each live model, and every
+ * version a replay built and left live, folded with the policy recorded for it. The catalog
+ * is read again every MODEL_CATALOG_POLL_MS, so a finished replay is picked up and a dropped
+ * version stopped without a restart. The first configured model's group is also the
+ * deployment's contract gate: it dead-letters invalid records, once. After each batch is
+ * written, a change notice per document goes to `<prefix>.changes`.
  */
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly subscriptions: Subscription[] = [];
+  /** model/version → its running group. */
+  private readonly running = new Map<string, Subscription>();
+  private readonly catalog: ModelCatalog;
+  private timer?: NodeJS.Timeout;
+  private syncing?: Promise<void>;
+  private stopped = false;
+  private readonly rebuilds = new AbortController();
   private readonly freshness;
   private readonly batchSize;
   private readonly writeSeconds;
@@ -29,6 +45,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(APP_CONTEXT) private readonly ctx: AppContext,
     @Inject(MODELS) private readonly models: readonly RegisteredModel[],
   ) {
+    this.catalog = new ModelCatalog(ctx.engines.store, (m) => modelKind(m).liveByDefault);
     const m = ctx.metrics;
     this.freshness = m.histogram(
       'touchpoint_projection_freshness_seconds',
@@ -54,31 +71,129 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const prefix = this.ctx.config.get(RuntimeConfig).TOPIC_PREFIX;
-    const changes = topicNames(prefix).changes;
-    for (const [index, model] of this.models.entries()) {
-      await this.ctx.engines.store.ensureIndexes(model.collection, model.indexes);
-      const runner = model.runner(this.ctx.engines.store);
-      this.subscriptions.push(
-        await startEventConsumer(this.ctx, {
-          groupId: `${prefix}.projector.${model.model}.${model.version}`,
-          fromBeginning: true,
-          deadLetter: index === 0,
-          handle: (events, batch) => this.fold(model, runner, events, changes, batch.heartbeat),
-        }),
-      );
-    }
+    const runtime = this.ctx.config.get(RuntimeConfig);
+    const store = this.ctx.engines.store;
+    const embedded = store.kind === 'embedded';
+    const file = catalogFile(runtime.DATA_DIR);
+    if (embedded) await loadCatalogFile(store, file);
+    await this.recordConfiguredVersions();
+    if (embedded) await saveCatalogFile(store, file);
+    await this.sync();
+    if (embedded) this.rebuildFrozen();
     if (this.models.length === 0) {
       // Still the contract gate when no model is configured.
       this.subscriptions.push(
         await startEventConsumer(this.ctx, {
-          groupId: `${prefix}.projector.gate`,
+          groupId: `${runtime.TOPIC_PREFIX}.projector.gate`,
           fromBeginning: true,
           deadLetter: true,
           handle: () => Promise.resolve(),
         }),
       );
     }
+    const every = this.ctx.config.get(ProjectorConfig).MODEL_CATALOG_POLL_MS;
+    this.timer = setInterval(() => void this.sync(), every);
+  }
+
+  /**
+   * The configured v1 of each live model is what this process folds: its catalog entry says
+   * so (policy and hashes). A v1 someone dropped stays dropped.
+   */
+  private async recordConfiguredVersions(): Promise<void> {
+    for (const m of this.models) {
+      const pointer = await this.catalog.pointer(m.model);
+      const existing = pointer?.versions.find((v) => v.version === m.version);
+      if (pointer && !existing) continue;
+      await this.catalog.register(m.model, {
+        ...existing,
+        version: m.version,
+        status: 'live',
+        policy: m.policy,
+        codeHash: codeHash(modelKind(m.model)),
+        configHash: configHash(m.policy),
+        createdAt: existing?.createdAt ?? new Date().toISOString(),
+      });
+    }
+  }
+
+  /** Starts a group for every live version in the catalog, stops those no longer there. */
+  private sync(): Promise<void> {
+    this.syncing ??= this.syncOnce()
+      .catch((e: unknown) =>
+        this.ctx.logger.error('model catalog sync failed; will retry', { error: errorMessage(e) }),
+      )
+      .finally(() => {
+        this.syncing = undefined;
+      });
+    return this.syncing;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const wanted = new Map<string, RegisteredModel>();
+    for (const pointer of await this.catalog.all()) {
+      const kind = MODEL_KINDS.find((k) => k.model === pointer.model);
+      if (!kind) continue;
+      for (const v of pointer.versions) {
+        if ((v.status ?? 'live') !== 'live') continue;
+        const configured = this.models.find(
+          (m) => m.model === pointer.model && m.version === v.version,
+        );
+        wanted.set(
+          `${pointer.model}/${v.version}`,
+          configured ?? kind.instantiate(v.version, v.policy ?? kind.projection.defaultPolicy),
+        );
+      }
+    }
+    for (const [id, model] of wanted) {
+      if (this.running.has(id) || this.stopped) continue;
+      this.running.set(id, await this.startGroup(model));
+      this.ctx.logger.info('model version live', { model: model.model, version: model.version });
+    }
+    for (const [id, subscription] of this.running) {
+      if (wanted.has(id)) continue;
+      this.running.delete(id);
+      await subscription.stop();
+      this.ctx.logger.info('model version stopped', { model: id });
+    }
+  }
+
+  private async startGroup(model: RegisteredModel): Promise<Subscription> {
+    const prefix = this.ctx.config.get(RuntimeConfig).TOPIC_PREFIX;
+    const changes = topicNames(prefix).changes;
+    await this.ctx.engines.store.ensureIndexes(model.collection, model.indexes);
+    const runner = model.runner(this.ctx.engines.store);
+    return startEventConsumer(this.ctx, {
+      groupId: projectorGroupId(prefix, model.model, model.version),
+      fromBeginning: true,
+      deadLetter: model === this.models[0],
+      handle: (events, batch) => this.fold(model, runner, events, changes, batch.heartbeat),
+    });
+  }
+
+  /**
+   * The embedded store is memory: live versions rebuild through their groups, which start
+   * from the log's beginning, but a frozen as-of version has no group; rebuild it here.
+   */
+  private rebuildFrozen(): void {
+    void (async () => {
+      for (const pointer of await this.catalog.all()) {
+        const kind = MODEL_KINDS.find((k) => k.model === pointer.model);
+        for (const v of pointer.versions) {
+          if (!kind || v.status !== 'frozen' || !v.asOf || this.rebuilds.signal.aborted) continue;
+          await replayVersion({
+            ctx: this.ctx,
+            model: kind.instantiate(v.version, v.policy ?? kind.projection.defaultPolicy),
+            bounds: {
+              until: { at: new Date(v.asOf.until), time: v.asOf.time },
+              from: v.from ? new Date(v.from) : undefined,
+            },
+            signal: this.rebuilds.signal,
+          });
+        }
+      }
+    })().catch((e: unknown) =>
+      this.ctx.logger.error('rebuilding frozen versions failed', { error: errorMessage(e) }),
+    );
   }
 
   private async fold(
@@ -130,6 +245,11 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.subscriptions.map((s) => s.stop()));
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.rebuilds.abort();
+    await this.syncing;
+    await Promise.all([...this.subscriptions, ...this.running.values()].map((s) => s.stop()));
+    this.running.clear();
   }
 }

@@ -5,9 +5,6 @@ import { CustomerReader } from '../read/customer-reader';
 import { freshnessOf } from '../read/freshness';
 import { ModelLag } from '../read/model-lag.service';
 import { ListCrosssellRulesQuery } from './crosssell-rules.query';
-import { Inject } from '@nestjs/common';
-import type { ModelPolicies } from '@touchpoint/projector';
-import { MODEL_POLICIES } from '../tokens';
 
 @QueryHandler(ListCrosssellRulesQuery)
 export class ListCrosssellRulesHandler implements IQueryHandler<ListCrosssellRulesQuery> {
@@ -15,12 +12,11 @@ export class ListCrosssellRulesHandler implements IQueryHandler<ListCrosssellRul
     private readonly reader: CustomerReader,
     private readonly aggregates: CrosssellAggregatesCache,
     private readonly lag: ModelLag,
-    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
   ) {}
 
   async execute({ filter }: ListCrosssellRulesQuery) {
-    const { version, collection } = await this.reader.active('crosssell');
-    const { stats } = await this.aggregates.get(collection, this.policies.crosssell.currency);
+    const { version, collection, policy } = await this.reader.active('crosssell');
+    const { stats } = await this.aggregates.get(collection, policy.currency);
     const all = associationRules(stats, {
       level: filter.level,
       minSupport: filter.minSupport,

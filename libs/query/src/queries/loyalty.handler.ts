@@ -1,10 +1,7 @@
-import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AuditService } from '../audit/audit.service';
 import { loyaltyView } from '@touchpoint/projections';
-import type { ModelPolicies } from '@touchpoint/projector';
 import { CustomerReader } from '../read/customer-reader';
-import { MODEL_POLICIES } from '../tokens';
 import { GetLoyaltyQuery } from './loyalty.query';
 
 @QueryHandler(GetLoyaltyQuery)
@@ -12,7 +9,6 @@ export class GetLoyaltyHandler implements IQueryHandler<GetLoyaltyQuery> {
   constructor(
     private readonly reader: CustomerReader,
     private readonly audit: AuditService,
-    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
   ) {}
 
   async execute(q: GetLoyaltyQuery) {
@@ -20,7 +16,7 @@ export class GetLoyaltyHandler implements IQueryHandler<GetLoyaltyQuery> {
     const served = await this.reader.loyalty(q.customerId);
     await this.audit.profileRead(q.reader, 'loyalty', [q.customerId]);
     return {
-      data: loyaltyView(served.state, q.asOf, this.policies.loyalty),
+      data: loyaltyView(served.state, q.asOf, served.policy),
       freshness: served.freshness,
     };
   }

@@ -1,12 +1,9 @@
-import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AuditService } from '../audit/audit.service';
 import { customer360View, loyaltyView } from '@touchpoint/projections';
-import type { ModelPolicies } from '@touchpoint/projector';
 import { nextBestActions } from '../domain/next-best-action';
 import { CrosssellRecommender } from '../read/crosssell-recommender';
 import { CustomerReader } from '../read/customer-reader';
-import { MODEL_POLICIES } from '../tokens';
 import { GetNextBestActionQuery } from './next-best-action.query';
 
 @QueryHandler(GetNextBestActionQuery)
@@ -15,7 +12,6 @@ export class GetNextBestActionHandler implements IQueryHandler<GetNextBestAction
     private readonly reader: CustomerReader,
     private readonly audit: AuditService,
     private readonly recommender: CrosssellRecommender,
-    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
   ) {}
 
   async execute(q: GetNextBestActionQuery) {
@@ -25,8 +21,8 @@ export class GetNextBestActionHandler implements IQueryHandler<GetNextBestAction
       this.recommender.forCustomer(q.customerId, q.asOf),
     ]);
     const actions = nextBestActions({
-      customer: customer360View(c360.state, q.asOf, this.policies.customer360),
-      loyalty: loyaltyView(loyalty.state, q.asOf, this.policies.loyalty),
+      customer: customer360View(c360.state, q.asOf, c360.policy),
+      loyalty: loyaltyView(loyalty.state, q.asOf, loyalty.policy),
       occasions: crosssell.view.occasions,
       recommendations: crosssell.recommendations,
       asOf: q.asOf,

@@ -11,14 +11,14 @@ import {
   normalisePhone,
   parseSearchQuery,
 } from '@touchpoint/projections';
-import type { ModelPolicies, StoredProjectionDoc } from '@touchpoint/projector';
+import type { StoredProjectionDoc } from '@touchpoint/projector';
 import { AuditService } from '../audit/audit.service';
 import { maskEmail, maskPhone } from '../domain/masking';
 import { encodeCursor } from '../domain/query-params';
 import { CustomerReader } from '../read/customer-reader';
 import { freshnessOf } from '../read/freshness';
 import { ModelLag } from '../read/model-lag.service';
-import { type Clock, MODEL_POLICIES, QUERY_CLOCK } from '../tokens';
+import { type Clock, QUERY_CLOCK } from '../tokens';
 import {
   type CustomerSummary,
   type SearchCriterion,
@@ -78,12 +78,11 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
     private readonly reader: CustomerReader,
     private readonly lag: ModelLag,
     private readonly audit: AuditService,
-    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
     @Inject(QUERY_CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute(q: SearchCustomersQuery) {
-    const { version, collection } = await this.reader.active('customer360');
+    const { version, collection, policy } = await this.reader.active('customer360');
     const after = q.cursor?.after;
     const found = new Map<string, StoredProjectionDoc>();
     for (const l of lookups(q.criterion)) {
@@ -113,11 +112,12 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
     const ids = [...found.keys()].filter((k) => k.startsWith('customer:')).sort();
     const pageIds = ids.slice(0, q.limit);
     const now = this.clock();
-    const { collection: loyaltyCollection } = await this.reader.active('loyalty');
+    const { collection: loyaltyCollection, policy: loyaltyPolicy } =
+      await this.reader.active('loyalty');
     const loyalty = await this.store.getMany<StoredProjectionDoc>(loyaltyCollection, pageIds);
     const data: CustomerSummary[] = pageIds.map((id) => {
       const state = JSON.parse(found.get(id)!.state) as Customer360State;
-      const view = customer360View(state, now, this.policies.customer360);
+      const view = customer360View(state, now, policy);
       const l = loyalty.get(id);
       const email = view.contact.email;
       const phone = view.contact.phone;
@@ -128,9 +128,7 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
         phone: phone === null || q.reader.pii ? phone : maskPhone(phone),
         loyaltyCardId: view.contact.loyaltyCardId,
         lifecycleStage: view.lifecycle.stage,
-        tier: l
-          ? loyaltyView(JSON.parse(l.state) as LoyaltyState, now, this.policies.loyalty).tier
-          : null,
+        tier: l ? loyaltyView(JSON.parse(l.state) as LoyaltyState, now, loyaltyPolicy).tier : null,
       };
     });
     await this.audit.profileRead(

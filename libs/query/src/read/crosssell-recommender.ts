@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   type CustomerCrosssellView,
   type Recommendation,
@@ -8,8 +8,6 @@ import {
   recommend,
   spendDecileThreshold,
 } from '@touchpoint/projections';
-import type { ModelPolicies } from '@touchpoint/projector';
-import { MODEL_POLICIES } from '../tokens';
 import { CrosssellAggregatesCache } from './crosssell-aggregates.cache';
 import { CustomerReader } from './customer-reader';
 import type { Freshness } from './freshness';
@@ -20,7 +18,6 @@ export class CrosssellRecommender {
   constructor(
     private readonly reader: CustomerReader,
     private readonly aggregates: CrosssellAggregatesCache,
-    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
   ) {}
 
   async forCustomer(
@@ -31,8 +28,8 @@ export class CrosssellRecommender {
     view: CustomerCrosssellView;
     freshness: Freshness;
   }> {
-    const policy = this.policies.crosssell;
     const served = await this.reader.crosssell(customerId);
+    const policy = served.policy;
     const { collection } = await this.reader.active('crosssell');
     const { stats, spends } = await this.aggregates.get(collection, policy.currency);
     const options = { minSupport: policy.minSupport, minConfidence: policy.minConfidence };

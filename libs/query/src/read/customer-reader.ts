@@ -2,9 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '@touchpoint/core';
 import { READ_MODEL_STORE, type ReadModelStore } from '@touchpoint/ports';
 import {
+  type CrosssellPolicy,
+  type Customer360Policy,
   type Customer360State,
   type CustomerBasketsState,
   EMPTY_BASKETS_STATE,
+  type LoyaltyPolicy,
   type LoyaltyState,
   customerKey,
   crosssellRelatedKeys,
@@ -21,16 +24,18 @@ import { type Freshness, freshnessOf } from './freshness';
 import { ModelLag } from './model-lag.service';
 
 /** A document of the active version of a model, with how fresh it is. */
-export interface Served<S> {
+export interface Served<S, P> {
   readonly state: S;
   readonly version: string;
+  /** The policy the served version was built with: its views must be evaluated with it. */
+  readonly policy: P;
   readonly freshness: Freshness;
 }
 
 /** How a model finds and folds in the documents of the same person. */
-interface IdentityMerge<S> {
+interface IdentityMerge<S, P> {
   readonly related: (state: S) => readonly string[];
-  readonly merge: (primary: S, others: readonly S[]) => S;
+  readonly merge: (primary: S, others: readonly S[], policy: P) => S;
 }
 
 /** Customers merged into merged ones, visitors of absorbed customers…: a generous bound. */
@@ -52,16 +57,29 @@ export class CustomerReader {
     this.catalog = new ModelCatalog(store);
   }
 
-  async active(model: string): Promise<{ version: string; collection: string }> {
-    return this.catalog.activeCollection(model);
+  /**
+   * The active version of a model and the policy it was built with (recorded in the catalog by
+   * replay; the configured one for versions that predate it), so a promoted v2 with a stricter
+   * policy is read with that policy, and a rollback brings the old one back.
+   */
+  async active<M extends keyof ModelPolicies>(
+    model: M,
+  ): Promise<{ version: string; collection: string; policy: ModelPolicies[M] }> {
+    const { version, collection } = await this.catalog.activeCollection(model);
+    const recorded = (await this.catalog.entry(model, version))?.policy;
+    return {
+      version,
+      collection,
+      policy: (recorded as ModelPolicies[M] | undefined) ?? this.policies[model],
+    };
   }
 
   /**
    * The customer's 360 state with linked visitors and absorbed customers folded in at read
    * time (visitor and customer documents evolve separately). 404 when no document exists.
    */
-  async customer360(customerId: string): Promise<Served<Customer360State>> {
-    const served = await this.merged<Customer360State>('customer360', customerId, {
+  async customer360(customerId: string): Promise<Served<Customer360State, Customer360Policy>> {
+    const served = await this.merged<'customer360', Customer360State>('customer360', customerId, {
       related: relatedKeys,
       merge: mergeCustomerStates,
     });
@@ -82,7 +100,7 @@ export class CustomerReader {
   }
 
   /** The loyalty account; a known customer without one yet has an empty account. */
-  async loyalty(customerId: string): Promise<Served<LoyaltyState>> {
+  async loyalty(customerId: string): Promise<Served<LoyaltyState, LoyaltyPolicy>> {
     return this.orInitial(
       'loyalty',
       customerId,
@@ -91,31 +109,31 @@ export class CustomerReader {
     );
   }
 
-  async crosssell(customerId: string): Promise<Served<CustomerBasketsState>> {
-    const policy = this.policies.crosssell;
+  async crosssell(customerId: string): Promise<Served<CustomerBasketsState, CrosssellPolicy>> {
     return this.orInitial(
       'crosssell',
       customerId,
       {
         related: crosssellRelatedKeys,
-        merge: (primary, others) => mergeCrosssellStates(primary, others, policy),
+        merge: (primary, others, policy) => mergeCrosssellStates(primary, others, policy),
       },
       () => EMPTY_BASKETS_STATE,
     );
   }
 
-  private async orInitial<S>(
-    model: string,
+  private async orInitial<M extends keyof ModelPolicies, S>(
+    model: M,
     customerId: string,
-    identity: IdentityMerge<S>,
+    identity: IdentityMerge<S, ModelPolicies[M]>,
     initial: (key: string) => S,
-  ): Promise<Served<S>> {
+  ): Promise<Served<S, ModelPolicies[M]>> {
     const served = await this.merged(model, customerId, identity);
     if (served) return served;
-    const { version } = await this.active(model);
+    const { version, policy } = await this.active(model);
     return {
       state: initial(customerKey(customerId)),
       version,
+      policy,
       freshness: freshnessOf(model, version, undefined, await this.lag.lagMs(model, version)),
     };
   }
@@ -125,12 +143,12 @@ export class CustomerReader {
    * visitors, absorbed customers, followed to closure) folded in by the model's pure merge;
    * undefined when the customer has no document in this model.
    */
-  private async merged<S>(
-    model: string,
+  private async merged<M extends keyof ModelPolicies, S>(
+    model: M,
     customerId: string,
-    identity: IdentityMerge<S>,
-  ): Promise<Served<S> | undefined> {
-    const { version, collection } = await this.active(model);
+    identity: IdentityMerge<S, ModelPolicies[M]>,
+  ): Promise<Served<S, ModelPolicies[M]> | undefined> {
+    const { version, collection, policy } = await this.active(model);
     const key = customerKey(customerId);
     const doc = await this.store.get<StoredProjectionDoc>(collection, key);
     if (!doc) return undefined;
@@ -150,8 +168,9 @@ export class CustomerReader {
       frontier = [...new Set(next)];
     }
     return {
-      state: others.length > 0 ? identity.merge(primary, others) : primary,
+      state: others.length > 0 ? identity.merge(primary, others, policy) : primary,
       version,
+      policy,
       freshness: freshnessOf(model, version, doc, await this.lag.lagMs(model, version)),
     };
   }

@@ -3,6 +3,7 @@ import { customerStream, toStreamEvent } from '@touchpoint/archiver';
 import type { EventType, RecordedEvent } from '@touchpoint/contracts';
 import type { EventStore } from '@touchpoint/ports';
 import {
+  DEFAULT_CUSTOMER360_POLICY,
   type Customer360State,
   TIMELINE_RETAINED,
   type TimelineEntry,
@@ -43,7 +44,10 @@ async function customerWith(events: readonly RecordedEvent[]) {
     );
     state = evolveCustomer360(state, e, customerKey(CUSTOMER));
   }
-  const reader = { customer360: () => Promise.resolve({ state, version: 'v1', freshness }) };
+  const reader = {
+    customer360: () =>
+      Promise.resolve({ state, version: 'v1', policy: DEFAULT_CUSTOMER360_POLICY, freshness }),
+  };
   return { store, state, reader };
 }
 

@@ -1,0 +1,2 @@
+export * from './contactpreference.policy';
+export * from './contactpreference.projection';

@@ -1,0 +1,55 @@
+import { EmbeddedReadModelStore } from '@touchpoint/adapters';
+import { ModelCatalog, modelKind } from '@touchpoint/projector';
+
+const entry = (version: string, status: 'building' | 'live' | 'frozen') => ({
+  version,
+  status,
+  createdAt: '2026-11-01T00:00:00.000Z',
+});
+
+function catalog() {
+  return new ModelCatalog(new EmbeddedReadModelStore(), (m) => modelKind(m).liveByDefault);
+}
+
+describe('model catalog: versions, statuses and the active pointer', () => {
+  it('given a live model never touched, then it is served from v1', async () => {
+    expect(await catalog().activeCollection('loyalty')).toEqual({
+      version: 'v1',
+      collection: 'loyalty_v1',
+    });
+  });
+
+  it('given a replay-only model, then it has no active version until one is promoted', async () => {
+    const c = catalog();
+    await expect(c.activeCollection('contactpreference')).rejects.toThrow(/no active version/);
+    await c.register('contactpreference', entry('v1', 'live'));
+    await c.promote('contactpreference', 'v1');
+    expect((await c.activeCollection('contactpreference')).collection).toBe('contactpreference_v1');
+    expect((await c.pointer('contactpreference'))?.previous).toBeUndefined();
+  });
+
+  it('given a version still building, then promote refuses it; once live, promote and rollback switch', async () => {
+    const c = catalog();
+    await c.register('loyalty', entry('v2', 'building'));
+    await expect(c.promote('loyalty', 'v2')).rejects.toThrow(/still being built/);
+    await c.update('loyalty', 'v2', { status: 'live' });
+    await c.promote('loyalty', 'v2');
+    expect(await c.activeVersion('loyalty')).toBe('v2');
+    await c.rollback('loyalty');
+    expect(await c.activeVersion('loyalty')).toBe('v1');
+  });
+
+  it('given the active version, then it cannot be dropped; another one can', async () => {
+    const c = catalog();
+    await c.register('loyalty', entry('v2', 'frozen'));
+    await expect(c.forget('loyalty', 'v1')).rejects.toThrow(/active version/);
+    const after = await c.forget('loyalty', 'v2');
+    expect(after.versions.map((v) => v.version)).toEqual(['v1']);
+  });
+
+  it('given an unknown version, then update names the known ones', async () => {
+    await expect(catalog().update('loyalty', 'v9', { status: 'live' })).rejects.toThrow(
+      /no version v9; known: v1/,
+    );
+  });
+});
