@@ -3,3 +3,4 @@ export * from './customer360';
 export * from './loyalty';
 export * from './crosssell';
 export * from './contactpreference';
+export { formatMinorUnits } from './money';

@@ -1,3 +1,4 @@
+import { formatMinorUnits } from '../money';
 import { type ConsentFlags, parseOffsetTimestamp, type RecordedEvent } from '@touchpoint/contracts';
 import { assertNever } from '@touchpoint/core';
 import { customerKey, visitorKey, type Projection } from '../projection.types';
@@ -68,7 +69,6 @@ function stampOf(event: RecordedEvent): Stamp {
   return { at: event.occurredAt, ms, eventId: event.eventId };
 }
 
-const money = (amount: number, currency: string): string => `${amount} ${currency}`;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const record = <T>(key: string, value: T): Record<string, T> => {
   const out: Record<string, T> = {};
@@ -230,7 +230,7 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
             unitPrice: i.unitPrice,
           })),
         }),
-        summary: `Order ${p.orderId}: ${plural(p.items.length, 'line')}, ${money(p.total, p.currency)}`,
+        summary: `Order ${p.orderId}: ${plural(p.items.length, 'line')}, ${formatMinorUnits(p.total, p.currency)}`,
         ref: p.orderId,
       };
     }
@@ -245,7 +245,7 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
           currency: p.currency,
           reason: p.reason ?? null,
         }),
-        summary: `Refund ${p.refundId} on order ${p.orderId}: ${money(p.amount, p.currency)}`,
+        summary: `Refund ${p.refundId} on order ${p.orderId}: ${formatMinorUnits(p.amount, p.currency)}`,
         ref: p.refundId,
       };
     }
@@ -273,7 +273,7 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
       const c = p.compensation;
       const parts = [
         ...(c?.points !== undefined ? [`${c.points} points`] : []),
-        ...(c?.money !== undefined ? [money(c.money.amount, c.money.currency)] : []),
+        ...(c?.money !== undefined ? [formatMinorUnits(c.money.amount, c.money.currency)] : []),
       ];
       return {
         complaints: record(p.complaintId, {

@@ -7,7 +7,6 @@ describe('loyalty public API', () => {
       'DEFAULT_LOYALTY_POLICY',
       'LOYALTY_MODEL',
       'evolveLoyalty',
-      'formatMinorUnits',
       'initialLoyaltyState',
       'joinLoyaltyStates',
       'loyaltyKeys',

@@ -15,5 +15,5 @@ export {
   type PointsRounding,
 } from './loyalty.policy';
 export { joinLoyaltyStates, loyaltyRelatedKeys, mergeLoyaltyStates } from './loyalty.merge';
-export { formatMinorUnits, loyaltyView, pointsForAmount } from './loyalty.view';
+export { loyaltyView, pointsForAmount } from './loyalty.view';
 export type * from './loyalty.types';

@@ -13,7 +13,8 @@ import {
   uuid,
 } from './loyalty.fixtures';
 import { DEFAULT_LOYALTY_POLICY, type LoyaltyPolicy } from './loyalty.policy';
-import { formatMinorUnits, loyaltyView, pointsForAmount } from './loyalty.view';
+import { formatMinorUnits } from '../money';
+import { loyaltyView, pointsForAmount } from './loyalty.view';
 
 const T0 = '2025-01-10T12:00:00+08:00';
 const view = (

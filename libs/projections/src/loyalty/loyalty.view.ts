@@ -1,4 +1,5 @@
 import { currencyExponent } from '@touchpoint/contracts';
+import { formatMinorUnits } from '../money';
 import { DAY_MS, type LoyaltyPolicy, type LoyaltyTierRule } from './loyalty.policy';
 import {
   type LedgerKind,
@@ -42,17 +43,6 @@ export function pointsForAmount(
 }
 
 /** `84000000` CNY → `840000.00`; string-built so large amounts print exactly. */
-export function formatMinorUnits(amount: number, currency: string): string {
-  const exponent = currencyExponent(currency) ?? 0;
-  const sign = amount < 0 ? '-' : '';
-  const digits = Math.abs(amount)
-    .toString()
-    .padStart(exponent + 1, '0');
-  if (exponent === 0) return `${sign}${digits} ${currency}`;
-  const cut = digits.length - exponent;
-  return `${sign}${digits.slice(0, cut)}.${digits.slice(cut)} ${currency}`;
-}
-
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 const byTimeThenId = (
