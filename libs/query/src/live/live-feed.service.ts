@@ -19,7 +19,7 @@ import {
   type ReadModelStore,
   type Subscription,
 } from '@touchpoint/ports';
-import { type LoyaltyState, loyaltyView } from '@touchpoint/projections';
+import { type LoyaltyPolicy, type LoyaltyState, loyaltyView } from '@touchpoint/projections';
 import {
   ModelCatalog,
   type ModelPolicies,
@@ -239,10 +239,11 @@ export class LiveFeed
           notice.key,
         );
         if (!doc) return;
+        const recorded = (await this.catalog.entry('loyalty', notice.version))?.policy;
         const view = loyaltyView(
           JSON.parse(doc.state) as LoyaltyState,
           this.clock(),
-          this.policies.loyalty,
+          (recorded as LoyaltyPolicy | undefined) ?? this.policies.loyalty,
         );
         const change = tierChange(view, this.tiers.get(notice.key), notice.occurredAt);
         this.tiers.delete(notice.key);
