@@ -18,7 +18,7 @@ async function foldedByAll(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const counts = MODELS.map((model) => {
     const m = new RegExp(
-      `^touchpoint_projection_events_total\\{model="${model}"[^}]*\\} (\\d+)`,
+      `^touchpoint_projection_events_total\\{[^}]*model="${model}"[^}]*\\} (\\d+)`,
       'm',
     ).exec(text);
     return m ? Number(m[1]) : 0;

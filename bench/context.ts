@@ -16,16 +16,16 @@ export interface Sizes {
 export const FULL: Sizes = {
   b1Events: 6_000,
   b1SustainSeconds: 60,
-  b5Events: 30_000,
+  b5Events: 10_000,
   b6Events: 100_000,
   b7WindowSeconds: 60,
   b2Seconds: 60,
 };
 
 export const QUICK: Sizes = {
-  b1Events: 1_500,
+  b1Events: 1_000,
   b1SustainSeconds: 10,
-  b5Events: 5_000,
+  b5Events: 500,
   b6Events: 10_000,
   b7WindowSeconds: 10,
   b2Seconds: 10,
