@@ -32,7 +32,7 @@ export function spawnApp(
       `--cpu-prof-name=${options.name}.cpuprofile`,
     );
   }
-  const child = spawn(process.execPath, [...args, join(ROOT, script)], {
+  const child = spawn(process.execPath, [...args, resolve(ROOT, script)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
