@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { MongoClient, type AnyBulkWriteOperation, type Document } from 'mongodb';
+import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
 import type { BenchContext } from './context';
 import { kafkaClient } from './engines';
 import { prepareTopic, take } from './projector-topic';
@@ -192,6 +192,11 @@ export async function steadyLoad(
   };
 }
 
+interface StoredDoc {
+  _id: string;
+  [field: string]: unknown;
+}
+
 /** Baseline (b): the projector's own output, re-written the fastest plain way. */
 async function bulkUpsertBaseline(
   mongoUrl: string,
@@ -202,10 +207,10 @@ async function bulkUpsertBaseline(
   try {
     const source = client.db(db);
     const target = client.db(`${db}_raw`);
-    const all: { coll: string; docs: Document[] }[] = [];
+    const all: { coll: string; docs: StoredDoc[] }[] = [];
     let bytes = 0;
     for (const m of MODELS) {
-      const docs = await source.collection(`${m}_v1`).find({}).toArray();
+      const docs = await source.collection<StoredDoc>(`${m}_v1`).find({}).toArray();
       for (const d of docs) bytes += JSON.stringify(d).length;
       all.push({ coll: `${m}_v1`, docs });
     }
@@ -213,10 +218,10 @@ async function bulkUpsertBaseline(
     let count = 0;
     for (const { coll, docs } of all) {
       for (let i = 0; i < docs.length; i += 1000) {
-        const ops: AnyBulkWriteOperation[] = docs.slice(i, i + 1000).map((d) => ({
+        const ops: AnyBulkWriteOperation<StoredDoc>[] = docs.slice(i, i + 1000).map((d) => ({
           replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true },
         }));
-        await target.collection(coll).bulkWrite(ops, { ordered: false });
+        await target.collection<StoredDoc>(coll).bulkWrite(ops, { ordered: false });
         count += ops.length;
       }
     }

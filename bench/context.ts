@@ -10,6 +10,7 @@ export interface Sizes {
   readonly b6Events: number;
   readonly b7WindowSeconds: number;
   readonly b2Seconds: number;
+  readonly b3Events: number;
 }
 
 // Sized for FerretDB on two shared cores, where the projector folds tens to hundreds of events/s.
@@ -20,6 +21,7 @@ export const FULL: Sizes = {
   b6Events: 100_000,
   b7WindowSeconds: 60,
   b2Seconds: 60,
+  b3Events: 20_000,
 };
 
 export const QUICK: Sizes = {
@@ -29,6 +31,7 @@ export const QUICK: Sizes = {
   b6Events: 10_000,
   b7WindowSeconds: 10,
   b2Seconds: 10,
+  b3Events: 1_000,
 };
 
 /** What B1 leaves for the benchmarks that compare against it (B2's rate, B3's and B7's ratio). */

@@ -25,12 +25,9 @@ export function realEngines(log: (line: string) => void): RealEngines {
   const exports = up.stdout;
   // Engines someone else started (another run, the developer) are theirs to stop.
   const ours = !/already running/.test(up.stderr);
-  const vars = Object.fromEntries(
-    [...exports.matchAll(/(?:export\s+)?(KAFKA_BROKERS|MONGO_URL)=['"]?([^'"\s]+)/g)].map((m) => [
-      m[1],
-      m[2],
-    ]),
-  );
+  const vars: Record<string, string> = {};
+  for (const m of exports.matchAll(/(KAFKA_BROKERS|MONGO_URL)=['"]?([^'"\s]+)/g))
+    vars[m[1]!] = m[2]!;
   if (!vars.KAFKA_BROKERS || !vars.MONGO_URL)
     throw new Error(`infra.sh up printed no KAFKA_BROKERS/MONGO_URL: ${exports}`);
   return {

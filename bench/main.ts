@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchProjector } from './b1-projector.bench';
 import { benchFreshness } from './b2-freshness.bench';
+import { benchReplay } from './b3-replay.bench';
 import { benchLookup } from './b4-lookup.bench';
 import { benchIngest } from './b5-ingest.bench';
 import { benchEmbedded } from './b6-embedded.bench';
@@ -27,6 +28,7 @@ type Bench = (ctx: BenchContext) => Promise<Figure>;
 const BENCHES: Partial<Record<BenchId, Bench>> = {
   B1: benchProjector,
   B2: benchFreshness,
+  B3: benchReplay,
   B4: benchLookup,
   B5: benchIngest,
   B6: benchEmbedded,

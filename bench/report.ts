@@ -78,7 +78,7 @@ export function mergeRecords(
   const runs = new Map<string, RunInfo>();
   for (const r of [...(previous?.runs ?? []), ...(previous ? [previous.run] : [])])
     runs.set(r.date, r);
-  const stillUsed = new Set(Object.values(merged).map((f) => f!.measuredAt));
+  const stillUsed = new Set(Object.values(merged).map((f) => f.measuredAt));
   return {
     run,
     figures: merged,

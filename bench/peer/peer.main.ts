@@ -32,17 +32,9 @@ const TOPIC = env.PEER_TOPIC ?? 'touchpoint.events';
 const DB = Symbol('Db');
 
 const MODELS: [string, Projection<unknown, unknown, unknown>, unknown][] = [
-  [
-    'customer360',
-    customer360Projection as Projection<unknown, unknown, unknown>,
-    DEFAULT_CUSTOMER360_POLICY,
-  ],
-  ['loyalty', loyaltyProjection as Projection<unknown, unknown, unknown>, DEFAULT_LOYALTY_POLICY],
-  [
-    'crosssell',
-    crosssellProjection as Projection<unknown, unknown, unknown>,
-    DEFAULT_CROSSSELL_POLICY,
-  ],
+  ['customer360', customer360Projection, DEFAULT_CUSTOMER360_POLICY],
+  ['loyalty', loyaltyProjection, DEFAULT_LOYALTY_POLICY],
+  ['crosssell', crosssellProjection, DEFAULT_CROSSSELL_POLICY],
 ];
 
 @Controller()
