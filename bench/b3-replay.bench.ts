@@ -35,13 +35,15 @@ function cli(args: readonly string[], env: Record<string, string>): Promise<stri
  */
 export async function benchReplay(ctx: BenchContext): Promise<Figure> {
   const events = ctx.sizes.b3Events;
+  const usage = await cli(['help'], { PATH: process.env.PATH ?? '' }).catch(
+    (e: Error) => e.message,
+  );
+  if (!/replay <model>/.test(usage)) throw new Error('B3: this build has no replay command');
   ctx.log(`B3: writing ${num(events)} events to Kafka`);
   const prepared = await prepareTopic(ctx, 'b3', events);
   const admin = kafkaClient(prepared.env.KAFKA_BROKERS!, 'touchpoint-bench-b3').admin();
   await admin.connect();
   try {
-    const usage = await cli(['help'], prepared.env).catch((e: Error) => e.message);
-    if (!/replay <model>/.test(usage)) throw new Error('B3: this build has no replay command');
     ctx.log('B3: live projector folding v1');
     const live = await startProjector(ctx, prepared.env, 'b3-projector');
     let liveRate;
