@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { BenchContext } from './context';
+import { type BenchContext, Unavailable } from './context';
 import { kafkaClient } from './engines';
 import { MODELS, drainRate, projectorGroups, startProjector } from './b1-projector.bench';
 import { prepareTopic } from './projector-topic';
@@ -38,7 +38,8 @@ export async function benchReplay(ctx: BenchContext): Promise<Figure> {
   const usage = await cli(['help'], { PATH: process.env.PATH ?? '' }).catch(
     (e: Error) => e.message,
   );
-  if (!/replay <model>/.test(usage)) throw new Error('B3: this build has no replay command');
+  if (!/replay <model>/.test(usage))
+    throw new Unavailable('this build has no `touchpoint replay` command');
   ctx.log(`B3: writing ${num(events)} events to Kafka`);
   const prepared = await prepareTopic(ctx, 'b3', events);
   const admin = kafkaClient(prepared.env.KAFKA_BROKERS!, 'touchpoint-bench-b3').admin();

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { BenchContext } from './context';
+import { type BenchContext, Unavailable } from './context';
 import { kafkaClient } from './engines';
 import { drainRate, projectorGroups, startProjector } from './b1-projector.bench';
 import { prepareTopic, take } from './projector-topic';
@@ -109,7 +109,7 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
     const token = agentToken(secret);
     const me = await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     if (me.status !== 200)
-      throw new Error(`B4: this build has no agent API (GET /v1/me answered ${me.status})`);
+      throw new Unavailable(`this build has no agent API (GET /v1/me answered ${me.status})`);
     const warm = await drainRate(
       ctx,
       admin,

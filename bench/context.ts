@@ -64,3 +64,6 @@ export function workloadFor(events: number, tag: string): BenchWorkloadOptions {
     idPrefix: tag,
   };
 }
+
+/** A benchmark whose subject is missing from this build (e.g. the agent API): skipped, not failed. */
+export class Unavailable extends Error {}
