@@ -107,7 +107,7 @@ export async function benchProjector(ctx: BenchContext): Promise<Figure> {
   } finally {
     await projector.stop();
     await admin.disconnect();
-    await prepared.log.close();
+    await prepared.dispose();
   }
 }
 

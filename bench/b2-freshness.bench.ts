@@ -138,7 +138,7 @@ export async function benchFreshness(ctx: BenchContext): Promise<Figure> {
     await projector.stop();
     await store.close();
     await admin.disconnect();
-    await prepared.log.close();
+    await prepared.dispose();
   }
 }
 

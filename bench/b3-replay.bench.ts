@@ -95,6 +95,6 @@ export async function benchReplay(ctx: BenchContext): Promise<Figure> {
     };
   } finally {
     await admin.disconnect();
-    await prepared.log.close();
+    await prepared.dispose();
   }
 }

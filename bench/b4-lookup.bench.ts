@@ -162,6 +162,6 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
     await query.stop();
     await projector.stop();
     await admin.disconnect();
-    await prepared.log.close();
+    await prepared.dispose();
   }
 }

@@ -6,7 +6,7 @@ import type { RecordedEvent } from '@touchpoint/contracts';
 import { runCli } from '../apps/cli/src/cli';
 import type { BenchContext } from './context';
 import { kafkaHome } from './machine';
-import { PARTITIONS } from './projector-topic';
+import { PARTITIONS, removeRunData } from './projector-topic';
 import { type Figure, num } from './report';
 import { freePort, spawnApp, waitHealthy } from './support';
 import { benchWorkload } from './workload';
@@ -199,6 +199,7 @@ export async function benchIngest(ctx: BenchContext): Promise<Figure> {
   const tool = producerPerformance(kafkaBrokers, perfTopic, toolRecords, size);
   const ratio = rate / tool;
   const remember = await eventIdMemoryCost(env.MONGO_URL, `${name}_probe`);
+  await removeRunData(kafkaBrokers, mongoUrl, name, env.TOPIC_PREFIX);
   return {
     id: 'B5',
     figure: `${num(rate)} events/s`,

@@ -76,6 +76,6 @@ export async function benchPeer(ctx: BenchContext): Promise<Figure> {
     };
   } finally {
     await admin.disconnect();
-    await prepared.log.close();
+    await prepared.dispose();
   }
 }

@@ -1,8 +1,10 @@
+import { MongoClient } from 'mongodb';
 import { KafkaEventLog } from '@touchpoint/adapters';
 import { RuntimeConfig, loadConfig } from '@touchpoint/config';
 import { type RecordedEvent, topicNames } from '@touchpoint/contracts';
 import { platformTopics } from '@touchpoint/platform';
 import type { BenchContext } from './context';
+import { kafkaClient } from './engines';
 import { appendEvents } from './support';
 import { benchWorkload } from './workload';
 
@@ -17,6 +19,31 @@ export interface PreparedTopic {
   /** The same seeded stream, continued: events for a load phase after the backlog. */
   readonly more: Iterator<RecordedEvent>;
   readonly log: KafkaEventLog;
+  /** Closes the producer, deletes the prefix's topics and every database named after it. */
+  dispose(): Promise<void>;
+}
+
+/** Leaves the shared engines as the run found them: drops `<name>*` databases, `<prefix>.*` topics. */
+export async function removeRunData(
+  brokers: string,
+  mongoUrl: string,
+  name: string,
+  prefix: string,
+): Promise<void> {
+  const client = new MongoClient(mongoUrl);
+  const admin = kafkaClient(brokers, 'touchpoint-bench-cleanup').admin();
+  try {
+    await client.connect();
+    const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
+    for (const db of databases.filter((d) => d.name.startsWith(name)))
+      await client.db(db.name).dropDatabase();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+    await client.close();
+  }
 }
 
 /** A fresh prefix whose events topic holds `events` workload events, written with acks=all. */
@@ -60,6 +87,10 @@ export async function prepareTopic(
     env,
     more: stream,
     log,
+    dispose: async () => {
+      await log.close();
+      await removeRunData(kafkaBrokers, mongoUrl, name, env.TOPIC_PREFIX);
+    },
   };
 }
 
