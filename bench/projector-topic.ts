@@ -15,6 +15,7 @@ export interface PreparedTopic {
   readonly topic: string;
   readonly events: number;
   readonly bytes: number;
+  readonly customers: number;
   readonly env: Record<string, string>;
   /** The same seeded stream, continued: events for a load phase after the backlog. */
   readonly more: Iterator<RecordedEvent>;
@@ -73,10 +74,8 @@ export async function prepareTopic(
   await log.ensureTopics(platformTopics(runtime));
   const topic = topicNames(env.TOPIC_PREFIX).events;
   // Room for a load phase after the backlog; customers and event times sized for the backlog.
-  const stream = benchWorkload({
-    ...ctx.workload(events * 4, tag),
-    customers: Math.max(100, Math.round(events / 20)),
-  });
+  const customers = Math.max(100, Math.round(events / 20));
+  const stream = benchWorkload({ ...ctx.workload(events * 4, tag), customers });
   const backlog = take(stream, events);
   const written = await appendEvents(log, topic, backlog);
   return {
@@ -84,6 +83,7 @@ export async function prepareTopic(
     topic,
     events: written.count,
     bytes: written.bytes,
+    customers,
     env,
     more: stream,
     log,
