@@ -119,7 +119,7 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
     );
     // Same seeded stream as the topic: the registered customers and their e-mail addresses.
     const paths: string[] = [];
-    for (const e of take(benchWorkload(ctx.workload(prepared.events * 4, 'b4')), prepared.events)) {
+    for (const e of take(benchWorkload(prepared.workload), prepared.events)) {
       if (e.type !== 'customer.registered' || !e.customerId || !e.payload.email) continue;
       paths.push(`/v1/customers/${encodeURIComponent(e.customerId)}`);
       paths.push(`/v1/customers?email=${encodeURIComponent(e.payload.email)}`);

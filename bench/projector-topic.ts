@@ -6,7 +6,7 @@ import { platformTopics } from '@touchpoint/platform';
 import type { BenchContext } from './context';
 import { kafkaClient } from './engines';
 import { appendEvents } from './support';
-import { benchWorkload } from './workload';
+import { type BenchWorkloadOptions, benchWorkload } from './workload';
 
 export const PARTITIONS = '12';
 
@@ -16,6 +16,8 @@ export interface PreparedTopic {
   readonly events: number;
   readonly bytes: number;
   readonly customers: number;
+  /** The workload the topic was filled from (regenerate it to know what is in there). */
+  readonly workload: BenchWorkloadOptions;
   readonly env: Record<string, string>;
   /** The same seeded stream, continued: events for a load phase after the backlog. */
   readonly more: Iterator<RecordedEvent>;
@@ -75,7 +77,8 @@ export async function prepareTopic(
   const topic = topicNames(env.TOPIC_PREFIX).events;
   // Room for a load phase after the backlog; customers and event times sized for the backlog.
   const customers = Math.max(100, Math.round(events / 20));
-  const stream = benchWorkload({ ...ctx.workload(events * 4, tag), customers });
+  const workload = { ...ctx.workload(events * 4, tag), customers };
+  const stream = benchWorkload(workload);
   const backlog = take(stream, events);
   const written = await appendEvents(log, topic, backlog);
   return {
@@ -84,6 +87,7 @@ export async function prepareTopic(
     events: written.count,
     bytes: written.bytes,
     customers,
+    workload,
     env,
     more: stream,
     log,
