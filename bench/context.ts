@@ -17,7 +17,7 @@ export interface Sizes {
 export const FULL: Sizes = {
   b1Events: 6_000,
   b1SustainSeconds: 60,
-  b5Events: 10_000,
+  b5Events: 5_000,
   b6Events: 100_000,
   b7WindowSeconds: 60,
   b2Seconds: 60,
