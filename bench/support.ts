@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Admin } from 'kafkajs';
@@ -8,6 +8,7 @@ import type { EventLog } from '@touchpoint/ports';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const PROFILE_DIR = join(ROOT, 'bench', 'profiles');
+export const LOG_DIR = join(ROOT, 'bench', 'logs');
 
 export interface Child {
   readonly process: ChildProcess;
@@ -35,14 +36,20 @@ export function spawnApp(
   const child = spawn(process.execPath, [...args, resolve(ROOT, script)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Never leave an app behind when the bench itself stops early.
   const reap = () => child.kill('SIGKILL');
   process.once('exit', reap);
   child.once('exit', () => process.removeListener('exit', reap));
+  // The app's own log (warnings and errors at LOG_LEVEL=warn) is kept for diagnosis.
+  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = createWriteStream(join(LOG_DIR, `${options.name}.log`));
+  child.stdout.on('data', (d: Buffer) => logFile.write(d));
+  child.once('close', () => logFile.end());
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
+    logFile.write(d);
     stderr = (stderr + d.toString()).slice(-4000);
   });
   child.once('exit', (code, signal) => {
