@@ -35,7 +35,11 @@ module.exports = {
   // Jest still prints a warning when it has to force the exit, so leaks stay visible.
   forceExit: true,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,test,bench}/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

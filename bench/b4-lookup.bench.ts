@@ -1,0 +1,167 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { type BenchContext, Unavailable } from './context';
+import { kafkaClient } from './engines';
+import { drainRate, projectorGroups, startProjector } from './b1-projector.bench';
+import { prepareTopic, take } from './projector-topic';
+import { type Figure, num } from './report';
+import { appendEvents, freePort, percentile, sleep, spawnApp, waitHealthy } from './support';
+import { benchWorkload } from './workload';
+
+const RATE = 500;
+const MAX_OUTSTANDING = 200;
+
+/** An HS256 JWT with the claims of AGENT-API-CONTRACT.md (signed here: no dependency needed). */
+export function agentToken(secret: string, now = Date.now()): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const iat = Math.floor(now / 1000);
+  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'bench', role: 'agent', pii: true, iat, exp: iat + 3600 })}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+interface Phase {
+  readonly p50: number;
+  readonly p99: number;
+  readonly sent: number;
+  readonly errors: number;
+  /** Answers other than 200, by status. */
+  readonly statuses: Record<string, number>;
+  readonly skipped: number;
+}
+
+/** Open loop: RATE requests/s whatever the answers, at most MAX_OUTSTANDING waiting. */
+async function load(
+  paths: readonly string[],
+  base: string,
+  token: string,
+  seconds: number,
+): Promise<Phase> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const statuses: Record<string, number> = {};
+  let skipped = 0;
+  let outstanding = 0;
+  let sent = 0;
+  const inflight: Promise<void>[] = [];
+  const began = Date.now();
+  while (Date.now() - began < seconds * 1000) {
+    const due = Math.floor(((Date.now() - began) / 1000) * RATE) - sent - skipped;
+    for (let i = 0; i < due; i++) {
+      if (outstanding >= MAX_OUTSTANDING) {
+        skipped++;
+        continue;
+      }
+      const path = paths[(sent + skipped) % paths.length]!;
+      sent++;
+      outstanding++;
+      const t0 = performance.now();
+      inflight.push(
+        fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })
+          .then(async (res) => {
+            await res.arrayBuffer();
+            if (res.status === 200) latencies.push(performance.now() - t0);
+            else {
+              errors++;
+              statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+            }
+          })
+          .catch(() => {
+            errors++;
+            statuses.network = (statuses.network ?? 0) + 1;
+          })
+          .finally(() => void outstanding--),
+      );
+    }
+    await sleep(5);
+  }
+  await Promise.all(inflight);
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    sent,
+    errors,
+    statuses,
+    skipped,
+  };
+}
+
+/**
+ * B4: agent lookups by id and by e-mail through the agent API (apps/query, its own process) at
+ * 500 requests/s, first idle, then while events arrive at half of B1's rate and the projector
+ * folds them. Requires the agent API of AGENT-API-CONTRACT.md in this build.
+ */
+export async function benchLookup(ctx: BenchContext): Promise<Figure> {
+  const prepared = await prepareTopic(ctx, 'b4', Math.max(500, ctx.sizes.b1Events));
+  const brokers = prepared.env.KAFKA_BROKERS!;
+  const admin = kafkaClient(brokers, 'touchpoint-bench-b4').admin();
+  await admin.connect();
+  const secret = randomBytes(32).toString('hex');
+  const projector = await startProjector(ctx, prepared.env, 'b4-projector');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const query = spawnApp(
+    'dist/apps/query/src/main.js',
+    { ...prepared.env, PORT: String(port), AUTH_JWT_SECRET: secret },
+    { profile: ctx.options.profile, name: 'b4-query' },
+  );
+  try {
+    await waitHealthy(base, query);
+    const token = agentToken(secret);
+    const me = await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    if (me.status !== 200)
+      throw new Unavailable(`this build has no agent API (GET /v1/me answered ${me.status})`);
+    const warm = await drainRate(
+      ctx,
+      admin,
+      prepared.topic,
+      projectorGroups(prepared.prefix),
+      prepared.events,
+    );
+    // Same seeded stream as the topic: the registered customers and their e-mail addresses.
+    const paths: string[] = [];
+    for (const e of take(benchWorkload(prepared.workload), prepared.events)) {
+      if (e.type !== 'customer.registered' || !e.customerId || !e.payload.email) continue;
+      paths.push(`/v1/customers/${encodeURIComponent(e.customerId)}`);
+      paths.push(`/v1/customers?email=${encodeURIComponent(e.payload.email)}`);
+    }
+    const seconds = ctx.options.quick ? 5 : 30;
+    ctx.log(`B4: ${RATE} lookups/s for ${seconds} s, idle`);
+    const idle = await load(paths, base, token, seconds);
+    const rate = Math.max(1, Math.round((ctx.projector?.sustainedRate ?? warm.rate) / 2));
+    ctx.log(`B4: ${RATE} lookups/s for ${seconds} s while ${num(rate)} events/s arrive`);
+    let ingesting = true;
+    const producer = (async () => {
+      let sent = 0;
+      const began = Date.now();
+      while (ingesting) {
+        const due = Math.floor(((Date.now() - began) / 1000) * rate) - sent;
+        if (due > 0)
+          sent += (await appendEvents(prepared.log, prepared.topic, take(prepared.more, due)))
+            .count;
+        await sleep(50);
+      }
+    })();
+    const busy = await load(paths, base, token, seconds);
+    ingesting = false;
+    await producer;
+    return {
+      id: 'B4',
+      figure: `during ingest p50 ${num(busy.p50, 1)} ms, p99 ${num(busy.p99, 1)} ms`,
+      baseline: `idle p50 ${num(idle.p50, 1)} ms, p99 ${num(idle.p99, 1)} ms`,
+      versus: `p99 ${num(busy.p99, 1)} ms`,
+      met: busy.p99 <= 20 && busy.errors === 0,
+      notes: [
+        `${RATE} requests/s open loop for ${seconds} s per phase, alternating GET /v1/customers/{id} and GET /v1/customers?email=… over ${num(paths.length / 2)} customers, bearer JWT (role agent, pii), one query process (dist/apps/query).`,
+        `During ingest: ${num(rate)} events/s appended to Kafka (half of ${ctx.projector ? 'B1’s sustained rate' : 'the warm-up drain rate'}) while the projector folds them.`,
+        `Requests sent idle ${num(idle.sent)} (errors ${idle.errors} ${JSON.stringify(idle.statuses)}, not sent because ${MAX_OUTSTANDING} were waiting: ${idle.skipped}); during ingest ${num(busy.sent)} (errors ${busy.errors} ${JSON.stringify(busy.statuses)}, not sent ${busy.skipped}).`,
+      ],
+      measuredAt: ctx.date,
+      quick: ctx.options.quick,
+    };
+  } finally {
+    await query.stop();
+    await projector.stop();
+    await admin.disconnect();
+    await prepared.dispose();
+  }
+}

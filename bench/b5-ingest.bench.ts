@@ -1,0 +1,219 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { KafkaEventLog, MongoReadModelStore } from '@touchpoint/adapters';
+import type { RecordedEvent } from '@touchpoint/contracts';
+import { runCli } from '../apps/cli/src/cli';
+import type { BenchContext } from './context';
+import { kafkaHome } from './machine';
+import { PARTITIONS, removeRunData } from './projector-topic';
+import { type Figure, num } from './report';
+import { freePort, spawnApp, waitHealthy } from './support';
+import { benchWorkload } from './workload';
+
+const BATCH = 500;
+const IN_FLIGHT = 4;
+
+/** Request bodies of at most BATCH events, one channel per body (a key belongs to one channel). */
+function bodies(
+  events: Iterable<RecordedEvent>,
+): { channel: string; body: string; count: number }[] {
+  const byChannel = new Map<string, unknown[][]>();
+  for (const e of events) {
+    const { receivedAt: _r, source: _s, ...incoming } = e;
+    const chunks = byChannel.get(e.channel) ?? [[]];
+    if (chunks[chunks.length - 1]!.length >= BATCH) chunks.push([]);
+    chunks[chunks.length - 1]!.push(incoming);
+    byChannel.set(e.channel, chunks);
+  }
+  return [...byChannel].flatMap(([channel, chunks]) =>
+    chunks.map((c) => ({ channel, body: JSON.stringify(c), count: c.length })),
+  );
+}
+
+async function createKey(env: Record<string, string>, channel: string): Promise<string> {
+  const out: string[] = [];
+  const code = await runCli(['keys', 'create', '--channel', channel, '--types', '*'], env, (l) =>
+    out.push(l),
+  );
+  if (code !== 0 || !out[0]) throw new Error(`keys create for ${channel} exited ${code}`);
+  return out[0];
+}
+
+/** Kafka's own ProducerPerformance tool, acks=all, same topic layout and record size. */
+function producerPerformance(
+  brokers: string,
+  topic: string,
+  records: number,
+  size: number,
+): number {
+  const kafka = kafkaHome();
+  if (!kafka) throw new Error('no Kafka jars found: run deploy/local/infra.sh install');
+  const run = spawnSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      join(kafka.home, 'libs', '*'),
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      topic,
+      '--num-records',
+      String(records),
+      '--record-size',
+      String(size),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${brokers}`,
+      'acks=all',
+    ],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
+  const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(
+    run.stdout.trim().split('\n').pop() ?? '',
+  );
+  if (!summary)
+    throw new Error(`ProducerPerformance printed no summary: ${run.stdout}${run.stderr}`);
+  return Number(summary[2]);
+}
+
+/** Mean time of the handler's two store calls per batch: the duplicate lookup and the id memory. */
+async function eventIdMemoryCost(
+  mongoUrl: string,
+  db: string,
+): Promise<{ lookup: number; write: number }> {
+  const store = new MongoReadModelStore(mongoUrl, db, 10000);
+  await store.connect();
+  try {
+    let lookup = 0;
+    let write = 0;
+    const rounds = 3;
+    for (let r = 0; r < rounds; r++) {
+      const ids = Array.from({ length: BATCH }, () => randomUUID());
+      let t = performance.now();
+      await store.getMany('event_ids', ids);
+      lookup += performance.now() - t;
+      t = performance.now();
+      await store.writeVersioned(
+        'event_ids',
+        ids.map((id, i) => ({
+          id,
+          doc: { partition: i % 12, offset: String(i), at: new Date().toISOString() },
+          version: 1,
+        })),
+      );
+      write += performance.now() - t;
+    }
+    await store.dropCollection('event_ids');
+    return { lookup: lookup / rounds, write: write / rounds };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * B5: the ingest app (dist/apps/ingest, its own process) taking the workload through the batch
+ * endpoint, IN_FLIGHT requests of BATCH events at a time, every event answered only after
+ * Kafka acknowledged it (acks=all). Baseline: Kafka's ProducerPerformance on the same broker.
+ */
+export async function benchIngest(ctx: BenchContext): Promise<Figure> {
+  const events = ctx.sizes.b5Events;
+  const { kafkaBrokers, mongoUrl } = ctx.engines();
+  const name = `bench_b5_${ctx.id}`;
+  const env = {
+    KAFKA_BROKERS: kafkaBrokers,
+    MONGO_URL: mongoUrl,
+    MONGO_DB: name,
+    TOPIC_PREFIX: `bench.b5.${ctx.id}`,
+    KAFKA_TOPIC_PARTITIONS: PARTITIONS,
+    LOG_LEVEL: 'warn',
+    INGEST_RATE_LIMIT_PER_SECOND: '1000000',
+    INGEST_RATE_LIMIT_BURST: '10000000',
+  };
+  const requests = bodies(benchWorkload(ctx.workload(events, 'b5')));
+  const bytes = requests.reduce((n, r) => n + Buffer.byteLength(r.body), 0);
+  const keys = new Map<string, string>();
+  for (const channel of new Set(requests.map((r) => r.channel)))
+    keys.set(channel, await createKey(env, channel));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const ingest = spawnApp(
+    'dist/apps/ingest/src/main.js',
+    { ...env, PORT: String(port) },
+    { profile: ctx.options.profile, name: 'b5-ingest' },
+  );
+  let accepted = 0;
+  let seconds;
+  try {
+    await waitHealthy(url, ingest);
+    ctx.log(
+      `B5: posting ${num(events)} events in ${requests.length} batches, ${IN_FLIGHT} in flight`,
+    );
+    let next = 0;
+    const began = Date.now();
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < requests.length) {
+          const r = requests[next++]!;
+          const res = await fetch(`${url}/v1/events/batch`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': keys.get(r.channel)! },
+            body: r.body,
+          }).catch((e: Error) => {
+            throw new Error(`B5: POST /v1/events/batch failed: ${e.message} (${String(e.cause)})`);
+          });
+          const answer = (await res.json()) as { results?: { status: string }[] };
+          if (res.status !== 202)
+            throw new Error(
+              `B5: batch answered ${res.status}: ${JSON.stringify(answer).slice(0, 500)}`,
+            );
+          accepted += answer.results?.filter((x) => x.status === 'accepted').length ?? 0;
+        }
+      }),
+    );
+    seconds = (Date.now() - began) / 1000;
+  } finally {
+    await ingest.stop();
+  }
+  if (accepted !== events) throw new Error(`B5: ${accepted} of ${events} accepted`);
+  const rate = accepted / seconds;
+  const size = Math.round(bytes / events);
+  const perfTopic = `${env.TOPIC_PREFIX}.perf`;
+  const log = new KafkaEventLog({
+    brokers: kafkaBrokers.split(','),
+    clientId: 'bench-b5',
+    connectTimeoutMs: 10000,
+  });
+  await log.connect();
+  try {
+    await log.ensureTopics([
+      { name: perfTopic, partitions: Number(PARTITIONS), replicationFactor: 1 },
+    ]);
+  } finally {
+    await log.close();
+  }
+  ctx.log(
+    `B5: ${num(rate)} events/s; baseline: ProducerPerformance, ${num(Math.max(events, 50_000))} records of ${size} bytes`,
+  );
+  // The tool needs some volume to get past JVM and connection warm-up.
+  const toolRecords = Math.max(events, 50_000);
+  const tool = producerPerformance(kafkaBrokers, perfTopic, toolRecords, size);
+  const ratio = rate / tool;
+  const remember = await eventIdMemoryCost(env.MONGO_URL, `${name}_probe`);
+  await removeRunData(kafkaBrokers, mongoUrl, name, env.TOPIC_PREFIX);
+  return {
+    id: 'B5',
+    figure: `${num(rate)} events/s`,
+    baseline: `ProducerPerformance ${num(tool)} records/s`,
+    versus: ratio.toPrecision(2),
+    met: ratio >= 0.3,
+    notes: [
+      `${num(events)} events (${num(size)} bytes of JSON each on average) POSTed to /v1/events/batch of one ingest process (dist/apps/ingest), ${BATCH} per request, ${IN_FLIGHT} requests in flight, one API key per channel; every event answered 202 accepted after acks=all; ${num(seconds, 1)} s.`,
+      `Where an ingest request waits (measured after the run on the same store: three rounds of ${BATCH} new ids into one collection, as the handler does per request): the duplicate lookup took ${num(remember.lookup)} ms and remembering the ids (ReadModelStore.writeVersioned) ${num(remember.write)} ms per round, ${num(remember.write / BATCH, 1)} ms per event; the requests of the run carried ${num(events / requests.length)} events each and took ${num((1000 * seconds) / requests.length)} ms each, ${IN_FLIGHT} at a time.`,
+      `Baseline: org.apache.kafka.tools.ProducerPerformance from the Kafka ${kafkaHome()?.version ?? ''} jars, ${num(toolRecords)} records of ${size} bytes, acks=all, --throughput -1, to a topic with the same ${PARTITIONS} partitions.`,
+    ],
+    measuredAt: ctx.date,
+    quick: ctx.options.quick,
+  };
+}

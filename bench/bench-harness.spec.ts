@@ -1,0 +1,151 @@
+import { validateRecordedEvent } from '@touchpoint/contracts';
+import { UsageError, parseBenchArgs } from './options';
+import {
+  type Figure,
+  type RunInfo,
+  extractAnalysis,
+  mergeRecords,
+  parseRecord,
+  renderMarkdown,
+  renderTable,
+} from './report';
+import { benchEvents } from './workload';
+
+const run = (date: string, quick = false): RunInfo => ({
+  date,
+  quick,
+  machine: 'Test CPU',
+  cores: 2,
+  memory: '24 GiB',
+  node: '20.20.2',
+  kafka: '4.3.1',
+  store: 'FerretDB v1.24.2',
+});
+
+const figure = (id: Figure['id'], measuredAt: string, value: string): Figure => ({
+  id,
+  figure: value,
+  baseline: 'base | line',
+  versus: '0.50',
+  met: false,
+  notes: [`note for ${id}`],
+  measuredAt,
+  quick: false,
+});
+
+describe('bench workload', () => {
+  it('given a seed, then it makes the same valid events every time', () => {
+    const a = benchEvents({ seed: 9, events: 1500, customers: 80, idPrefix: 't' });
+    const b = benchEvents({ seed: 9, events: 1500, customers: 80, idPrefix: 't' });
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(1500);
+    const invalid = a
+      .map((e) => ({ e, v: validateRecordedEvent(e) }))
+      .filter((x) => !x.v.ok)
+      .map((x) => x.e.type);
+    expect(invalid).toEqual([]);
+    expect(new Set(a.map((e) => e.eventId)).size).toBe(1500);
+  });
+
+  it('given a different seed, then the events differ', () => {
+    const a = benchEvents({ seed: 1, events: 200, customers: 20 });
+    const b = benchEvents({ seed: 2, events: 200, customers: 20 });
+    expect(a.map((e) => e.eventId)).not.toEqual(b.map((e) => e.eventId));
+  });
+
+  it('when generated at size, then events average about 1 KB and the mix has the stories the models need', () => {
+    const events = benchEvents({ seed: 42, events: 4000, customers: 200 });
+    const mean = events.reduce((n, e) => n + JSON.stringify(e).length, 0) / events.length;
+    expect(mean).toBeGreaterThan(800);
+    expect(mean).toBeLessThan(1200);
+    const count = (type: string) => events.filter((e) => e.type === type).length;
+    expect(count('purchase.completed')).toBeGreaterThan(events.length * 0.15);
+    expect(count('customer.identified')).toBeGreaterThan(0);
+    expect(count('complaint.resolved')).toBeGreaterThan(0);
+    expect(events.some((e) => e.customerId === undefined && e.anonymousId !== undefined)).toBe(
+      true,
+    );
+    // Every resolved complaint was opened earlier for the same customer.
+    const opened = new Map<string, string>();
+    for (const e of events) {
+      if (e.type === 'complaint.opened') opened.set(e.payload.complaintId, e.customerId!);
+      if (e.type === 'complaint.resolved')
+        expect(opened.get(e.payload.complaintId)).toBe(e.customerId);
+    }
+    // Event times run forward, as a live log holds them.
+    const times = events.map((e) => Date.parse(e.occurredAt));
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+  });
+
+  it('when products are drawn, then popularity is skewed: the top 1 % of skus sell far more than their share', () => {
+    const events = benchEvents({ seed: 5, events: 6000, customers: 300, products: 1000 });
+    const sold = new Map<string, number>();
+    for (const e of events)
+      if (e.type === 'purchase.completed')
+        for (const i of e.payload.items) sold.set(i.sku, (sold.get(i.sku) ?? 0) + 1);
+    const counts = [...sold.values()].sort((x, y) => y - x);
+    const total = counts.reduce((a, b) => a + b, 0);
+    const top = counts.slice(0, 10).reduce((a, b) => a + b, 0);
+    expect(top / total).toBeGreaterThan(0.1);
+  });
+});
+
+describe('bench options', () => {
+  it('given no arguments, then every benchmark runs at full size into BENCHMARKS.md', () => {
+    expect(parseBenchArgs([])).toEqual({
+      quick: false,
+      only: ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'],
+      profile: false,
+      output: 'BENCHMARKS.md',
+    });
+  });
+
+  it('given --quick --only b5,B1, then those two run in id order', () => {
+    expect(parseBenchArgs(['--quick', '--only', 'b5,B1'])).toMatchObject({
+      quick: true,
+      only: ['B1', 'B5'],
+    });
+    expect(parseBenchArgs(['--only=B6']).only).toEqual(['B6']);
+  });
+
+  it('given an unknown id or option, then it is a usage error naming it', () => {
+    expect(() => parseBenchArgs(['--only', 'B9'])).toThrow(
+      new UsageError('--only: unknown benchmark B9; expected B1, B2, B3, B4, B5, B6, B7'),
+    );
+    expect(() => parseBenchArgs(['--fast'])).toThrow('unknown option --fast');
+    expect(() => parseBenchArgs(['--only'])).toThrow('--only needs a value');
+  });
+});
+
+describe('bench report', () => {
+  it('given figures, then the table has a row per figure with its goal and verdict', () => {
+    const table = renderTable([figure('B5', '2026-01-01 00:00Z', '12 events/s')]);
+    const lines = table.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toContain('12 events/s');
+    expect(lines[2]).toContain('ratio ≥ 0.3');
+    expect(lines[2]).toContain('missed');
+  });
+
+  it('given an earlier record, when a run measures only B5, then B1 is kept with its run and the analysis survives', () => {
+    const first = mergeRecords(undefined, run('2026-01-01 00:00Z'), [
+      figure('B1', '2026-01-01 00:00Z', '40 events/s'),
+      figure('B5', '2026-01-01 00:00Z', '10 events/s'),
+    ]);
+    const md1 = renderMarkdown(first, 'The store is the bottleneck.');
+    const second = mergeRecords(parseRecord(md1), run('2026-02-01 00:00Z', true), [
+      figure('B5', '2026-02-01 00:00Z', '20 events/s'),
+    ]);
+    const md2 = renderMarkdown(second, extractAnalysis(md1)!);
+
+    expect(second.figures.B1?.figure).toBe('40 events/s');
+    expect(second.figures.B5?.figure).toBe('20 events/s');
+    expect(second.runs.map((r) => r.date)).toEqual(['2026-01-01 00:00Z']);
+    expect(md2).toContain('The store is the bottleneck.');
+    expect(md2).toContain('| B3 | replay 1 M events into a new version | — |');
+    expect(md2).toContain('not yet measured');
+    expect(md2).toContain('base \\| line');
+    expect(md2).toContain('FerretDB v1 (SQLite backend), not MongoDB');
+    expect(parseRecord(md2)).toEqual(second);
+  });
+});

@@ -1,0 +1,69 @@
+import type { BenchOptions } from './options';
+import type { RealEngines } from './engines';
+import { DEFAULT_WORKLOAD, type BenchWorkloadOptions } from './workload';
+
+/** Workload sizes per benchmark: full runs aim at stable figures, --quick at a smoke check. */
+export interface Sizes {
+  readonly b1Events: number;
+  readonly b1SustainSeconds: number;
+  readonly b5Events: number;
+  readonly b6Events: number;
+  readonly b7WindowSeconds: number;
+  readonly b2Seconds: number;
+  readonly b3Events: number;
+}
+
+// Sized for FerretDB on two shared cores, where the projector folds tens to hundreds of events/s.
+export const FULL: Sizes = {
+  b1Events: 6_000,
+  b1SustainSeconds: 60,
+  b5Events: 5_000,
+  b6Events: 100_000,
+  b7WindowSeconds: 60,
+  b2Seconds: 60,
+  b3Events: 20_000,
+};
+
+export const QUICK: Sizes = {
+  b1Events: 1_000,
+  b1SustainSeconds: 10,
+  b5Events: 500,
+  b6Events: 10_000,
+  b7WindowSeconds: 10,
+  b2Seconds: 10,
+  b3Events: 1_000,
+};
+
+/** What B1 leaves for the benchmarks that compare against it (B2's rate, B3's and B7's ratio). */
+export interface ProjectorFigures {
+  readonly topic: string;
+  readonly prefix: string;
+  readonly events: number;
+  readonly drainRate: number;
+  readonly sustainedRate: number;
+}
+
+export interface BenchContext {
+  readonly options: BenchOptions;
+  readonly sizes: Sizes;
+  readonly id: string;
+  readonly date: string;
+  log(line: string): void;
+  /** Started on first use (or taken from KAFKA_BROKERS/MONGO_URL). */
+  engines(): RealEngines;
+  workload(events: number, tag: string): BenchWorkloadOptions;
+  projector?: ProjectorFigures;
+}
+
+/** About 20 events per customer over two years; ids tagged per benchmark so stores never mix. */
+export function workloadFor(events: number, tag: string): BenchWorkloadOptions {
+  return {
+    ...DEFAULT_WORKLOAD,
+    events,
+    customers: Math.max(100, Math.round(events / 20)),
+    idPrefix: tag,
+  };
+}
+
+/** A benchmark whose subject is missing from this build (e.g. the agent API): skipped, not failed. */
+export class Unavailable extends Error {}

@@ -1,0 +1,61 @@
+import { BENCH_IDS, type BenchId } from './report';
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly only: readonly BenchId[];
+  /** Pass --cpu-prof to the processes under test, profiles in bench/profiles/. */
+  readonly profile: boolean;
+  readonly output: string;
+}
+
+export const USAGE = `usage: npm run bench -- [--quick] [--only B1,B5] [--profile] [--output BENCHMARKS.md]
+  --quick     small workloads, the whole run in under two minutes (CI smoke check)
+  --only      comma-separated benchmark ids (${BENCH_IDS.join(', ')})
+  --profile   write CPU profiles of the processes under test to bench/profiles/
+  --output    the markdown file to rewrite (default BENCHMARKS.md)`;
+
+export class UsageError extends Error {}
+
+/** Parses the command line; an unknown option or id is a usage error naming it. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  let quick = false;
+  let profile = false;
+  let only: BenchId[] = [...BENCH_IDS];
+  let output = 'BENCHMARKS.md';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--quick':
+        quick = true;
+        break;
+      case '--profile':
+        profile = true;
+        break;
+      case '--only': {
+        const ids = value()
+          .split(',')
+          .map((s) => s.trim().toUpperCase())
+          .filter(Boolean);
+        const unknown = ids.filter((s) => !(BENCH_IDS as readonly string[]).includes(s));
+        if (unknown.length > 0 || ids.length === 0)
+          throw new UsageError(
+            `--only: unknown benchmark ${unknown.join(', ') || '(none)'}; expected ${BENCH_IDS.join(', ')}`,
+          );
+        only = BENCH_IDS.filter((id) => ids.includes(id));
+        break;
+      }
+      case '--output':
+        output = value();
+        break;
+      default:
+        throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  return { quick, only, profile, output };
+}

@@ -1,0 +1,107 @@
+import { MongoClient } from 'mongodb';
+import { KafkaEventLog } from '@touchpoint/adapters';
+import { RuntimeConfig, loadConfig } from '@touchpoint/config';
+import { type RecordedEvent, topicNames } from '@touchpoint/contracts';
+import { platformTopics } from '@touchpoint/platform';
+import type { BenchContext } from './context';
+import { kafkaClient } from './engines';
+import { appendEvents } from './support';
+import { type BenchWorkloadOptions, benchWorkload } from './workload';
+
+export const PARTITIONS = '12';
+
+export interface PreparedTopic {
+  readonly prefix: string;
+  readonly topic: string;
+  readonly events: number;
+  readonly bytes: number;
+  readonly customers: number;
+  /** The workload the topic was filled from (regenerate it to know what is in there). */
+  readonly workload: BenchWorkloadOptions;
+  readonly env: Record<string, string>;
+  /** The same seeded stream, continued: events for a load phase after the backlog. */
+  readonly more: Iterator<RecordedEvent>;
+  readonly log: KafkaEventLog;
+  /** Closes the producer, deletes the prefix's topics and every database named after it. */
+  dispose(): Promise<void>;
+}
+
+/** Leaves the shared engines as the run found them: drops `<name>*` databases, `<prefix>.*` topics. */
+export async function removeRunData(
+  brokers: string,
+  mongoUrl: string,
+  name: string,
+  prefix: string,
+): Promise<void> {
+  const client = new MongoClient(mongoUrl);
+  const admin = kafkaClient(brokers, 'touchpoint-bench-cleanup').admin();
+  try {
+    await client.connect();
+    const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
+    for (const db of databases.filter((d) => d.name.startsWith(name)))
+      await client.db(db.name).dropDatabase();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+    await client.close();
+  }
+}
+
+/** A fresh prefix whose events topic holds `events` workload events, written with acks=all. */
+export async function prepareTopic(
+  ctx: BenchContext,
+  tag: string,
+  events: number,
+): Promise<PreparedTopic> {
+  const { kafkaBrokers, mongoUrl } = ctx.engines();
+  const name = `bench_${tag}_${ctx.id}`;
+  const env = {
+    KAFKA_BROKERS: kafkaBrokers,
+    MONGO_URL: mongoUrl,
+    MONGO_DB: name,
+    TOPIC_PREFIX: `bench.${tag}.${ctx.id}`,
+    KAFKA_TOPIC_PARTITIONS: PARTITIONS,
+    LOG_LEVEL: 'warn',
+  };
+  const runtime = loadConfig([RuntimeConfig], env).get(RuntimeConfig);
+  const log = new KafkaEventLog({
+    brokers: kafkaBrokers.split(','),
+    clientId: `touchpoint-bench-${tag}`,
+    connectTimeoutMs: 10000,
+    appendTimeoutMs: 60000,
+  });
+  await log.connect();
+  await log.ensureTopics(platformTopics(runtime));
+  const topic = topicNames(env.TOPIC_PREFIX).events;
+  // Room for a load phase after the backlog; customers and event times sized for the backlog.
+  const customers = Math.max(100, Math.round(events / 20));
+  const workload = { ...ctx.workload(events * 4, tag), customers };
+  const stream = benchWorkload(workload);
+  const backlog = take(stream, events);
+  const written = await appendEvents(log, topic, backlog);
+  return {
+    prefix: env.TOPIC_PREFIX,
+    topic,
+    events: written.count,
+    bytes: written.bytes,
+    customers,
+    workload,
+    env,
+    more: stream,
+    log,
+    dispose: async () => {
+      await log.close();
+      await removeRunData(kafkaBrokers, mongoUrl, name, env.TOPIC_PREFIX);
+    },
+  };
+}
+
+export function* take<T>(it: Iterator<T>, n: number): Generator<T> {
+  for (let i = 0; i < n; i++) {
+    const next = it.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
