@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { RuntimeConfig } from '@touchpoint/config';
 import { AppError } from '@touchpoint/core';
 import { apiKeyRepositoryFor, newApiKey } from '@touchpoint/ingest';
-import { DEMO_PEOPLE, type StoryEvent, demoPlan } from '@touchpoint/scenarios';
+import { DEMO_GUIDE, DEMO_PEOPLE, type StoryEvent, demoPlan } from '@touchpoint/scenarios';
 import type { CliContext } from './cli.context';
 import { tokensCommand } from './tokens.command';
 
@@ -140,7 +140,7 @@ export async function demoCommand(ctx: CliContext, args: readonly string[]): Pro
     );
     return 0;
   }
-  const p = DEMO_PEOPLE;
+  const again = values.url === `http://localhost:${runtime.PORT}` ? '' : ` --url ${base}`;
   ctx.out(
     [
       '',
@@ -148,17 +148,14 @@ export async function demoCommand(ctx: CliContext, args: readonly string[]): Pro
       '',
       token[0] ?? '',
       '',
-      'Then search for:',
-      `  MEI.LIN@example.cn   Mei (or 8613800138000): very loyal, gifts every May (story 1)`,
-      `  ${p.registered}               the visitor ${p.visitor}: 3 web sessions, stroller abandoned (story 2)`,
-      `  ${p.wang}               Wang: open complaint ${p.complaint} comes first (story 3)`,
-      `  ${p.babyBottle}               just bought a baby bottle: baby food recommended (story 4)`,
-      `  ${p.laptop}               top-decile laptop buyer: premium camera recommended (story 4)`,
-      `  ${p.zhao}               Zhao: drifted away, occasional and lapsed (story 5)`,
-      `  ${p.erased}               erased: no personal data left (story 8)`,
+      'Then search for (or open the card directly):',
+      ...DEMO_GUIDE.map(
+        (g) =>
+          `  ${(g.search ?? '').padEnd(19)} ${g.shows}\n  ${''.padEnd(19)} ${base}/customers/${g.customerId}`,
+      ),
       '',
-      `With Wang's card open, resolve his complaint and watch it update:  npx touchpoint demo --resolve${values.url === `http://localhost:${runtime.PORT}` ? '' : ` --url ${base}`}`,
-      `The agent API, with the token in $TOKEN:  curl -s ${base}/v1/customers/${p.wang}/next-best-action -H "authorization: Bearer $TOKEN"`,
+      `With Wang's card open, resolve his complaint and watch it update:  npx touchpoint demo --resolve${again}`,
+      `The agent API:  curl -s ${base}/v1/customers/${DEMO_PEOPLE.wang}/next-best-action -H "authorization: Bearer ${token[0] ?? ''}"`,
     ].join('\n'),
   );
   return 0;

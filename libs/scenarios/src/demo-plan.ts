@@ -15,6 +15,49 @@ export const DEMO_PEOPLE = {
   erased: 'c-0042',
 } as const;
 
+/** What to type into the console's search box (names and contacts, not ids) and what it shows. */
+export const DEMO_GUIDE: readonly {
+  readonly search: string | null;
+  readonly customerId: string;
+  readonly shows: string;
+}[] = [
+  {
+    search: 'MEI.LIN@example.cn',
+    customerId: DEMO_PEOPLE.mei,
+    shows: 'Mei Lin (also 8613800138000): very loyal, gifts every May (story 1)',
+  },
+  {
+    search: 'Xu',
+    customerId: DEMO_PEOPLE.registered,
+    shows: 'Jun Xu, once visitor v-77f: 3 web sessions, stroller abandoned twice (story 2)',
+  },
+  {
+    search: 'Wang',
+    customerId: DEMO_PEOPLE.wang,
+    shows: 'Wei Wang: open complaint K-5512 comes first (story 3)',
+  },
+  {
+    search: 'Qi',
+    customerId: DEMO_PEOPLE.babyBottle,
+    shows: 'Ana Qi: just bought a baby bottle, baby food recommended (story 4)',
+  },
+  {
+    search: 'Chen',
+    customerId: DEMO_PEOPLE.laptop,
+    shows: 'Hao Chen: top-decile laptop buyer, premium camera recommended (story 4)',
+  },
+  {
+    search: 'Zhao',
+    customerId: DEMO_PEOPLE.zhao,
+    shows: 'Lei Zhao: drifted away, occasional and lapsed (story 5)',
+  },
+  {
+    search: null,
+    customerId: DEMO_PEOPLE.erased,
+    shows: 'erased on request: no personal data left, so only found by id (story 8)',
+  },
+];
+
 export interface DemoStep {
   readonly title: string;
   readonly events: readonly StoryEvent[];
