@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any --
    response bodies are untyped JSON; the assertions are what check their shape */
 import { type RunningApp, startApp } from '@touchpoint/platform';
-import { DEMO_PEOPLE } from '@touchpoint/scenarios';
+import { DEMO_GUIDE, DEMO_PEOPLE } from '@touchpoint/scenarios';
 import { cli, eventually, isolatedEnv, tempDir } from '@touchpoint/testing';
 import { touchpointApp } from '../../apps/touchpoint/src/touchpoint.app';
 
@@ -80,6 +80,18 @@ describe.each(modes)('touchpoint demo on %s', (_name, makeEnv) => {
     const me = await get('/v1/me');
     expect(me.status).toBe(200);
     expect(me.body.data).toMatchObject({ role: 'supervisor', pii: true });
+  });
+
+  it('every search term the demo prints finds its customer', async () => {
+    for (const g of DEMO_GUIDE) {
+      if (g.search === null) continue;
+      const found = await get(`/v1/customers?q=${encodeURIComponent(g.search)}`);
+      expect({ q: g.search, ids: found.body.data.map((c: Json) => c.customerId) }).toEqual({
+        q: g.search,
+        ids: [g.customerId],
+      });
+      expect(firstRun).toContain(`${app.url}/customers/${g.customerId}`);
+    }
   });
 
   it('story 1: Mei is found by 8613800138000 and is very loyal', async () => {

@@ -100,11 +100,14 @@ export function storyBuilders(eventId: EventIdFor) {
           channels[k % 3],
         ),
       ),
-      ...[may - 2, may - 1].map((year) =>
-        order(customerId, Date.UTC(year, 4, 10, 4), `O-${customerId}-gift-${year}`, [
-          { sku: `GIFT-${year}`, name: 'Silk scarf', category: 'gifts', unitPrice: 30_000 },
-        ]),
-      ),
+      // Order ids count years back, not calendar years, so the ids stay the same from year to year.
+      ...[2, 1]
+        .map((yearsBack) => ({ yearsBack, year: may - yearsBack }))
+        .map(({ yearsBack, year }) =>
+          order(customerId, Date.UTC(year, 4, 10, 4), `O-${customerId}-may-${yearsBack}`, [
+            { sku: `GIFT-${year}`, name: 'Silk scarf', category: 'gifts', unitPrice: 30_000 },
+          ]),
+        ),
       f.event('loyalty.points_redeemed', { customerId }, 'store', t - 5 * DAY_MS, {
         redemptionId: `RD-${customerId}`,
         points: 2000,
