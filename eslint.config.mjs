@@ -55,7 +55,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/core/**', 'libs/contracts/**', 'libs/ports/**'],
+    files: ['libs/core/**', 'libs/contracts/**', 'libs/ports/**', 'libs/scenarios/**'],
     rules: {
       'no-restricted-imports': [
         'error',

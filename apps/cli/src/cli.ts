@@ -14,6 +14,7 @@ import { KEYS_USAGE, keysCommand } from './keys.command';
 import { CUSTOMER_USAGE, exportCustomerCommand, rebuildCustomerCommand } from './customer.command';
 import { TOKENS_USAGE, tokensCommand } from './tokens.command';
 import { MODELS_USAGE, modelsCommand } from './models.command';
+import { DEMO_USAGE, demoCommand } from './demo.command';
 
 const USAGE = `touchpoint <command> [options]
 
@@ -26,6 +27,7 @@ Commands:
   tokens      issue agent tokens for the agent API (development and tests)
   models, replay, diff, promote, rollback, drop, export
               versioned read models (see below)
+  demo        publish the SCENARIOS.md customer stories to a running server (try the console)
   help        show this text
 
 ${KEYS_USAGE}
@@ -37,6 +39,8 @@ ${CUSTOMER_USAGE}
 ${TOKENS_USAGE}
 
 ${MODELS_USAGE}
+
+${DEMO_USAGE}
 
 Engines are chosen by KAFKA_BROKERS, MONGO_URL and EVENTSTORE_URL, as for the apps;
 without them the embedded log in DATA_DIR (default ./data) is used.`;
@@ -93,6 +97,10 @@ export async function runCli(
           (ctx) => modelsCommand(ctx, command, rest),
           ['log', 'store'],
         );
+      case 'demo':
+        return await withEngines([AuthConfig], env, out, (ctx) => demoCommand(ctx, rest), [
+          'store',
+        ]);
       default:
         process.stderr.write(`touchpoint: unknown command '${command}'\n\n${USAGE}\n`);
         return 64;

@@ -1,0 +1,3 @@
+export * from './story-events';
+export * from './stories';
+export * from './demo-plan';
