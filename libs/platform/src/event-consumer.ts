@@ -28,6 +28,30 @@ export interface EventConsumerOptions {
   readonly handle: (events: readonly ConsumedEvent[], batch: LogBatch) => Promise<void>;
 }
 
+type Verdict = ReturnType<typeof decodeRecordedEvent>;
+
+/**
+ * Verdicts by record bytes. One process runs several groups over the same records (a group per
+ * model version, the archiver); the embedded log hands every group the same buffer, so a record
+ * is decoded and validated once rather than once per group. Kafka hands each group its own
+ * buffers, which simply miss. Bounded: groups read roughly in step, and an old entry is only
+ * a missed saving.
+ */
+const verdicts = new Map<Uint8Array, Verdict>();
+const MAX_VERDICTS = 20_000;
+
+function decodeOnce(bytes: Uint8Array): Verdict {
+  const known = verdicts.get(bytes);
+  if (known) return known;
+  const verdict = decodeRecordedEvent(bytes);
+  verdicts.set(bytes, verdict);
+  if (verdicts.size > MAX_VERDICTS) {
+    const oldest = verdicts.keys().next().value;
+    if (oldest !== undefined) verdicts.delete(oldest);
+  }
+  return verdict;
+}
+
 /**
  * The consuming side of the contract (DESIGN §4): every record is validated again, because
  * producers may write to Kafka directly. Invalid ones go to `<prefix>.events.dlq` with the raw
@@ -59,7 +83,7 @@ export async function startEventConsumer(
       const valid: ConsumedEvent[] = [];
       const dead: LogMessage[] = [];
       for (const record of batch.records) {
-        const verdict = decodeRecordedEvent(record.value);
+        const verdict = decodeOnce(record.value);
         if (verdict.ok) {
           valid.push({ event: verdict.event, record });
           continue;
