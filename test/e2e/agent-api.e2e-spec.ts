@@ -92,7 +92,7 @@ describe.each(modes)('agent API on %s', (_name, makeEnv) => {
     await app.close();
   });
 
-  it('story 1: an agent finds Mei by normalised e-mail, phone, card and name prefix', async () => {
+  it('story 1: an agent finds Mei by normalised e-mail, phone, card, name prefix and customer id', async () => {
     for (const q of [
       'email=MEI.LIN%40example.cn',
       'phone=8613800138000',
@@ -103,6 +103,7 @@ describe.each(modes)('agent API on %s', (_name, makeEnv) => {
       'q=HC-000123',
       'name=mei',
       'name=Lin',
+      `q=${ids.mei}`,
     ]) {
       const res = await get(`/v1/customers?${q}`);
       expect({ q, status: res.status }).toEqual({ q, status: 200 });

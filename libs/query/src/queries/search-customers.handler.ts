@@ -5,6 +5,7 @@ import {
   type Customer360State,
   type LoyaltyState,
   customer360View,
+  customerKey,
   loyaltyView,
   normaliseEmail,
   normaliseLoyaltyCard,
@@ -30,7 +31,9 @@ const MAX_EXACT = 1000;
 
 type Lookup =
   | { readonly kind: 'exact'; readonly field: string; readonly value: string }
-  | { readonly kind: 'prefix'; readonly field: string; readonly value: string };
+  | { readonly kind: 'prefix'; readonly field: string; readonly value: string }
+  /** An agent who pastes a customer id from another system finds the customer directly. */
+  | { readonly kind: 'id'; readonly value: string };
 
 /** The indexed lookups a criterion means, with the same normalisers the projection used. */
 function lookups(c: SearchCriterion): Lookup[] {
@@ -58,7 +61,11 @@ function lookups(c: SearchCriterion): Lookup[] {
         case 'phone':
           return [exact('search.phones', q.value)];
         case 'nameOrCard':
-          return [exact('search.loyaltyCards', q.card), name(q.value)];
+          return [
+            exact('search.loyaltyCards', q.card),
+            name(q.value),
+            { kind: 'id', value: c.value.trim() },
+          ];
       }
     }
   }
@@ -87,7 +94,11 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
     const found = new Map<string, StoredProjectionDoc>();
     for (const l of lookups(q.criterion)) {
       if (l.value.length === 0) continue;
-      if (l.kind === 'prefix') {
+      if (l.kind === 'id') {
+        const key = customerKey(l.value);
+        const doc = await this.store.get<StoredProjectionDoc>(collection, key);
+        if (doc && (after === undefined || key > after)) found.set(key, doc);
+      } else if (l.kind === 'prefix') {
         const rows = await this.store.findByPrefix<StoredProjectionDoc>(
           collection,
           l.field,
