@@ -37,14 +37,6 @@ import { readCustomerTimeline } from './timeline';
 
 /** Archiver against real Kafka, with the embedded event store and (when reachable) EventStoreDB. */
 
-function recorded(
-  type: 'call.logged' | 'customer.identified' | 'web.visited',
-  ids: { customerId?: string; anonymousId?: string },
-  overrides: { summary?: string } = {},
-): RecordedEvent {
-  return recordedExample(type, ids, overrides);
-}
-
 interface Harness {
   log: KafkaEventLog;
   topics: ReturnType<typeof topicNames>;
@@ -126,10 +118,10 @@ describe.each(stores)('archiver on real Kafka + %s event store', (_name, makeSto
       const customer = uniqueName('c');
       const visitor = uniqueName('v');
       const calls = Array.from({ length: 6 }, () =>
-        recorded('call.logged', { customerId: customer }),
+        recordedExample('call.logged', { customerId: customer }),
       );
-      const visit = recorded('web.visited', { anonymousId: visitor });
-      const identified = recorded('customer.identified', {
+      const visit = recordedExample('web.visited', { anonymousId: visitor });
+      const identified = recordedExample('customer.identified', {
         customerId: customer,
         anonymousId: visitor,
       });
@@ -230,7 +222,7 @@ describe('archiver while the event store is unavailable (real Kafka)', () => {
       const customers = Array.from({ length: 4 }, () => uniqueName('c'));
       const make = (n: number) =>
         Array.from({ length: n }, (_, i) =>
-          recorded('call.logged', { customerId: customers[i % 4]! }),
+          recordedExample('call.logged', { customerId: customers[i % 4]! }),
         );
       const before = make(12);
       const during = make(20);
@@ -295,10 +287,14 @@ describe('archiver and the append size limit (real Kafka)', () => {
     try {
       const customer = uniqueName('c');
       const small = [
-        recorded('call.logged', { customerId: customer }),
-        recorded('call.logged', { customerId: customer }),
+        recordedExample('call.logged', { customerId: customer }),
+        recordedExample('call.logged', { customerId: customer }),
       ];
-      const big = recorded('call.logged', { customerId: customer }, { summary: 'x'.repeat(1900) });
+      const big = recordedExample(
+        'call.logged',
+        { customerId: customer },
+        { summary: 'x'.repeat(1900) },
+      );
       await h.produce([small[0]!, big, small[1]!]);
       await h.start(store);
       await eventually(async () => (await streamIds(store, customerStream(customer))).length >= 2, {

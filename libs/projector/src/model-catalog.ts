@@ -75,7 +75,16 @@ export class ModelCatalog {
   }
 
   async activeCollection(model: string): Promise<{ version: string; collection: string }> {
-    const version = await this.activeVersion(model);
+    const { version, collection } = await this.activeEntry(model);
+    return { version, collection };
+  }
+
+  /** The active version with its catalog entry (policy, status…), from one pointer read. */
+  async activeEntry(
+    model: string,
+  ): Promise<{ version: string; collection: string; entry: ModelVersionEntry | undefined }> {
+    const pointer = (await this.pointer(model)) ?? this.initialPointer(model);
+    const version = pointer.active;
     if (!version) {
       throw new AppError(
         'no_active_version',
@@ -83,7 +92,11 @@ export class ModelCatalog {
         `${model} has no active version yet: build one with replay, then promote it`,
       );
     }
-    return { version, collection: collectionName(model, version) };
+    return {
+      version,
+      collection: collectionName(model, version),
+      entry: pointer.versions.find((v) => v.version === version),
+    };
   }
 
   async entry(model: string, version: string): Promise<ModelVersionEntry | undefined> {

@@ -8,6 +8,7 @@ import {
   recommend,
   spendDecileThreshold,
 } from '@touchpoint/projections';
+import { collectionName } from '@touchpoint/projector';
 import { CrosssellAggregatesCache } from './crosssell-aggregates.cache';
 import { CustomerReader } from './customer-reader';
 import type { Freshness } from './freshness';
@@ -30,7 +31,8 @@ export class CrosssellRecommender {
   }> {
     const served = await this.reader.crosssell(customerId);
     const policy = served.policy;
-    const { collection } = await this.reader.active('crosssell');
+    // The version that served the customer's document, not a second catalog read.
+    const collection = collectionName('crosssell', served.version);
     const { stats, spends } = await this.aggregates.get(collection, policy.currency);
     const options = { minSupport: policy.minSupport, minConfidence: policy.minConfidence };
     // Item rules are more specific than category rules, so they are preferred.

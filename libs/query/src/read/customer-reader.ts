@@ -65,12 +65,11 @@ export class CustomerReader {
   async active<M extends keyof ModelPolicies>(
     model: M,
   ): Promise<{ version: string; collection: string; policy: ModelPolicies[M] }> {
-    const { version, collection } = await this.catalog.activeCollection(model);
-    const recorded = (await this.catalog.entry(model, version))?.policy;
+    const { version, collection, entry } = await this.catalog.activeEntry(model);
     return {
       version,
       collection,
-      policy: (recorded as ModelPolicies[M] | undefined) ?? this.policies[model],
+      policy: (entry?.policy as ModelPolicies[M] | undefined) ?? this.policies[model],
     };
   }
 
