@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and runs the real engines on loopback without a container engine:
 #   Apache Kafka (KRaft, one node) from its Maven Central artifacts, and
-#   FerretDB v1 (MongoDB wire protocol, SQLite backend) built from its Go module.
+#   FerretDB v1 (MongoDB wire protocol, SQLite backend) built from its Go module, with the
+#   patches in deploy/local/ferretdb/ applied (each one says what it fixes and why).
 # Downloads and builds are cached in $TOUCHPOINT_CACHE (default ~/.cache/touchpoint), so a
 # second `up` takes seconds. Runtime state (data, logs, pids, chosen ports) lives in
 # $TOUCHPOINT_INFRA_DIR (default $TOUCHPOINT_CACHE/run).
@@ -19,7 +20,11 @@ FERRETDB_VERSION="${TOUCHPOINT_FERRETDB_VERSION:-v1.24.2}"
 CACHE="${TOUCHPOINT_CACHE:-$HOME/.cache/touchpoint}"
 RUN="${TOUCHPOINT_INFRA_DIR:-$CACHE/run}"
 KAFKA_HOME="$CACHE/kafka-$KAFKA_VERSION"
-FERRET_HOME="$CACHE/ferretdb-$FERRETDB_VERSION"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+FERRET_PATCHES=("$HERE"/ferretdb/*.patch)
+# The build is cached per version and patch set, so changing a patch rebuilds once.
+FERRET_PATCH_ID=$(cat "${FERRET_PATCHES[@]}" | sha256sum | cut -c1-8)
+FERRET_HOME="$CACHE/ferretdb-$FERRETDB_VERSION-$FERRET_PATCH_ID"
 FERRET_BIN="$FERRET_HOME/bin/ferretdb"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
@@ -77,6 +82,7 @@ L4J
 install_ferretdb() {
   if [ -x "$FERRET_BIN" ]; then return; fi
   need go "Go builds FerretDB from its module"
+  need patch "the FerretDB build applies deploy/local/ferretdb/*.patch"
   log "building FerretDB $FERRETDB_VERSION from its Go module (first time only, a few minutes)…"
   mkdir -p "$FERRET_HOME/mod" "$FERRET_HOME/bin"
   (
@@ -89,6 +95,9 @@ install_ferretdb() {
     src=$(go list -m -f '{{.Dir}}' "github.com/FerretDB/FerretDB")
     rm -rf "$FERRET_HOME/src" && cp -r "$src" "$FERRET_HOME/src" && chmod -R u+w "$FERRET_HOME/src"
     echo "$FERRETDB_VERSION" >"$FERRET_HOME/src/build/version/version.txt"
+    for p in "${FERRET_PATCHES[@]}"; do
+      patch -s -p1 -d "$FERRET_HOME/src" <"$p" || { echo "patch $(basename "$p") does not apply" >&2; exit 1; }
+    done
     cd "$FERRET_HOME/src" && go build -trimpath -o "$FERRET_BIN" ./cmd/ferretdb
   ) || die "could not build FerretDB $FERRETDB_VERSION; check 'go env GOPROXY' and retry"
   log "FerretDB cached at $FERRET_BIN"
