@@ -39,6 +39,65 @@ export function readModelStoreContract(name: string, make: () => Promise<ReadMod
       await store.dropCollection(c);
     });
 
+    it('given a stale write in the middle of a batch, when written, then the writes after it still land', async () => {
+      const c = uniqueName('docs');
+      await store.writeVersioned(c, [
+        { id: 'a', doc: { n: 1 }, version: 5 },
+        { id: 'c', doc: { n: 1 }, version: 2 },
+      ]);
+      const outcome = await store.writeVersioned(c, [
+        { id: 'b', doc: { n: 2 }, version: 1 },
+        { id: 'a', doc: { n: 2 }, version: 5 },
+        { id: 'c', doc: { n: 2 }, version: 3 },
+        { id: 'd', doc: { n: 2 }, version: 1 },
+      ]);
+      expect(outcome).toEqual({ applied: 3, stale: 1, staleIds: ['a'] });
+      const docs = await store.getMany<{ n: number }>(c, ['a', 'b', 'c', 'd']);
+      expect(Object.fromEntries([...docs].map(([id, d]) => [id, d.n]))).toEqual({
+        a: 1,
+        b: 2,
+        c: 2,
+        d: 2,
+      });
+      await store.dropCollection(c);
+    });
+
+    it('given two writers racing on the same documents, when both finish, then every document holds the higher version', async () => {
+      const c = uniqueName('docs');
+      const ids = Array.from({ length: 40 }, (_, i) => `k${i}`);
+      const writer = (version: number) =>
+        store.writeVersioned(
+          c,
+          ids.map((id) => ({ id, doc: { by: version }, version })),
+        );
+      const [low, high] = await Promise.all([writer(1), writer(2)]);
+      expect(high.applied).toBe(ids.length);
+      expect(low.applied + low.stale).toBe(ids.length);
+      const stored = await store.versions(c, ids);
+      expect([...stored.values()].every((v) => v === 2)).toBe(true);
+      expect(stored.size).toBe(ids.length);
+      await store.dropCollection(c);
+    });
+
+    // New documents only: replacing an existing one is atomic on MongoDB, but FerretDB v1 reads
+    // and then writes inside the server, so two same-version replaces can both land there.
+    it('given two writers racing to create the same documents, when both finish, then each document is applied by exactly one and holds its content', async () => {
+      const c = uniqueName('docs');
+      const ids = Array.from({ length: 40 }, (_, i) => `k${i}`);
+      const writer = (by: string) =>
+        store.writeVersioned(
+          c,
+          ids.map((id) => ({ id, doc: { by }, version: 1 })),
+        );
+      const [x, y] = await Promise.all([writer('x'), writer('y')]);
+      expect(x.applied + y.applied).toBe(ids.length);
+      expect(new Set([...x.staleIds, ...y.staleIds]).size).toBe(ids.length);
+      const docs = await store.getMany<{ by: string }>(c, ids);
+      const xStale = new Set(x.staleIds);
+      for (const id of ids) expect(docs.get(id)?.by).toBe(xStale.has(id) ? 'y' : 'x');
+      await store.dropCollection(c);
+    });
+
     it('given documents, when read by ids and by field, then results match including array fields', async () => {
       const c = uniqueName('docs');
       await store.ensureIndexes(c, [{ fields: ['emails'] }]);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type AnyBulkWriteOperation,
   type Db,
@@ -17,17 +18,24 @@ import type {
 import { withTimeout } from './with-timeout';
 
 const VERSION = '_v';
+const TOKEN = '_t';
+const MAX_WRITE_ROUNDS = 6;
 const DUPLICATE_KEY = 11000;
 
 interface StoredShape {
   _id: string;
   _v: number;
+  _t?: string;
   [key: string]: unknown;
 }
 
 /**
  * Read models on MongoDB (or a wire-compatible server such as FerretDB). Only collection-level
- * bulk writes, upserts and simple finds are used, so both behave the same (DESIGN §6).
+ * bulk writes, upserts and simple finds are used, so both behave the same (DESIGN §6), with one
+ * difference: FerretDB v1 runs a guarded replace as a read and then a write inside the server,
+ * so two writers replacing the same document at the same instant can both be told it landed.
+ * Touchpoint has one writer per document at a time (a group's partitions are folded one after
+ * another per process); scaled-out writers need MongoDB, where the guard is atomic.
  */
 export class MongoReadModelStore implements ReadModelStore {
   readonly kind = 'mongodb' as const;
@@ -98,57 +106,68 @@ export class MongoReadModelStore implements ReadModelStore {
       const seen = latest.get(w.id);
       if (!seen || seen.version < w.version) latest.set(w.id, w);
     }
-    let stale = writes.length - latest.size;
-    let applied = 0;
-    const staleIds: string[] = [];
-    let pending = [...latest.values()];
     const coll = this.db.collection<StoredShape>(collection);
-    // Ordered bulk writes, because FerretDB stops at the first error even when asked for an
-    // unordered one: with ordered semantics "everything before the failed index landed" holds
-    // on both servers. A failure is a concurrent insert of the same id; re-read and retry.
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const stored = await this.versions(
-        collection,
-        pending.map((w) => w.id),
-      );
-      const toWrite: VersionedWrite<D>[] = [];
-      for (const w of pending) {
-        if ((stored.get(w.id) ?? -Infinity) < w.version) toWrite.push(w);
-        else staleIds.push(w.id);
+    // Marks this call's writes, so that after a partial failure a document at our version is
+    // known to be ours and not an equal version another writer folded from the same base.
+    const token = randomUUID();
+    const staleIds: string[] = [];
+    let applied = 0;
+    let pending = [...latest.values()];
+    // Absent ids are upserted; the first round assumes every id may be, and needs no read.
+    let absent: ReadonlySet<string> | undefined;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === MAX_WRITE_ROUNDS) {
+        staleIds.push(...pending.map((w) => w.id));
+        break;
       }
-      stale += pending.length - toWrite.length;
-      if (toWrite.length === 0) break;
-      const ops: AnyBulkWriteOperation<StoredShape>[] = toWrite.map((w) => ({
+      const ops: AnyBulkWriteOperation<StoredShape>[] = pending.map((w) => ({
         replaceOne: {
-          // The version guard in the filter makes a write that lost a race match nothing.
+          // The guard matches only an older version: a lost race matches nothing, or, as an
+          // upsert, fails on the existing _id.
           filter: { _id: w.id, [VERSION]: { $lt: w.version } },
-          replacement: { ...w.doc, _id: w.id, [VERSION]: w.version },
-          upsert: !stored.has(w.id),
+          replacement: { ...w.doc, _id: w.id, [VERSION]: w.version, [TOKEN]: token },
+          upsert: absent?.has(w.id) ?? true,
         },
       }));
       try {
+        // Ordered: FerretDB stops at the first error even when asked for an unordered write.
         const result = await coll.bulkWrite(ops, { ordered: true });
-        const landed = result.matchedCount + result.upsertedCount;
-        applied += landed;
-        stale += toWrite.length - landed;
-        if (landed < toWrite.length) {
-          // A concurrent writer won some races: find out which, so the caller can retry them.
-          const after = await this.versions(
-            collection,
-            toWrite.map((w) => w.id),
-          );
-          staleIds.push(...toWrite.filter((w) => after.get(w.id) !== w.version).map((w) => w.id));
+        if (result.matchedCount + result.upsertedCount === ops.length) {
+          applied += ops.length;
+          break;
         }
-        break;
       } catch (e) {
-        const first = e instanceof MongoBulkWriteError ? firstWriteError(e) : undefined;
-        if (!first || first.code !== DUPLICATE_KEY || attempt >= 5) throw e;
-        const result = (e as MongoBulkWriteError).result;
-        applied += result.matchedCount + result.upsertedCount;
-        pending = toWrite.slice(first.index);
+        if (!(e instanceof MongoBulkWriteError && firstWriteErrorCode(e) === DUPLICATE_KEY))
+          throw e;
       }
+      // Some writes did not land. FerretDB reports neither the failing index nor the counts of
+      // a failed bulk write reliably, so read back what is stored and sort every write out.
+      const stored = await this.stamps(
+        collection,
+        pending.map((w) => w.id),
+      );
+      const next: VersionedWrite<D>[] = [];
+      for (const w of pending) {
+        const s = stored.get(w.id);
+        if (s?._v === w.version && s._t === token) applied++;
+        else if (s !== undefined && s._v >= w.version) staleIds.push(w.id);
+        else next.push(w);
+      }
+      absent = new Set(next.filter((w) => !stored.has(w.id)).map((w) => w.id));
+      pending = next;
     }
-    return { applied, stale, staleIds };
+    return { applied, stale: writes.length - applied, staleIds };
+  }
+
+  private async stamps(
+    collection: string,
+    ids: readonly string[],
+  ): Promise<Map<string, { _v: number; _t?: string }>> {
+    const docs = await this.db
+      .collection<StoredShape>(collection)
+      .find({ _id: { $in: [...ids] } }, { projection: { _id: 1, [VERSION]: 1, [TOKEN]: 1 } })
+      .toArray();
+    return new Map(docs.map((d) => [d._id, { _v: d._v, _t: d._t }]));
   }
 
   async findBy<D extends Document>(
@@ -233,14 +252,14 @@ export class MongoReadModelStore implements ReadModelStore {
   }
 }
 
-function firstWriteError(e: MongoBulkWriteError): { index: number; code: number } | undefined {
+function firstWriteErrorCode(e: MongoBulkWriteError): number | undefined {
   const raw: unknown = e.writeErrors;
-  const errors = (Array.isArray(raw) ? raw : [raw]) as { index: number; code: number }[];
-  return errors.map((w) => ({ index: w.index, code: w.code })).sort((a, b) => a.index - b.index)[0];
+  const errors = (Array.isArray(raw) ? raw : [raw]) as { code: number }[];
+  return errors[0]?.code;
 }
 
 function strip<D>(doc: StoredShape): D {
-  const { _id: _ignoredId, _v: _ignoredVersion, ...rest } = doc;
+  const { _id: _ignoredId, _v: _ignoredVersion, _t: _ignoredToken, ...rest } = doc;
   return rest as D;
 }
 
