@@ -21,7 +21,7 @@ export const FULL: Sizes = {
   b6Events: 100_000,
   b7WindowSeconds: 60,
   b2Seconds: 60,
-  b3Events: 20_000,
+  b3Events: 100_000,
 };
 
 export const QUICK: Sizes = {

@@ -52,14 +52,20 @@ export function spawnApp(
     logFile.write(d);
     stderr = (stderr + d.toString()).slice(-4000);
   });
+  let stopping = false;
   child.once('exit', (code, signal) => {
     if (code !== 0 && signal === null)
       process.stderr.write(`${options.name} exited with ${code}: ${stderr}\n`);
+    if (!stopping)
+      appDied ??= new Error(
+        `${options.name} exited while under test (${signal ?? `code ${code}`}); its log is bench/logs/${options.name}.log${stderr ? `: ${stderr.slice(-500)}` : ''}`,
+      );
   });
   return {
     process: child,
     stop: () =>
       new Promise<void>((done) => {
+        stopping = true;
         if (child.exitCode !== null || child.signalCode !== null) return done();
         const force = setTimeout(() => child.kill('SIGKILL'), 20000);
         child.once('exit', () => {
@@ -183,8 +189,20 @@ export function rateOf(samples: readonly Sample[]): {
   return { rate: last.done / seconds, seconds, done: last.done };
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Set when an app under test exits without being stopped; the next wait in the bench throws it. */
+let appDied: Error | undefined;
+
+/**
+ * Every wait of the bench goes through here, so a crashed or killed app fails the benchmark
+ * that waits for it at once instead of leaving the run polling a process that is gone.
+ */
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+  const died = appDied;
+  if (died) {
+    appDied = undefined;
+    throw died;
+  }
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

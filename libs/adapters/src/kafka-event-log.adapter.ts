@@ -213,8 +213,8 @@ export class KafkaEventLog implements EventLog {
       // Back-pressure: a kafkajs fetcher hands one fetch response to eachBatch and fetches again
       // only once every batch of it was handled, so a slow store pauses consumption and at most
       // MAX_FETCH_BYTES of records wait in memory per broker connection.
-      maxBytes: MAX_FETCH_BYTES,
-      maxBytesPerPartition: MAX_FETCH_BYTES_PER_PARTITION,
+      maxBytes: Math.max(MAX_FETCH_BYTES, 2 * (options.fetchBytesPerPartition ?? 0)),
+      maxBytesPerPartition: options.fetchBytesPerPartition ?? MAX_FETCH_BYTES_PER_PARTITION,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: heartbeatMs,
       // kafkajs restarts a crashed consumer (e.g. after a broker outage) on a timer; once we

@@ -26,6 +26,8 @@ export interface EventConsumerOptions {
   readonly handleEmpty?: boolean;
   /** Called with the valid events of one partition batch, in log order; must be idempotent. */
   readonly handle: (events: readonly ConsumedEvent[], batch: LogBatch) => Promise<void>;
+  /** See SubscribeOptions.fetchBytesPerPartition. */
+  readonly fetchBytesPerPartition?: number;
 }
 
 type Verdict = ReturnType<typeof decodeRecordedEvent>;
@@ -79,6 +81,9 @@ export async function startEventConsumer(
     groupId: options.groupId,
     topics: [topics.events],
     fromBeginning: options.fromBeginning,
+    ...(options.fetchBytesPerPartition
+      ? { fetchBytesPerPartition: options.fetchBytesPerPartition }
+      : {}),
     handleBatch: async (batch) => {
       const valid: ConsumedEvent[] = [];
       const dead: LogMessage[] = [];

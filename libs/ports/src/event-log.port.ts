@@ -58,6 +58,12 @@ export interface SubscribeOptions {
    * between reading the offsets and joining (change feeds, resumable streams).
    */
   readonly startAt?: readonly { readonly partition: number; readonly offset: string }[];
+  /**
+   * Bytes of one partition a fetch may bring. A bulk reader (a replay) asks for more than the
+   * live default, so that one batch holds many events of each document and a document is
+   * written once per batch rather than once per few events. Adapters without fetches ignore it.
+   */
+  readonly fetchBytesPerPartition?: number;
 }
 
 export interface Subscription {

@@ -47,13 +47,20 @@ export interface ApplyOutcome {
 const MAX_ATTEMPTS = 6;
 
 /**
- * Events folded per store round-trip. A batch can hold thousands of records (one fetch of up
- * to 4 MiB per partition); in chunks, each load and bulk write stays short, the group hears a
- * heartbeat between them, and a slow store slows the fold rather than timing the member out.
- * Chunks of one partition's batch run in log order, and a split of the stream never changes
- * the documents (the runner's batch-split property), only how often a hot one is written.
+ * Events folded between one load and one write of their documents. The bigger the chunk, the
+ * more events of a document share one write: a batch (one fetch of a partition, 4 MiB live and
+ * more for a replay) is normally folded whole. Chunks of one partition's batch run in log order,
+ * and a split of the stream never changes the documents (the runner's batch-split property),
+ * only how often a hot one is written. The bound keeps memory in check.
  */
-export const DEFAULT_CHUNK_EVENTS = 500;
+export const DEFAULT_CHUNK_EVENTS = 50_000;
+
+/**
+ * Documents per store round-trip within a chunk: reads and writes go out in slices, each
+ * followed by a heartbeat, so no single round-trip outlasts the group's session however many
+ * documents a chunk touched, and a slow store slows the fold rather than timing the member out.
+ */
+export const DOCUMENTS_PER_ROUND_TRIP = 1000;
 
 export interface ApplyOptions {
   /** Called after every store round-trip; the Kafka adapter's keeps the group membership. */
@@ -126,8 +133,12 @@ export class ProjectionRunner<S, V, P> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (pending.length === 0)
         return { documentsWritten: written, changed, redelivered, retries: attempt };
-      const docs = await this.store.getMany<StoredProjectionDoc>(this.collection, pending);
-      await heartbeat();
+      const docs = new Map<string, StoredProjectionDoc>();
+      for (const ids of slices(pending, DOCUMENTS_PER_ROUND_TRIP)) {
+        for (const [id, doc] of await this.store.getMany<StoredProjectionDoc>(this.collection, ids))
+          docs.set(id, doc);
+        await heartbeat();
+      }
       const writes = [];
       const candidates: ChangedDocument[] = [];
       redelivered = 0;
@@ -171,10 +182,13 @@ export class ProjectionRunner<S, V, P> {
           receivedAt: newest.event.receivedAt,
         });
       }
-      const outcome = await this.store.writeVersioned(this.collection, writes);
-      await heartbeat();
-      written += outcome.applied;
-      pending = [...outcome.staleIds];
+      pending = [];
+      for (const slice of slices(writes, DOCUMENTS_PER_ROUND_TRIP)) {
+        const outcome = await this.store.writeVersioned(this.collection, slice);
+        await heartbeat();
+        written += outcome.applied;
+        pending.push(...outcome.staleIds);
+      }
       const lost = new Set(pending);
       changed.push(...candidates.filter((c) => !lost.has(c.key)));
     }
@@ -189,4 +203,10 @@ export class ProjectionRunner<S, V, P> {
     const doc = await this.store.get<StoredProjectionDoc>(this.collection, key);
     return doc ? (JSON.parse(doc.state) as S) : undefined;
   }
+}
+
+function slices<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
