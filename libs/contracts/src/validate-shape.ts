@@ -1,4 +1,9 @@
-import { getMetadataStorage, validateSync } from 'class-validator';
+import {
+  type ValidationArguments,
+  ValidationTypes,
+  getMetadataStorage,
+  validateSync,
+} from 'class-validator';
 import { type FieldViolation } from '@touchpoint/core';
 import { type DtoClass, isPlainObject, nestedFields } from './field-rules.decorators';
 
@@ -21,6 +26,59 @@ export function declaredProperties(cls: DtoClass): ReadonlySet<string> {
     declaredCache.set(cls, props);
   }
   return props;
+}
+
+/** True when every rule of the class holds for the instance; no message is built. */
+type AcceptsAll = (instance: Record<string, unknown>) => boolean;
+
+const acceptorCache = new Map<DtoClass, AcceptsAll | null>();
+
+/**
+ * `validateSync` re-collects, groups and filters a class's rule metadata on every call, which
+ * made it most of the consumer's time per record. The contract's rules are plain synchronous
+ * custom constraints (`ValidateBy`) plus `IsOptional`, so their tests are collected once here
+ * and called directly. This only ever accepts: when a test fails, class-validator itself
+ * runs and produces the violations, so every reported path, code and message is its own.
+ * `IsOptional` is not consulted; our rules pass on absent values anyway, and ignoring it can
+ * only send a record to the full check, never let one through. A class using any other kind
+ * of rule gets no acceptor and always takes the full check.
+ */
+function acceptor(cls: DtoClass): AcceptsAll | null {
+  const cached = acceptorCache.get(cls);
+  if (cached !== undefined) return cached;
+  const storage = getMetadataStorage();
+  // Same arguments validateSync uses with our options (always: false, strictGroups: false).
+  const metas = storage.getTargetValidationMetadatas(cls, '', false, false);
+  const tests: ((instance: Record<string, unknown>) => boolean)[] = [];
+  let supported = true;
+  for (const meta of metas) {
+    if (meta.type === ValidationTypes.CONDITIONAL_VALIDATION) continue;
+    if (meta.type !== ValidationTypes.CUSTOM_VALIDATION || meta.each || meta.validateIf) {
+      supported = false;
+      break;
+    }
+    for (const constraint of storage.getTargetValidatorConstraints(meta.constraintCls)) {
+      const { propertyName, constraints } = meta;
+      const validator = constraint.instance;
+      tests.push((instance) => {
+        const value = instance[propertyName];
+        const args: ValidationArguments = {
+          targetName: cls.name,
+          property: propertyName,
+          object: instance,
+          value,
+          constraints: constraints as unknown[],
+        };
+        // A promise (async rule) is not a pass: the full check decides.
+        return validator.validate(value, args) === true;
+      });
+    }
+  }
+  const accepts = supported
+    ? (instance: Record<string, unknown>) => tests.every((test) => test(instance))
+    : null;
+  acceptorCache.set(cls, accepts);
+  return accepts;
 }
 
 export interface ShapeOptions {
@@ -54,10 +112,12 @@ export function validateShape(
     }
   }
 
-  const errors = validateSync(instance, {
-    forbidUnknownValues: false,
-    validationError: { target: false, value: false },
-  });
+  const errors = acceptor(cls)?.(instance)
+    ? []
+    : validateSync(instance, {
+        forbidUnknownValues: false,
+        validationError: { target: false, value: false },
+      });
   for (const error of errors) {
     for (const [code, message] of Object.entries(error.constraints ?? {})) {
       out.push({ path: joinPath(path, error.property), code, message });

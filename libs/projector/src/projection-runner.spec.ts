@@ -158,4 +158,26 @@ describe('ProjectionRunner', () => {
     expect(await runner.apply(events)).toMatchObject({ redelivered: 3 });
     expect((await runner.state(customerKey('c-1')))?.ids).toHaveLength(6);
   });
+
+  it('given a projection with evolveBatch, when a batch is redelivered in part, then evolveBatch gets exactly the events past the watermark, in log order', async () => {
+    const seen: string[][] = [];
+    const batched: Projection<Orders, Orders, null> = {
+      ...ordersProjection,
+      evolveBatch: (state, events, key, policy) => {
+        seen.push(events.map((e) => e.position.offset));
+        return events.reduce((s, e) => ordersProjection.evolve(s, e, key, policy), state);
+      },
+    };
+    const runner = new ProjectionRunner(batched, new EmbeddedReadModelStore(), 'orders_v1', null);
+    const events = positioned([1, 2, 3, 4, 5].map((n) => purchase('c-1', n)));
+    await runner.apply(events.slice(0, 2));
+    await runner.apply(events);
+    expect(seen).toEqual([
+      ['0', '1'],
+      ['2', '3', '4'],
+    ]);
+    const plain = new ProjectionRunner(ordersProjection, new EmbeddedReadModelStore(), 'o', null);
+    await plain.apply(events);
+    expect(await runner.state(customerKey('c-1'))).toEqual(await plain.state(customerKey('c-1')));
+  });
 });

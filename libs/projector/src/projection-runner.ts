@@ -146,7 +146,7 @@ export class ProjectionRunner<S, V, P> {
         const doc = docs.get(key);
         let state: S = doc ? (JSON.parse(doc.state) as S) : this.projection.initial(key);
         const watermarks = { ...(doc?.watermarks ?? {}) };
-        let newest: PositionedEvent | undefined;
+        const fresh: PositionedEvent[] = [];
         for (const e of byKey.get(key) ?? []) {
           const p = String(e.position.partition);
           const last = watermarks[p];
@@ -154,11 +154,14 @@ export class ProjectionRunner<S, V, P> {
             redelivered++;
             continue;
           }
-          state = this.projection.evolve(state, e, key, this.policy);
           watermarks[p] = e.position.offset;
-          newest = e;
+          fresh.push(e);
         }
+        const newest = fresh[fresh.length - 1];
         if (!newest) continue;
+        state = this.projection.evolveBatch
+          ? this.projection.evolveBatch(state, fresh, key, this.policy)
+          : fresh.reduce((s, e) => this.projection.evolve(s, e, key, this.policy), state);
         const revision = (doc?.revision ?? 0) + 1;
         const search = this.searchFields(state);
         const stored: StoredProjectionDoc = {

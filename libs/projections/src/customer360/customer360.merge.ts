@@ -1,6 +1,7 @@
 import { customerKey, visitorKey } from '../projection.types';
 import {
   type Customer360State,
+  copyRecord,
   getKey,
   joinCustomer360States,
   setKey,
@@ -26,8 +27,7 @@ function withKey(
   stamp: Stamp | undefined,
 ): Readonly<Record<string, Stamp>> {
   if (stamp === undefined || getKey(record, key) !== undefined) return record;
-  const out: Record<string, Stamp> = {};
-  for (const [k, v] of Object.entries(record)) setKey(out, k, v);
+  const out = copyRecord(record);
   setKey(out, key, stamp);
   return out;
 }

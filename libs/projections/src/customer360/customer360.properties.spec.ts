@@ -149,4 +149,30 @@ describe('customer360 properties', () => {
       RUNS,
     );
   });
+
+  it('Given any document and any batch (with repeats), When folded with evolveBatch, Then the state equals folding evolve one event at a time', () => {
+    const arb = customerEventsArb().chain((events) =>
+      fc.tuple(
+        fc.constant(events),
+        fc.nat({ max: events.length }),
+        fc.array(fc.nat({ max: events.length - 1 }), { maxLength: 4 }),
+      ),
+    );
+    fc.assert(
+      fc.property(arb, ([events, cut, repeats]) => {
+        const before = fold(events.slice(0, cut), KEY);
+        const batch = [...events.slice(cut), ...repeats.map((i) => events[i] as RecordedEvent)];
+        const positioned = batch.map((event, i) => ({
+          event,
+          position: { partition: 0, offset: String(i) },
+        }));
+        const evolveBatch = customer360Projection.evolveBatch!;
+        const batched = evolveBatch(before, positioned, KEY, DEFAULT_CUSTOMER360_POLICY);
+        const oneByOne = fold(batch, KEY, before);
+        expect(batched).toEqual(oneByOne);
+        expect(canonical(batched)).toBe(canonical(oneByOne));
+      }),
+      RUNS,
+    );
+  });
 });
