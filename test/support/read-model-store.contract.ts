@@ -39,6 +39,27 @@ export function readModelStoreContract(name: string, make: () => Promise<ReadMod
       await store.dropCollection(c);
     });
 
+    it('given two writers creating the same new documents at once, when both land, then each document holds the higher version and nothing is lost', async () => {
+      const c = uniqueName('docs');
+      const ids = Array.from({ length: 50 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+      const [low, high] = await Promise.all([
+        store.writeVersioned(
+          c,
+          ids.map((id) => ({ id, doc: { by: 'low' }, version: 1 })),
+        ),
+        store.writeVersioned(
+          c,
+          ids.map((id) => ({ id, doc: { by: 'high' }, version: 2 })),
+        ),
+      ]);
+      expect(high.applied).toBe(ids.length);
+      expect(low.applied + low.stale).toBe(ids.length);
+      const stored = await store.getMany<{ by: string }>(c, ids);
+      expect([...stored.values()].map((d) => d.by)).toEqual(ids.map(() => 'high'));
+      expect(await store.versions(c, ids)).toEqual(new Map(ids.map((id) => [id, 2])));
+      await store.dropCollection(c);
+    });
+
     it('given documents, when read by ids and by field, then results match including array fields', async () => {
       const c = uniqueName('docs');
       await store.ensureIndexes(c, [{ fields: ['emails'] }]);

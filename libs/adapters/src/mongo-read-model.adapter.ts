@@ -111,24 +111,36 @@ export class MongoReadModelStore implements ReadModelStore {
         collection,
         pending.map((w) => w.id),
       );
-      const toWrite: VersionedWrite<D>[] = [];
+      // New documents first, as plain inserts: FerretDB stores an insert batch in one
+      // transaction (500 ids: ~15 ms) but runs every upsert as its own find-then-write
+      // (500 ids: ~170 ms). A concurrent insert of the same id fails with a duplicate key and
+      // is retried below as a guarded replace.
+      const inserts: VersionedWrite<D>[] = [];
+      const replaces: VersionedWrite<D>[] = [];
       for (const w of pending) {
-        if ((stored.get(w.id) ?? -Infinity) < w.version) toWrite.push(w);
+        const current = stored.get(w.id);
+        if (current === undefined) inserts.push(w);
+        else if (current < w.version) replaces.push(w);
         else staleIds.push(w.id);
       }
+      const toWrite = [...inserts, ...replaces];
       stale += pending.length - toWrite.length;
       if (toWrite.length === 0) break;
-      const ops: AnyBulkWriteOperation<StoredShape>[] = toWrite.map((w) => ({
-        replaceOne: {
-          // The version guard in the filter makes a write that lost a race match nothing.
-          filter: { _id: w.id, [VERSION]: { $lt: w.version } },
-          replacement: { ...w.doc, _id: w.id, [VERSION]: w.version },
-          upsert: !stored.has(w.id),
-        },
-      }));
+      const ops: AnyBulkWriteOperation<StoredShape>[] = [
+        ...inserts.map((w) => ({
+          insertOne: { document: { ...w.doc, _id: w.id, [VERSION]: w.version } },
+        })),
+        ...replaces.map((w) => ({
+          replaceOne: {
+            // The version guard in the filter makes a write that lost a race match nothing.
+            filter: { _id: w.id, [VERSION]: { $lt: w.version } },
+            replacement: { ...w.doc, _id: w.id, [VERSION]: w.version },
+          },
+        })),
+      ];
       try {
         const result = await coll.bulkWrite(ops, { ordered: true });
-        const landed = result.matchedCount + result.upsertedCount;
+        const landed = result.insertedCount + result.matchedCount;
         applied += landed;
         stale += toWrite.length - landed;
         if (landed < toWrite.length) {
@@ -144,7 +156,7 @@ export class MongoReadModelStore implements ReadModelStore {
         const first = e instanceof MongoBulkWriteError ? firstWriteError(e) : undefined;
         if (!first || first.code !== DUPLICATE_KEY || attempt >= 5) throw e;
         const result = (e as MongoBulkWriteError).result;
-        applied += result.matchedCount + result.upsertedCount;
+        applied += result.insertedCount + result.matchedCount;
         pending = toWrite.slice(first.index);
       }
     }
