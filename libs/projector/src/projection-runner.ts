@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@touchpoint/contracts';
 import { AppError } from '@touchpoint/core';
 import type { EventPosition, PositionedEvent, Projection } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
+import { addLookups, lookupEntries } from './lookup-index';
 
 /**
  * How a read-model document is stored. The state travels as a JSON string: model states use
@@ -81,6 +82,8 @@ export class ProjectionRunner<S, V, P> {
     private readonly searchFields: (
       state: S,
     ) => Record<string, readonly string[]> | undefined = () => undefined,
+    /** Search fields looked up by exact value through `<collection>_lookup` (lookup-index). */
+    private readonly lookupFields: readonly string[] = [],
   ) {}
 
   async apply(
@@ -170,6 +173,17 @@ export class ProjectionRunner<S, V, P> {
           occurredAt: newest.event.occurredAt,
           receivedAt: newest.event.receivedAt,
         });
+      }
+      const additions = new Map<string, Set<string>>();
+      for (const w of writes) {
+        for (const entry of lookupEntries(this.lookupFields, w.doc.search)) {
+          additions.set(entry, (additions.get(entry) ?? new Set()).add(w.id));
+        }
+      }
+      if (additions.size > 0) {
+        // Before the documents: a reader never finds a document missing from its lookup.
+        await addLookups(this.store, this.collection, additions);
+        await heartbeat();
       }
       const outcome = await this.store.writeVersioned(this.collection, writes);
       await heartbeat();
