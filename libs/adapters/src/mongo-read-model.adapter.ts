@@ -113,26 +113,45 @@ export class MongoReadModelStore implements ReadModelStore {
     const staleIds: string[] = [];
     let applied = 0;
     let pending = [...latest.values()];
-    // Absent ids are upserted; the first round assumes every id may be, and needs no read.
-    let absent: ReadonlySet<string> | undefined;
     for (let round = 0; pending.length > 0; round++) {
+      const stored = await this.stamps(
+        collection,
+        pending.map((w) => w.id),
+      );
+      // New documents as plain inserts: FerretDB stores an insert batch in one transaction
+      // but runs every upsert as its own find-then-write (500 new ids: ~15 ms against ~170 ms).
+      const inserts: VersionedWrite<D>[] = [];
+      const replaces: VersionedWrite<D>[] = [];
+      for (const w of pending) {
+        const s = stored.get(w.id);
+        if (s === undefined) inserts.push(w);
+        else if (s._v === w.version && s._t === token) applied++;
+        else if (s._v < w.version) replaces.push(w);
+        else staleIds.push(w.id);
+      }
+      pending = [...inserts, ...replaces];
+      if (pending.length === 0) break;
       if (round === MAX_WRITE_ROUNDS) {
         staleIds.push(...pending.map((w) => w.id));
         break;
       }
-      const ops: AnyBulkWriteOperation<StoredShape>[] = pending.map((w) => ({
-        replaceOne: {
-          // The guard matches only an older version: a lost race matches nothing, or, as an
-          // upsert, fails on the existing _id.
-          filter: { _id: w.id, [VERSION]: { $lt: w.version } },
-          replacement: { ...w.doc, _id: w.id, [VERSION]: w.version, [TOKEN]: token },
-          upsert: absent?.has(w.id) ?? true,
-        },
-      }));
+      const ops: AnyBulkWriteOperation<StoredShape>[] = [
+        ...inserts.map((w) => ({
+          insertOne: { document: { ...w.doc, _id: w.id, [VERSION]: w.version, [TOKEN]: token } },
+        })),
+        ...replaces.map((w) => ({
+          replaceOne: {
+            // The guard matches only an older version, so a write that lost a race matches
+            // nothing; an insert that lost one fails on the existing _id.
+            filter: { _id: w.id, [VERSION]: { $lt: w.version } },
+            replacement: { ...w.doc, _id: w.id, [VERSION]: w.version, [TOKEN]: token },
+          },
+        })),
+      ];
       try {
         // Ordered: FerretDB stops at the first error even when asked for an unordered write.
         const result = await coll.bulkWrite(ops, { ordered: true });
-        if (result.matchedCount + result.upsertedCount === ops.length) {
+        if (result.insertedCount + result.matchedCount === ops.length) {
           applied += ops.length;
           break;
         }
@@ -141,20 +160,8 @@ export class MongoReadModelStore implements ReadModelStore {
           throw e;
       }
       // Some writes did not land. FerretDB reports neither the failing index nor the counts of
-      // a failed bulk write reliably, so read back what is stored and sort every write out.
-      const stored = await this.stamps(
-        collection,
-        pending.map((w) => w.id),
-      );
-      const next: VersionedWrite<D>[] = [];
-      for (const w of pending) {
-        const s = stored.get(w.id);
-        if (s?._v === w.version && s._t === token) applied++;
-        else if (s !== undefined && s._v >= w.version) staleIds.push(w.id);
-        else next.push(w);
-      }
-      absent = new Set(next.filter((w) => !stored.has(w.id)).map((w) => w.id));
-      pending = next;
+      // a failed bulk write reliably: the next round reads back what is stored and sorts every
+      // write out by its version and this call's token.
     }
     return { applied, stale: writes.length - applied, staleIds };
   }

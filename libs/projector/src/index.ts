@@ -11,3 +11,4 @@ export * from './catalog-file';
 export * from './model-digest';
 export * from './model-diff';
 export * from './model-versions';
+export * from './lookup-index';

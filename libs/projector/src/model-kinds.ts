@@ -55,6 +55,7 @@ interface ModelSpec<S, V, P> {
   readonly codeDir: string;
   readonly searchFields?: (state: S) => Record<string, readonly string[]> | undefined;
   readonly indexes?: readonly IndexSpec[];
+  readonly lookupFields?: readonly string[];
   readonly facets?: (view: V) => Record<string, string | null>;
   readonly summaries?: ModelKind['summaries'];
 }
@@ -76,6 +77,7 @@ export function defineModel<S, V, P>(spec: ModelSpec<S, V, P>): ModelKind {
         policy: policy as P,
         searchFields: spec.searchFields,
         indexes: spec.indexes,
+        lookupFields: spec.lookupFields,
       }),
   };
 }
@@ -91,6 +93,8 @@ export const MODEL_KINDS: readonly ModelKind[] = [
     indexes: ['emails', 'phones', 'names', 'loyaltyCards'].map((f) => ({
       fields: [`search.${f}`],
     })),
+    // Agents look customers up by these exact values; names are prefix searches.
+    lookupFields: ['emails', 'phones', 'loyaltyCards'],
     facets: (v: Customer360View) => ({ kind: v.kind, lifecycle: v.lifecycle.stage }),
   }),
   defineModel({

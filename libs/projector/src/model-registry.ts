@@ -9,6 +9,8 @@ export interface ModelDefinition<S, V, P> {
   readonly policy: P;
   readonly searchFields?: (state: S) => Record<string, readonly string[]> | undefined;
   readonly indexes?: readonly IndexSpec[];
+  /** Search fields found by exact value through the collection's lookup (lookup-index). */
+  readonly lookupFields?: readonly string[];
 }
 
 export interface RegisteredModel {
@@ -18,6 +20,7 @@ export interface RegisteredModel {
   readonly projection: Projection<unknown, unknown, unknown>;
   readonly policy: unknown;
   readonly indexes: readonly IndexSpec[];
+  readonly lookupFields: readonly string[];
   runner(store: ReadModelStore): ProjectionRunner<unknown, unknown, unknown>;
 }
 
@@ -35,6 +38,7 @@ export function registerModel<S, V, P>(def: ModelDefinition<S, V, P>): Registere
     projection: def.projection,
     policy: def.policy,
     indexes: def.indexes ?? [],
+    lookupFields: def.lookupFields ?? [],
     runner: (store) =>
       new ProjectionRunner(
         def.projection,
@@ -42,6 +46,7 @@ export function registerModel<S, V, P>(def: ModelDefinition<S, V, P>): Registere
         collection,
         def.policy,
         def.searchFields,
+        def.lookupFields,
       ) as unknown as ProjectionRunner<unknown, unknown, unknown>,
   };
 }

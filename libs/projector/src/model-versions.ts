@@ -1,3 +1,4 @@
+import { lookupCollectionName } from './lookup-index';
 import { RuntimeConfig } from '@touchpoint/config';
 import { topicNames } from '@touchpoint/contracts';
 import { AppError } from '@touchpoint/core';
@@ -84,7 +85,7 @@ export async function buildVersion(
     // Leftovers of a dropped version of the same name must not leak into the new one.
     const prefix = ctx.config.get(RuntimeConfig).TOPIC_PREFIX;
     await ctx.engines.log.deleteGroup(projectorGroupId(prefix, kind.model, version));
-    await ctx.engines.store.dropCollection(collectionName(kind.model, version));
+    await dropVersionCollections(ctx, collectionName(kind.model, version));
     await catalog.register(kind.model, {
       version,
       status: 'building',
@@ -155,7 +156,12 @@ export async function dropVersion(
   }
   const prefix = ctx.config.get(RuntimeConfig).TOPIC_PREFIX;
   await ctx.engines.log.deleteGroup(projectorGroupId(prefix, model, version));
-  await ctx.engines.store.dropCollection(collectionName(model, version));
+  await dropVersionCollections(ctx, collectionName(model, version));
+}
+
+async function dropVersionCollections(ctx: AppContext, collection: string): Promise<void> {
+  await ctx.engines.store.dropCollection(collection);
+  await ctx.engines.store.dropCollection(lookupCollectionName(collection));
 }
 
 /** Records behind the log end for a version's consumer group (null when it never committed). */

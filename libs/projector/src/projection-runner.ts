@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@touchpoint/contracts';
 import { AppError } from '@touchpoint/core';
 import type { EventPosition, PositionedEvent, Projection } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
+import { addLookups, lookupEntries, removeLookups } from './lookup-index';
 
 /**
  * How a read-model document is stored. The state travels as a JSON string: model states use
@@ -88,6 +89,8 @@ export class ProjectionRunner<S, V, P> {
     private readonly searchFields: (
       state: S,
     ) => Record<string, readonly string[]> | undefined = () => undefined,
+    /** Search fields looked up by exact value through `<collection>_lookup` (lookup-index). */
+    private readonly lookupFields: readonly string[] = [],
   ) {}
 
   async apply(
@@ -187,10 +190,35 @@ export class ProjectionRunner<S, V, P> {
       }
       pending = [];
       for (const slice of slices(writes, DOCUMENTS_PER_ROUND_TRIP)) {
+        const additions = new Map<string, Set<string>>();
+        for (const w of slice) {
+          for (const entry of lookupEntries(this.lookupFields, w.doc.search))
+            additions.set(entry, (additions.get(entry) ?? new Set()).add(w.id));
+        }
+        if (additions.size > 0) {
+          // Before the documents: a reader never finds a document missing from its lookup.
+          await addLookups(this.store, this.collection, additions);
+          await heartbeat();
+        }
         const outcome = await this.store.writeVersioned(this.collection, slice);
         await heartbeat();
         written += outcome.applied;
         pending.push(...outcome.staleIds);
+        const lost = new Set(outcome.staleIds);
+        const removals = new Map<string, Set<string>>();
+        for (const w of slice) {
+          if (lost.has(w.id)) continue;
+          const kept = new Set(lookupEntries(this.lookupFields, w.doc.search));
+          for (const entry of lookupEntries(this.lookupFields, docs.get(w.id)?.search)) {
+            if (!kept.has(entry)) removals.set(entry, (removals.get(entry) ?? new Set()).add(w.id));
+          }
+        }
+        if (removals.size > 0) {
+          // After the documents, so the lookup still covers every current match; an erased
+          // customer's addresses leave no hash pointing at her document behind.
+          await removeLookups(this.store, this.collection, removals);
+          await heartbeat();
+        }
       }
       const lost = new Set(pending);
       changed.push(...candidates.filter((c) => !lost.has(c.key)));

@@ -1,3 +1,4 @@
+import { backfillLookups } from './lookup-index';
 import {
   Inject,
   Injectable,
@@ -161,6 +162,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const prefix = this.ctx.config.get(RuntimeConfig).TOPIC_PREFIX;
     const changes = topicNames(prefix).changes;
     await this.ctx.engines.store.ensureIndexes(model.collection, model.indexes);
+    await backfillLookups(this.ctx.engines.store, model.collection, model.lookupFields);
     const runner = model.runner(this.ctx.engines.store);
     return startEventConsumer(this.ctx, {
       groupId: projectorGroupId(prefix, model.model, model.version),

@@ -1,3 +1,4 @@
+import { backfillLookups } from './lookup-index';
 import { RuntimeConfig } from '@touchpoint/config';
 import { type RecordedEvent, parseOffsetTimestamp, topicNames } from '@touchpoint/contracts';
 import { type AppContext, startEventConsumer } from '@touchpoint/platform';
@@ -109,6 +110,7 @@ export async function replayVersion(request: ReplayRequest): Promise<ReplayOutco
   }
 
   await ctx.engines.store.ensureIndexes(model.collection, model.indexes);
+  await backfillLookups(ctx.engines.store, model.collection, model.lookupFields);
   const runner = model.runner(ctx.engines.store);
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {

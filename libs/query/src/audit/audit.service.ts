@@ -23,8 +23,14 @@ export interface AuditRecord extends Record<string, unknown> {
  * The audit trail of profile reads. JSON lines go to stdout whatever LOG_LEVEL says (a log
  * level must not switch auditing off); with `store`, each record is also a document in the
  * audit collection. The write is awaited before the data is returned: no record, no answer.
+ * Records of concurrent reads share one store write (group commit): a read waits for the write
+ * that carries its own record, so nothing is acknowledged, or lost at shutdown, unwritten.
  */
 export class AuditService {
+  /** Records waiting for the next store write, with the callers waiting on it. */
+  private queued: { record: AuditRecord; done: (error?: Error) => void }[] = [];
+  private writing = false;
+
   constructor(
     private readonly sink: AuditSink,
     private readonly store: ReadModelStore,
@@ -54,9 +60,30 @@ export class AuditService {
       this.writeLine(JSON.stringify({ time: record.at, level: 'audit', ...record }));
     }
     if (this.sink === 'store' || this.sink === 'log+store') {
-      await this.store.writeVersioned(this.collection, [
-        { id: randomUUID(), doc: record, version: 1 },
-      ]);
+      await new Promise<void>((resolve, reject) => {
+        this.queued.push({ record, done: (error) => (error ? reject(error) : resolve()) });
+        if (!this.writing) void this.writeQueued();
+      });
     }
+  }
+
+  /** Writes everything queued in one call, then whatever arrived meanwhile, until none is left. */
+  private async writeQueued(): Promise<void> {
+    this.writing = true;
+    while (this.queued.length > 0) {
+      const batch = this.queued;
+      this.queued = [];
+      try {
+        await this.store.writeVersioned(
+          this.collection,
+          batch.map((q) => ({ id: randomUUID(), doc: q.record, version: 1 })),
+        );
+        batch.forEach((q) => q.done());
+      } catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        batch.forEach((q) => q.done(error));
+      }
+    }
+    this.writing = false;
   }
 }

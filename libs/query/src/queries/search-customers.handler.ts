@@ -12,7 +12,7 @@ import {
   normalisePhone,
   parseSearchQuery,
 } from '@touchpoint/projections';
-import type { StoredProjectionDoc } from '@touchpoint/projector';
+import { type StoredProjectionDoc, findByLookup } from '@touchpoint/projector';
 import { AuditService } from '../audit/audit.service';
 import { maskEmail, maskPhone } from '../domain/masking';
 import { encodeCursor } from '../domain/query-params';
@@ -30,6 +30,7 @@ import {
 const MAX_EXACT = 1000;
 
 type Lookup =
+  /** `field` is a search field of the customer360 model found through its lookup. */
   | { readonly kind: 'exact'; readonly field: string; readonly value: string }
   | { readonly kind: 'prefix'; readonly field: string; readonly value: string }
   /** An agent who pastes a customer id from another system finds the customer directly. */
@@ -45,11 +46,11 @@ function lookups(c: SearchCriterion): Lookup[] {
   });
   switch (c.by) {
     case 'email':
-      return [exact('search.emails', normaliseEmail(c.value))];
+      return [exact('emails', normaliseEmail(c.value))];
     case 'phone':
-      return [exact('search.phones', normalisePhone(c.value))];
+      return [exact('phones', normalisePhone(c.value))];
     case 'card':
-      return [exact('search.loyaltyCards', normaliseLoyaltyCard(c.value))];
+      return [exact('loyaltyCards', normaliseLoyaltyCard(c.value))];
     case 'name':
       return [name(c.value)];
     case 'q': {
@@ -57,12 +58,12 @@ function lookups(c: SearchCriterion): Lookup[] {
       if (q === null) return [];
       switch (q.field) {
         case 'email':
-          return [exact('search.emails', q.value)];
+          return [exact('emails', q.value)];
         case 'phone':
-          return [exact('search.phones', q.value)];
+          return [exact('phones', q.value)];
         case 'nameOrCard':
           return [
-            exact('search.loyaltyCards', q.card),
+            exact('loyaltyCards', q.card),
             name(q.value),
             { kind: 'id', value: c.value.trim() },
           ];
@@ -110,9 +111,7 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
         );
         for (const r of rows) found.set(r.id, r.doc);
       } else {
-        const docs = await this.store.findBy<StoredProjectionDoc>(collection, l.field, l.value, {
-          limit: MAX_EXACT,
-        });
+        const docs = await findByLookup(this.store, collection, l.field, l.value, MAX_EXACT);
         for (const d of docs) {
           const key = (JSON.parse(d.state) as Customer360State).key;
           if (after === undefined || key > after) found.set(key, d);

@@ -19,7 +19,7 @@ import {
   relatedKeys,
 } from '@touchpoint/projections';
 import { ModelCatalog, type ModelPolicies, type StoredProjectionDoc } from '@touchpoint/projector';
-import { MODEL_POLICIES } from '../tokens';
+import { type Clock, MODEL_POLICIES, QUERY_CLOCK } from '../tokens';
 import { type Freshness, freshnessOf } from './freshness';
 import { ModelLag } from './model-lag.service';
 
@@ -42,17 +42,28 @@ interface IdentityMerge<S, P> {
 const MAX_RELATED = 200;
 
 /**
- * Reads customer documents from the ACTIVE version of each model, resolved per request through
- * the model catalog, so a promote switches every reader at once.
+ * How long a process serves the active version it read from the catalog: a promote or rollback
+ * reaches every reader within this bound (as the live feed's), and requests in between share
+ * one catalog read instead of making one each.
+ */
+export const ACTIVE_VERSION_CACHE_MS = 1000;
+
+type ActiveEntry = Awaited<ReturnType<ModelCatalog['activeEntry']>>;
+
+/**
+ * Reads customer documents from the ACTIVE version of each model, resolved through the model
+ * catalog at most ACTIVE_VERSION_CACHE_MS ago, so a promote switches every reader within it.
  */
 @Injectable()
 export class CustomerReader {
   private readonly catalog: ModelCatalog;
+  private readonly activeEntries = new Map<string, { at: number; entry: Promise<ActiveEntry> }>();
 
   constructor(
     @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
     private readonly lag: ModelLag,
     @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
+    @Inject(QUERY_CLOCK) private readonly clock: Clock,
   ) {
     this.catalog = new ModelCatalog(store);
   }
@@ -65,12 +76,25 @@ export class CustomerReader {
   async active<M extends keyof ModelPolicies>(
     model: M,
   ): Promise<{ version: string; collection: string; policy: ModelPolicies[M] }> {
-    const { version, collection, entry } = await this.catalog.activeEntry(model);
+    const { version, collection, entry } = await this.activeEntry(model);
     return {
       version,
       collection,
       policy: (entry?.policy as ModelPolicies[M] | undefined) ?? this.policies[model],
     };
+  }
+
+  private activeEntry(model: string): Promise<ActiveEntry> {
+    const now = this.clock().getTime();
+    const hit = this.activeEntries.get(model);
+    if (hit && now - hit.at < ACTIVE_VERSION_CACHE_MS) return hit.entry;
+    const entry = this.catalog.activeEntry(model);
+    this.activeEntries.set(model, { at: now, entry });
+    // A failed read (no active version yet, store down) is not served to later requests.
+    entry.catch(() => {
+      if (this.activeEntries.get(model)?.entry === entry) this.activeEntries.delete(model);
+    });
+    return entry;
   }
 
   /**

@@ -1,0 +1,124 @@
+import fc from 'fast-check';
+import { EmbeddedReadModelStore } from '@touchpoint/adapters';
+import { EXAMPLE_EVENTS, type RecordedEvent } from '@touchpoint/contracts';
+import { type Projection, customerKey } from '@touchpoint/projections';
+import {
+  ProjectionRunner,
+  backfillLookups,
+  findByLookup,
+  lookupCollectionName,
+  lookupId,
+} from '@touchpoint/projector';
+
+/** A small model whose searched value changes: each purchase sets the customer's address. */
+interface Contact {
+  readonly email: string;
+}
+const contactProjection: Projection<Contact, Contact, null> = {
+  model: 'contact',
+  defaultPolicy: null,
+  keys: (e) => (e.type === 'purchase.completed' && e.customerId ? [customerKey(e.customerId)] : []),
+  initial: () => ({ email: '' }),
+  evolve: (_state, { event }) =>
+    event.type === 'purchase.completed' ? { email: `e${event.payload.total}@x.test` } : _state,
+  view: (s) => s,
+};
+const searchFields = (s: Contact) => ({ emails: s.email ? [s.email] : [] });
+
+function purchase(customerId: string, n: number, emailNo: number): RecordedEvent {
+  const base = EXAMPLE_EVENTS['purchase.completed'];
+  return {
+    ...base,
+    eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    customerId,
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    source: 'test',
+    correlationId: 'c',
+    payload: { ...base.payload, total: emailNo },
+  };
+}
+
+const EMAILS = [0, 1, 2, 3].map((n) => `e${n}@x.test`);
+const changes = fc.array(
+  fc.record({ customer: fc.constantFrom('a', 'b', 'c'), email: fc.integer({ min: 0, max: 3 }) }),
+  { minLength: 1, maxLength: 30 },
+);
+
+async function byScan(store: EmbeddedReadModelStore, collection: string, email: string) {
+  return (await store.findBy(collection, 'search.emails', email)).map((d) => JSON.stringify(d));
+}
+async function byLookup(store: EmbeddedReadModelStore, collection: string, email: string) {
+  return (await findByLookup(store, collection, 'emails', email, 100)).map((d) =>
+    JSON.stringify(d),
+  );
+}
+
+describe('exact lookups through <collection>_lookup', () => {
+  it('given customers whose addresses change (and are shared), when folded in any chunking, then every lookup finds exactly what a scan of the field finds and lists no document that left the value', async () => {
+    await fc.assert(
+      fc.asyncProperty(changes, fc.integer({ min: 1, max: 7 }), async (steps, chunk) => {
+        // Given a fresh collection, prepared as the projector prepares it
+        const store = new EmbeddedReadModelStore();
+        await backfillLookups(store, 'contact_v1', ['emails']);
+        const runner = new ProjectionRunner(
+          contactProjection,
+          store,
+          'contact_v1',
+          null,
+          searchFields,
+          ['emails'],
+        );
+        // When the events are folded
+        const events = steps.map((s, i) => ({
+          event: purchase(s.customer, i, s.email),
+          position: { partition: 0, offset: String(i) },
+        }));
+        await runner.apply(events, { chunkEvents: chunk });
+        // Then the lookup answers as the scan does, in the same order
+        for (const email of EMAILS) {
+          expect(await byLookup(store, 'contact_v1', email)).toEqual(
+            await byScan(store, 'contact_v1', email),
+          );
+          // and lists no document that has left the address (nothing lingers after a change)
+          const entry = await store.get<{ keys: string[] }>(
+            lookupCollectionName('contact_v1'),
+            lookupId('emails', email),
+          );
+          const holders = await store.findBy<{ search: { emails: string[] } }>(
+            'contact_v1',
+            'search.emails',
+            email,
+          );
+          expect(entry?.keys ?? []).toHaveLength(holders.length);
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('given a collection written before lookups existed, when read before and after the backfill, then both answer as the scan does and the backfill leaves a complete lookup', async () => {
+    // Given documents written without lookups
+    const store = new EmbeddedReadModelStore();
+    const before = new ProjectionRunner(contactProjection, store, 'contact_v1', null, searchFields);
+    await before.apply(
+      [purchase('a', 1, 1), purchase('b', 2, 1), purchase('c', 3, 2)].map((event, i) => ({
+        event,
+        position: { partition: 0, offset: String(i) },
+      })),
+    );
+    // When read with no lookup yet, then the field is scanned
+    expect(await store.count(lookupCollectionName('contact_v1'))).toBe(0);
+    expect(await byLookup(store, 'contact_v1', 'e1@x.test')).toEqual(
+      await byScan(store, 'contact_v1', 'e1@x.test'),
+    );
+    // When backfilled, then the lookup holds the values and answers alone
+    await backfillLookups(store, 'contact_v1', ['emails']);
+    expect(await store.count(lookupCollectionName('contact_v1'))).toBe(3);
+    for (const email of EMAILS) {
+      expect(await byLookup(store, 'contact_v1', email)).toEqual(
+        await byScan(store, 'contact_v1', email),
+      );
+    }
+    expect((await byLookup(store, 'contact_v1', 'e1@x.test')).length).toBe(2);
+  });
+});
