@@ -159,7 +159,7 @@ export async function drainRate(
 ): Promise<{ rate: number; seconds: number; done: number }> {
   const drain = rateOf(
     await watch(() => committed(admin, topic, groups), events, {
-      timeoutMs: ctx.options.quick ? 120_000 : 900_000,
+      timeoutMs: ctx.options.quick ? 120_000 : 1_800_000,
     }),
   );
   if (drain.done < events)

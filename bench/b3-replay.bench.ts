@@ -87,7 +87,7 @@ export async function benchReplay(ctx: BenchContext): Promise<Figure> {
       versus: `${ratio.toFixed(2)} × ${b1 !== undefined ? 'B1' : 'live'}`,
       met: equal && ratio >= 1.5,
       notes: [
-        `${num(events)} events (not the 1 M of the goal: on FerretDB that takes hours); the three models replayed at once by three \`touchpoint replay <model> --as v2\` processes, ${num(seconds, 1)} s to the end of the last.`,
+        `${num(events)} events (${num(prepared.customers)} customers, ${prepared.env.KAFKA_TOPIC_PARTITIONS} partitions), first folded into v1 by the live projector (${num(liveRate.rate)} events/s); then the three models replayed at once by three \`touchpoint replay <model> --as v2\` processes, ${num(seconds, 1)} s to the end of the last.`,
         `Equality: \`touchpoint diff <model> v1 v2\` per model: ${verdicts.map(([m, same]) => `${m} ${same ? 'identical' : 'differs'}`).join(', ')}.`,
       ],
       measuredAt: ctx.date,

@@ -13,15 +13,15 @@ export interface Sizes {
   readonly b3Events: number;
 }
 
-// Sized for FerretDB on two shared cores, where the projector folds tens to hundreds of events/s.
+// Sized for FerretDB on two cores, where the projector folds one to a few thousand events/s.
 export const FULL: Sizes = {
-  b1Events: 6_000,
+  b1Events: 40_000,
   b1SustainSeconds: 60,
   b5Events: 5_000,
   b6Events: 100_000,
   b7WindowSeconds: 60,
   b2Seconds: 60,
-  b3Events: 100_000,
+  b3Events: 1_000_000,
 };
 
 export const QUICK: Sizes = {

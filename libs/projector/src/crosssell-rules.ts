@@ -6,7 +6,7 @@ import {
   associationRules,
   basketStats,
   customerKey,
-  mergeStats,
+  sumStats,
 } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
 import type { StoredProjectionDoc } from './projection-runner';
@@ -43,12 +43,15 @@ export async function crosssellAggregates(
   let afterId: string | undefined;
   for (;;) {
     const page = await store.page<StoredProjectionDoc>(collection, { afterId, limit: PAGE });
+    const partials = [stats];
     for (const { id, doc } of page) {
       const state = JSON.parse(doc.state) as CustomerBasketsState;
-      stats = mergeStats(stats, basketStats(state));
+      partials.push(basketStats(state));
       if (currency !== null && id.startsWith(customerKey('')) && !state.erased && !state.mergedInto)
         spends.push(state.netSpend[currency] ?? 0);
     }
+    // Summed once per page: adding one document at a time copied the growing totals each time.
+    stats = sumStats(partials);
     if (page.length < PAGE) return { stats, spends };
     afterId = page[page.length - 1]!.id;
   }
