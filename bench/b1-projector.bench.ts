@@ -191,7 +191,7 @@ export async function steadyLoad(
     const due = Math.floor(((Date.now() - began) / 1000) * target) - sent;
     if (due > 0) {
       const { count } = await appendEvents(prepared.log, prepared.topic, take(prepared.more, due));
-      if (count === 0) break;
+      if (count === 0) throw new Error('B1: the workload ran out during a steady load');
       sent += count;
     }
     await sleep(100);

@@ -75,9 +75,10 @@ export async function prepareTopic(
   await log.connect();
   await log.ensureTopics(platformTopics(runtime));
   const topic = topicNames(env.TOPIC_PREFIX).events;
-  // Room for a load phase after the backlog; customers and event times sized for the backlog.
+  // Room for load phases after the backlog (B1 offers up to 80 % of its drain rate for a minute,
+  // then less); customers sized for the backlog. The stream is lazy: unused events cost nothing.
   const customers = Math.max(100, Math.round(events / 20));
-  const workload = { ...ctx.workload(events * 4, tag), customers };
+  const workload = { ...ctx.workload(events * 4 + 500_000, tag), customers };
   const stream = benchWorkload(workload);
   const backlog = take(stream, events);
   const written = await appendEvents(log, topic, backlog);
