@@ -69,7 +69,10 @@ async function main(): Promise<number> {
   let engines: RealEngines | undefined;
   const ctx: BenchContext = {
     options,
-    sizes: options.quick ? QUICK : FULL,
+    sizes: {
+      ...(options.quick ? QUICK : FULL),
+      ...(options.b3Events ? { b3Events: options.b3Events } : {}),
+    },
     id: runId(),
     date,
     log,
