@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { MongoReadModelStore } from '@touchpoint/adapters';
 import { topicNames } from '@touchpoint/contracts';
 import type { EventLog } from '@touchpoint/ports';
@@ -8,8 +7,8 @@ import { kafkaClient } from './engines';
 import { drainRate, projectorGroups, startProjector } from './b1-projector.bench';
 import { PARTITIONS, prepareTopic, take } from './projector-topic';
 import { type Figure, num } from './report';
-import { agentToken } from './b4-lookup.bench';
-import { appendEvents, freePort, percentile, sleep, spawnApp, waitHealthy } from './support';
+import { startQueryApi } from './b4-lookup.bench';
+import { appendEvents, percentile, sleep } from './support';
 
 interface Notice {
   readonly model: string;
@@ -79,22 +78,15 @@ export async function benchFreshness(ctx: BenchContext): Promise<Figure> {
   const store = new MongoReadModelStore(prepared.env.MONGO_URL!, prepared.env.MONGO_DB!, 10000);
   await store.connect();
   const projector = await startProjector(ctx, prepared.env, 'b2-projector');
-  const secret = randomBytes(32).toString('hex');
-  const port = await freePort();
-  const api = `http://127.0.0.1:${port}`;
-  const query = spawnApp(
-    'dist/apps/query/src/main.js',
-    { ...prepared.env, PORT: String(port), AUTH_JWT_SECRET: secret },
-    { profile: ctx.options.profile, name: 'b2-query' },
-  );
-  const token = agentToken(secret);
+  let query: Awaited<ReturnType<typeof startQueryApi>> | undefined;
   const noticeMs: number[] = [];
   const readableMs: number[] = [];
   const httpMs: number[] = [];
   let unmatched = 0;
   const pending: Promise<void>[] = [];
   try {
-    await waitHealthy(api, query);
+    query = await startQueryApi(ctx, prepared.env, 'b2-query');
+    const { base: api, token } = query;
     ctx.log('B2: projector draining a warm-up backlog');
     const warm = await drainRate(
       ctx,
@@ -165,7 +157,7 @@ export async function benchFreshness(ctx: BenchContext): Promise<Figure> {
       quick: ctx.options.quick,
     };
   } finally {
-    await query.stop();
+    await query?.stop();
     await projector.stop();
     await store.close();
     await admin.disconnect();

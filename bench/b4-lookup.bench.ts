@@ -18,6 +18,29 @@ export function agentToken(secret: string, now = Date.now()): string {
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }
 
+/** The agent API (dist/apps/query) in its own process, with a bearer token it accepts. */
+export async function startQueryApi(
+  ctx: BenchContext,
+  env: Record<string, string>,
+  name: string,
+): Promise<{ base: string; token: string; stop: () => Promise<void> }> {
+  const secret = randomBytes(32).toString('hex');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const query = spawnApp(
+    'dist/apps/query/src/main.js',
+    { ...env, PORT: String(port), AUTH_JWT_SECRET: secret },
+    { profile: ctx.options.profile, name },
+  );
+  try {
+    await waitHealthy(base, query);
+  } catch (e) {
+    await query.stop();
+    throw e;
+  }
+  return { base, token: agentToken(secret), stop: () => query.stop() };
+}
+
 interface Phase {
   readonly p50: number;
   readonly p99: number;
@@ -95,18 +118,15 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
   const brokers = prepared.env.KAFKA_BROKERS!;
   const admin = kafkaClient(brokers, 'touchpoint-bench-b4').admin();
   await admin.connect();
-  const secret = randomBytes(32).toString('hex');
   const projector = await startProjector(ctx, prepared.env, 'b4-projector');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const query = spawnApp(
-    'dist/apps/query/src/main.js',
-    { ...prepared.env, PORT: String(port), AUTH_JWT_SECRET: secret },
-    { profile: ctx.options.profile, name: 'b4-query' },
-  );
+  const query = await startQueryApi(ctx, prepared.env, 'b4-query').catch(async (e: unknown) => {
+    await projector.stop();
+    await admin.disconnect();
+    await prepared.dispose();
+    throw e;
+  });
+  const { base, token } = query;
   try {
-    await waitHealthy(base, query);
-    const token = agentToken(secret);
     const me = await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     if (me.status !== 200)
       throw new Unavailable(`this build has no agent API (GET /v1/me answered ${me.status})`);

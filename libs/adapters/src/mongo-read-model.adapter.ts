@@ -86,14 +86,8 @@ export class MongoReadModelStore implements ReadModelStore {
   }
 
   async versions(collection: string, ids: readonly string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    if (ids.length === 0) return out;
-    const docs = await this.db
-      .collection<StoredShape>(collection)
-      .find({ _id: { $in: [...ids] } }, { projection: { _id: 1, [VERSION]: 1 } })
-      .toArray();
-    for (const doc of docs) out.set(doc._id, doc._v);
-    return out;
+    const stamps = await this.stamps(collection, ids);
+    return new Map([...stamps].map(([id, s]) => [id, s._v]));
   }
 
   async writeVersioned<D extends Document>(
@@ -170,6 +164,7 @@ export class MongoReadModelStore implements ReadModelStore {
     collection: string,
     ids: readonly string[],
   ): Promise<Map<string, { _v: number; _t?: string }>> {
+    if (ids.length === 0) return new Map();
     const docs = await this.db
       .collection<StoredShape>(collection)
       .find({ _id: { $in: [...ids] } }, { projection: { _id: 1, [VERSION]: 1, [TOKEN]: 1 } })
