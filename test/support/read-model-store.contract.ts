@@ -128,6 +128,33 @@ export function readModelStoreContract(name: string, make: () => Promise<ReadMod
       await expect(store.dropCollection(c)).resolves.toBeUndefined();
     });
 
+    it('given more documents than one cursor batch, when scanned while another writer adds documents, then every earlier document comes back exactly once with its content', async () => {
+      const c = uniqueName('docs');
+      const ids = Array.from({ length: 2_500 }, (_, i) => `k-${String(i).padStart(5, '0')}`);
+      await store.writeVersioned(
+        c,
+        ids.map((id, i) => ({ id, doc: { n: i, pad: 'x'.repeat(200) }, version: 1 })),
+      );
+      const seen = new Map<string, unknown>();
+      let duplicates = 0;
+      let written = false;
+      for await (const { id, doc } of store.scan<{ n: number }>(c)) {
+        if (seen.has(id)) duplicates++;
+        seen.set(id, doc.n);
+        if (!written) {
+          written = true;
+          await store.writeVersioned(c, [{ id: 'late', doc: { n: -1 }, version: 1 }]);
+        }
+      }
+      expect(duplicates).toBe(0);
+      for (const [i, id] of ids.entries()) expect(seen.get(id)).toBe(i);
+      expect(seen.size - (seen.has('late') ? 1 : 0)).toBe(ids.length);
+      const empty = [];
+      for await (const row of store.scan(uniqueName('absent'))) empty.push(row);
+      expect(empty).toEqual([]);
+      await store.dropCollection(c);
+    });
+
     it('given names in array fields, when searched by prefix, then every document with an element starting with it comes back in id order, paged', async () => {
       const c = uniqueName('docs');
       await store.ensureIndexes(c, [{ fields: ['search.names'] }]);

@@ -5,8 +5,9 @@ import { type ModelKind, documents } from '@touchpoint/projector';
 
 /**
  * Writes every document's view (as of `asOf`, with the version's policy) for analysts' tools:
- * JSON lines, or CSV with one column per leaf field (nested objects flattened with dots,
- * arrays as JSON). CSV needs its columns first, so it reads the collection twice.
+ * JSON lines, or CSV with one column per leaf field (nested objects flattened with dots, arrays
+ * as JSON). Rows come in storage order, one pass per read (paging by id would be quadratic on
+ * FerretDB v1); CSV needs its columns first, so it reads the collection twice.
  */
 export async function exportViews(
   store: ReadModelStore,

@@ -129,6 +129,13 @@ export class EmbeddedReadModelStore implements ReadModelStore {
     );
   }
 
+  async *scan<D extends Document>(collection: string): AsyncIterable<{ id: string; doc: D }> {
+    // Entries are listed up front so that writes made while the caller works do not disturb it.
+    for (const [id, e] of [...this.collection(collection).entries()]) {
+      yield await Promise.resolve({ id, doc: copy(e.doc) as D });
+    }
+  }
+
   count(collection: string): Promise<number> {
     return Promise.resolve(this.collection(collection).size);
   }

@@ -21,6 +21,8 @@ const VERSION = '_v';
 const TOKEN = '_t';
 const MAX_WRITE_ROUNDS = 6;
 const DUPLICATE_KEY = 11000;
+/** Documents per getMore of a scan: large enough to amortise the round-trip, small enough to stream. */
+const SCAN_BATCH_DOCUMENTS = 1000;
 
 interface StoredShape {
   _id: string;
@@ -220,6 +222,17 @@ export class MongoReadModelStore implements ReadModelStore {
       .limit(options.limit)
       .toArray();
     return docs.map((d) => ({ id: d._id, doc: strip<D>(d) }));
+  }
+
+  async *scan<D extends Document>(collection: string): AsyncIterable<{ id: string; doc: D }> {
+    const cursor = this.db
+      .collection<StoredShape>(collection)
+      .find({}, { batchSize: SCAN_BATCH_DOCUMENTS });
+    try {
+      for await (const d of cursor) yield { id: d._id, doc: strip<D>(d) };
+    } finally {
+      await cursor.close();
+    }
   }
 
   count(collection: string): Promise<number> {

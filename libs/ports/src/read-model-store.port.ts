@@ -58,11 +58,21 @@ export interface ReadModelStore {
     prefix: string,
     options: { afterId?: string; limit: number },
   ): Promise<{ id: string; doc: D }[]>;
-  /** Every document in id order, a page at a time (read-time aggregates over a collection). */
+  /**
+   * Documents in id order, a page at a time: resumable from any id, for small collections and
+   * first pages. A whole-collection pass is `scan`: paging by id is a range scan on MongoDB but
+   * reads the whole table per page on FerretDB v1.
+   */
   page<D extends Document>(
     collection: string,
     options: { afterId?: string; limit: number },
   ): Promise<{ id: string; doc: D }[]>;
+  /**
+   * Every document once, in no promised order, through one cursor: a single pass over the
+   * collection whatever its size (diffs, digests, exports, backfills). Documents written during
+   * the pass may or may not be seen.
+   */
+  scan<D extends Document>(collection: string): AsyncIterable<{ id: string; doc: D }>;
   count(collection: string): Promise<number>;
   ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void>;
   dropCollection(collection: string): Promise<void>;

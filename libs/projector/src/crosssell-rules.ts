@@ -9,15 +9,15 @@ import {
   sumStats,
 } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
-import type { StoredProjectionDoc } from './projection-runner';
+import { documents } from './model-digest';
 
-const PAGE = 500;
+const SUM_GROUP = 500;
 
 /**
  * Co-purchase statistics are never folded into one global document (two writers, no
  * transactions): each customer document holds its own baskets, idempotently, and the totals
  * are their sum, taken when read. `mergeStats` is commutative and associative, so paging order
- * and grouping do not matter.
+ * and grouping do not matter, and the collection is read in one unordered pass.
  */
 export async function crosssellStats(
   store: ReadModelStore,
@@ -40,21 +40,19 @@ export async function crosssellAggregates(
 ): Promise<CrosssellAggregates> {
   let stats: BasketStats = EMPTY_STATS;
   const spends: number[] = [];
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await store.page<StoredProjectionDoc>(collection, { afterId, limit: PAGE });
-    const partials = [stats];
-    for (const { id, doc } of page) {
-      const state = JSON.parse(doc.state) as CustomerBasketsState;
-      partials.push(basketStats(state));
-      if (currency !== null && id.startsWith(customerKey('')) && !state.erased && !state.mergedInto)
-        spends.push(state.netSpend[currency] ?? 0);
+  let partials = [stats];
+  for await (const { id, doc } of documents(store, collection)) {
+    const state = JSON.parse(doc.state) as CustomerBasketsState;
+    partials.push(basketStats(state));
+    if (currency !== null && id.startsWith(customerKey('')) && !state.erased && !state.mergedInto)
+      spends.push(state.netSpend[currency] ?? 0);
+    // Summed a group at a time: adding one document at a time copied the growing totals each time.
+    if (partials.length > SUM_GROUP) {
+      stats = sumStats(partials);
+      partials = [stats];
     }
-    // Summed once per page: adding one document at a time copied the growing totals each time.
-    stats = sumStats(partials);
-    if (page.length < PAGE) return { stats, spends };
-    afterId = page[page.length - 1]!.id;
   }
+  return { stats: sumStats(partials), spends };
 }
 
 export async function crosssellRules(

@@ -97,7 +97,8 @@ export async function diffVersions(
   ];
   const inB = new Set(sb.ids);
   const inA = new Set(sa.ids);
-  const common = sa.ids.filter((id) => inB.has(id));
+  // Scans come in storage order; the sample is spread evenly over the ids so that it is reproducible.
+  const common = sa.ids.filter((id) => inB.has(id)).sort();
   const step = Math.max(1, Math.ceil(common.length / Math.max(1, options.sample)));
   const sample = common.filter((_, i) => i % step === 0).slice(0, options.sample);
   const [da, db] = [

@@ -99,16 +99,16 @@ describe('CrosssellAggregatesCache', () => {
 
   it('Given concurrent requests, When the totals are asked for, Then they are computed once and shared', async () => {
     const store = await storeWith(3);
-    const page = jest.spyOn(store, 'page');
+    const scan = jest.spyOn(store, 'scan');
     const cache = new CrosssellAggregatesCache(store, () => new Date(0));
     const [a, b] = await Promise.all([
       cache.get('crosssell_v1', 'CNY'),
       cache.get('crosssell_v1', 'CNY'),
     ]);
     expect(a).toBe(b);
-    expect(a.spends).toEqual([100, 200, 300]);
+    expect([...a.spends].sort((x, y) => x - y)).toEqual([100, 200, 300]);
     expect(a.stats.baskets).toBe(3);
-    expect(page).toHaveBeenCalledTimes(1);
+    expect(scan).toHaveBeenCalledTimes(1);
   });
 
   it('Given a change notice, When asked within 2 s of the computation, Then the cached totals serve; after that they are recomputed', async () => {
