@@ -76,16 +76,20 @@ export async function benchReplay(ctx: BenchContext): Promise<Figure> {
       ),
     );
     const equal = verdicts.every(([, same]) => same);
+    // Judged against the stricter of B1's sustained rate and the live drain of this very topic:
+    // B1 is what the goal names, the drain is what a replay competes with.
     const b1 = ctx.projector?.sustainedRate;
-    const reference = b1 ?? liveRate.rate;
-    const ratio = rate / reference;
+    const references = [
+      ...(b1 !== undefined ? [{ name: 'B1', label: 'B1 sustained', rate: b1 }] : []),
+      { name: 'live drain', label: 'live drain of the same topic', rate: liveRate.rate },
+    ];
+    const ratios = references.map((r) => ({ ...r, ratio: rate / r.rate }));
     return {
       id: 'B3',
       figure: `${num(rate)} events/s replayed; v2 ${equal ? 'hash-equal to' : 'DIFFERENT from'} live v1`,
-      baseline:
-        b1 !== undefined ? `B1 ${num(b1)} events/s` : `live drain ${num(liveRate.rate)} events/s`,
-      versus: `${ratio.toFixed(2)} × ${b1 !== undefined ? 'B1' : 'live'}`,
-      met: equal && ratio >= 1.5,
+      baseline: references.map((r) => `${r.label} ${num(r.rate)} events/s`).join('; '),
+      versus: ratios.map((r) => `${r.ratio.toFixed(2)} × ${r.name}`).join('; '),
+      met: equal && ratios.every((r) => r.ratio >= 1.5),
       notes: [
         `${num(events)} events (${num(prepared.customers)} customers, ${prepared.env.KAFKA_TOPIC_PARTITIONS} partitions), first folded into v1 by the live projector (${num(liveRate.rate)} events/s); then the three models replayed at once by three \`touchpoint replay <model> --as v2\` processes, ${num(seconds, 1)} s to the end of the last.`,
         `Equality: \`touchpoint diff <model> v1 v2\` per model: ${verdicts.map(([m, same]) => `${m} ${same ? 'identical' : 'differs'}`).join(', ')}.`,

@@ -10,6 +10,7 @@ import {
   renderTable,
 } from './report';
 import { benchEvents } from './workload';
+import { rateOf } from './support';
 
 const run = (date: string, quick = false): RunInfo => ({
   date,
@@ -147,5 +148,32 @@ describe('bench report', () => {
     expect(md2).toContain('base \\| line');
     expect(md2).toContain('FerretDB v1 (SQLite backend), not MongoDB');
     expect(parseRecord(md2)).toEqual(second);
+  });
+});
+
+describe('bench rates', () => {
+  it('given a backlog folded whole between two polls, then the rate spans that poll interval', () => {
+    expect(
+      rateOf([
+        { at: 1_000, done: 0 },
+        { at: 1_250, done: 1_000 },
+      ]),
+    ).toEqual({ rate: 4_000, seconds: 0.25, done: 1_000 });
+  });
+
+  it('given progress over several polls, then the clock starts one poll before the first progress', () => {
+    expect(
+      rateOf([
+        { at: 0, done: 0 },
+        { at: 500, done: 0 },
+        { at: 1_000, done: 100 },
+        { at: 2_500, done: 400 },
+      ]),
+    ).toEqual({ rate: 200, seconds: 2, done: 400 });
+  });
+
+  it('given no progress or a single sample, then the rate is 0 rather than a division by zero', () => {
+    expect(rateOf([{ at: 0, done: 0 }]).rate).toBe(0);
+    expect(rateOf([{ at: 0, done: 5 }]).rate).toBe(0);
   });
 });

@@ -181,10 +181,11 @@ export function rateOf(samples: readonly Sample[]): {
 } {
   const first = samples.find((s) => s.done > 0);
   const last = samples[samples.length - 1];
-  if (!first || !last || last.at === first.at)
-    return { rate: 0, seconds: 0, done: last?.done ?? 0 };
-  // The first progress already covers one poll interval of work; start the clock one sample earlier.
+  if (!first || !last) return { rate: 0, seconds: 0, done: last?.done ?? 0 };
+  // The first progress already covers one poll interval of work; start the clock one sample
+  // earlier. A small backlog can be folded whole between two polls: then that interval is all.
   const before = samples[samples.indexOf(first) - 1] ?? first;
+  if (last.at === before.at) return { rate: 0, seconds: 0, done: last.done };
   const seconds = (last.at - before.at) / 1000;
   return { rate: last.done / seconds, seconds, done: last.done };
 }

@@ -229,6 +229,8 @@ export class KafkaEventLog implements EventLog {
       throw new Error('subscribe: startAt needs exactly one topic');
     }
     await consumer.run({
+      // A fetch's batches go to the handler together, the next fetch only after all of them.
+      partitionsConsumedConcurrently: options.concurrentPartitions ?? 1,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {

@@ -28,6 +28,8 @@ export interface EventConsumerOptions {
   readonly handle: (events: readonly ConsumedEvent[], batch: LogBatch) => Promise<void>;
   /** See SubscribeOptions.fetchBytesPerPartition. */
   readonly fetchBytesPerPartition?: number;
+  /** See SubscribeOptions.concurrentPartitions: `handle` must then be safe to call concurrently. */
+  readonly concurrentPartitions?: number;
 }
 
 type Verdict = ReturnType<typeof decodeRecordedEvent>;
@@ -84,6 +86,7 @@ export async function startEventConsumer(
     ...(options.fetchBytesPerPartition
       ? { fetchBytesPerPartition: options.fetchBytesPerPartition }
       : {}),
+    ...(options.concurrentPartitions ? { concurrentPartitions: options.concurrentPartitions } : {}),
     handleBatch: async (batch) => {
       const valid: ConsumedEvent[] = [];
       const dead: LogMessage[] = [];

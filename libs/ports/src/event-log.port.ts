@@ -64,6 +64,12 @@ export interface SubscribeOptions {
    * written once per batch rather than once per few events. Adapters without fetches ignore it.
    */
   readonly fetchBytesPerPartition?: number;
+  /**
+   * Batches of different partitions that may be handled at once (default 1: one after
+   * another). A handler that accepts more must be safe to call concurrently. Adapters that
+   * deliver one batch at a time ignore it.
+   */
+  readonly concurrentPartitions?: number;
 }
 
 export interface Subscription {

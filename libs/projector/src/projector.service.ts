@@ -11,6 +11,7 @@ import { topicNames } from '@touchpoint/contracts';
 import type { Subscription } from '@touchpoint/ports';
 import { type AppContext, type ConsumedEvent, startEventConsumer } from '@touchpoint/platform';
 import { catalogFile, loadCatalogFile, saveCatalogFile } from './catalog-file';
+import { FoldQueue } from './fold-queue';
 import { ModelCatalog } from './model-catalog';
 import { MODEL_KINDS, codeHash, configHash, modelKind } from './model-kinds';
 import type { RegisteredModel } from './model-registry';
@@ -56,13 +57,13 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     );
     this.batchSize = m.histogram(
       'touchpoint_projection_batch_events',
-      'Events per folded batch',
+      'Events per fold (the batches of a fetch, all partitions, fold together)',
       ['model'],
       [1, 10, 50, 100, 250, 500, 1000],
     );
     this.writeSeconds = m.histogram(
       'touchpoint_projection_write_seconds',
-      'Load, fold and bulk write of one batch',
+      'Load, fold and bulk write of one fold',
       ['model'],
       [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     );
@@ -159,16 +160,21 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async startGroup(model: RegisteredModel): Promise<Subscription> {
-    const prefix = this.ctx.config.get(RuntimeConfig).TOPIC_PREFIX;
-    const changes = topicNames(prefix).changes;
+    const runtime = this.ctx.config.get(RuntimeConfig);
+    const changes = topicNames(runtime.TOPIC_PREFIX).changes;
     await this.ctx.engines.store.ensureIndexes(model.collection, model.indexes);
     await backfillLookups(this.ctx.engines.store, model.collection, model.lookupFields);
     const runner = model.runner(this.ctx.engines.store);
+    // The batches of every partition of a fetch are folded together, by one writer.
+    const queue = new FoldQueue<ConsumedEvent>((events, heartbeat) =>
+      this.fold(model, runner, events, changes, heartbeat),
+    );
     return startEventConsumer(this.ctx, {
-      groupId: projectorGroupId(prefix, model.model, model.version),
+      groupId: projectorGroupId(runtime.TOPIC_PREFIX, model.model, model.version),
       fromBeginning: true,
       deadLetter: model === this.models[0],
-      handle: (events, batch) => this.fold(model, runner, events, changes, batch.heartbeat),
+      concurrentPartitions: runtime.KAFKA_TOPIC_PARTITIONS,
+      handle: (events, batch) => queue.add(events, batch.heartbeat ?? (() => Promise.resolve())),
     });
   }
 
@@ -203,7 +209,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     runner: ProjectionRunner<unknown, unknown, unknown>,
     events: readonly ConsumedEvent[],
     changesTopic: string,
-    heartbeat: (() => Promise<void>) | undefined,
+    heartbeat: () => Promise<void>,
   ): Promise<void> {
     const stop = this.writeSeconds.startTimer({ model: model.model });
     const outcome: ApplyOutcome = await runner.apply(
@@ -211,7 +217,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         event: e.event,
         position: { partition: e.record.partition, offset: e.record.offset },
       })),
-      heartbeat ? { heartbeat } : {},
+      { heartbeat },
     );
     stop();
     this.batchSize.observe({ model: model.model }, events.length);
