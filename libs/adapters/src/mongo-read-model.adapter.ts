@@ -110,20 +110,28 @@ export class MongoReadModelStore implements ReadModelStore {
     let applied = 0;
     let pending = [...latest.values()];
     for (let round = 0; pending.length > 0; round++) {
-      const stored = await this.stamps(
-        collection,
-        pending.map((w) => w.id),
-      );
       // New documents as plain inserts: FerretDB stores an insert batch in one transaction
       // but runs every upsert as its own find-then-write (500 new ids: ~15 ms against ~170 ms).
       const inserts: VersionedWrite<D>[] = [];
       const replaces: VersionedWrite<D>[] = [];
-      for (const w of pending) {
-        const s = stored.get(w.id);
-        if (s === undefined) inserts.push(w);
-        else if (s._v === w.version && s._t === token) applied++;
-        else if (s._v < w.version) replaces.push(w);
-        else staleIds.push(w.id);
+      if (round === 0) {
+        // First round without reading: version 1 is a document its writer found absent, any
+        // later one replaces an older stored version. A wrong guess (a concurrent creator, a
+        // stale version) only fails its write, and the next round reads and sorts it out; a
+        // read before every write cost FerretDB a decode of every document.
+        for (const w of pending) (w.version === 1 ? inserts : replaces).push(w);
+      } else {
+        const stored = await this.stamps(
+          collection,
+          pending.map((w) => w.id),
+        );
+        for (const w of pending) {
+          const s = stored.get(w.id);
+          if (s === undefined) inserts.push(w);
+          else if (s._v === w.version && s._t === token) applied++;
+          else if (s._v < w.version) replaces.push(w);
+          else staleIds.push(w.id);
+        }
       }
       pending = [...inserts, ...replaces];
       if (pending.length === 0) break;
