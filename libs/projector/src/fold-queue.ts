@@ -29,9 +29,10 @@ export class FoldQueue<T> {
       this.waiting.push({ items, heartbeat, settle: (e) => (e ? reject(e) : resolve()) });
       if (this.draining) return;
       this.draining = true;
-      // One macrotask later: the other batches of the same fetch are handed over synchronously
-      // after this one, so the first fold already carries them.
-      setImmediate(() => void this.drain());
+      // After the current synchronous run: kafkajs hands every batch of a fetch over in one
+      // (its workers start synchronously), so the first fold already carries them all, and an
+      // embedded log whose store answers at once still folds without waiting for a timer.
+      queueMicrotask(() => void this.drain());
     });
   }
 
