@@ -224,7 +224,7 @@ async function rawLatency(
     );
     return n;
   });
-  await sleep(2000);
+  await sleep(1000);
   await consumer.disconnect();
   ctx.log(`B2: ${latencies.length} pings`);
   return latencies.sort((a, b) => a - b);

@@ -26,11 +26,11 @@ export const FULL: Sizes = {
 
 export const QUICK: Sizes = {
   b1Events: 1_000,
-  b1SustainSeconds: 10,
+  b1SustainSeconds: 5,
   b5Events: 500,
   b6Events: 10_000,
-  b7WindowSeconds: 10,
-  b2Seconds: 10,
+  b7WindowSeconds: 5,
+  b2Seconds: 5,
   b3Events: 1_000,
 };
 
