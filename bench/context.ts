@@ -30,7 +30,7 @@ export const QUICK: Sizes = {
   b5Events: 500,
   b6Events: 10_000,
   b7WindowSeconds: 5,
-  b2Seconds: 5,
+  b2Seconds: 3,
   b3Events: 1_000,
 };
 
