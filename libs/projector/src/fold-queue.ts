@@ -23,8 +23,14 @@ export class FoldQueue<T> {
     private readonly fold: (items: readonly T[], heartbeat: () => Promise<void>) => Promise<void>,
   ) {}
 
-  /** Resolves once a fold that included `items` has finished; rejects with that fold's error. */
-  add(items: readonly T[], heartbeat: () => Promise<void>): Promise<void> {
+  /**
+   * Resolves once a fold that included `items` has finished; rejects with that fold's error.
+   * Also the group commit of audit records, which have no group session to keep alive.
+   */
+  add(
+    items: readonly T[],
+    heartbeat: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ items, heartbeat, settle: (e) => (e ? reject(e) : resolve()) });
       if (this.draining) return;

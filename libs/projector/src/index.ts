@@ -12,3 +12,4 @@ export * from './model-digest';
 export * from './model-diff';
 export * from './model-versions';
 export * from './lookup-index';
+export * from './fold-queue';

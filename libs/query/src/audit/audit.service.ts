@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditSink } from '@touchpoint/config';
 import { currentCorrelationId } from '@touchpoint/platform';
 import type { ReadModelStore } from '@touchpoint/ports';
+import { FoldQueue } from '@touchpoint/projector';
 import type { Principal } from '../auth/jwt';
 import type { PiiField } from '../domain/masking';
 import type { Clock } from '../tokens';
@@ -27,9 +28,13 @@ export interface AuditRecord extends Record<string, unknown> {
  * that carries its own record, so nothing is acknowledged, or lost at shutdown, unwritten.
  */
 export class AuditService {
-  /** Records waiting for the next store write, with the callers waiting on it. */
-  private queued: { record: AuditRecord; done: (error?: Error) => void }[] = [];
-  private writing = false;
+  /** Records of concurrent reads share one store write (the projector's group commit). */
+  private readonly commits = new FoldQueue<AuditRecord>(async (records) => {
+    await this.store.writeVersioned(
+      this.collection,
+      records.map((record) => ({ id: randomUUID(), doc: record, version: 1 })),
+    );
+  });
 
   constructor(
     private readonly sink: AuditSink,
@@ -59,31 +64,6 @@ export class AuditService {
     if (this.sink === 'log' || this.sink === 'log+store') {
       this.writeLine(JSON.stringify({ time: record.at, level: 'audit', ...record }));
     }
-    if (this.sink === 'store' || this.sink === 'log+store') {
-      await new Promise<void>((resolve, reject) => {
-        this.queued.push({ record, done: (error) => (error ? reject(error) : resolve()) });
-        if (!this.writing) void this.writeQueued();
-      });
-    }
-  }
-
-  /** Writes everything queued in one call, then whatever arrived meanwhile, until none is left. */
-  private async writeQueued(): Promise<void> {
-    this.writing = true;
-    while (this.queued.length > 0) {
-      const batch = this.queued;
-      this.queued = [];
-      try {
-        await this.store.writeVersioned(
-          this.collection,
-          batch.map((q) => ({ id: randomUUID(), doc: q.record, version: 1 })),
-        );
-        batch.forEach((q) => q.done());
-      } catch (e) {
-        const error = e instanceof Error ? e : new Error(String(e));
-        batch.forEach((q) => q.done(error));
-      }
-    }
-    this.writing = false;
+    if (this.sink === 'store' || this.sink === 'log+store') await this.commits.add([record]);
   }
 }
