@@ -40,6 +40,13 @@ export interface Projection<S, V, P> {
    * per batch, not once per event). The streaming shell uses it when present.
    */
   evolveBatch?(state: S, events: readonly PositionedEvent[], key: string, policy: P): S;
+  /**
+   * Optional, for bounded models: true when `event` is older than what `state` keeps detail for
+   * (its horizon), so a duplicate of it could not be recognised. The streaming shell counts such
+   * events (`touchpoint_projector_beyond_horizon_total`); `touchpoint rebuild-customer` repairs a
+   * customer exactly from its stream.
+   */
+  beyondHorizon?(state: S, event: PositionedEvent, key: string, policy: P): boolean;
   view(state: S, asOf: Date, policy: P): V;
 }
 
