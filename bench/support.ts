@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { encodeRecordedEvent, type RecordedEvent } from '@touchpoint/contracts';
 import type { EventLog } from '@touchpoint/ports';
+import { BROKER_RETRY, COORDINATOR_WAIT, type RetryPolicy, withRetry } from './retry';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const PROFILE_DIR = join(ROOT, 'bench', 'profiles');
@@ -137,18 +138,41 @@ export async function committed(
   admin: Admin,
   topic: string,
   groups: readonly string[],
+  policy: RetryPolicy = BROKER_RETRY,
 ): Promise<number> {
   const per = await Promise.all(
     groups.map(async (groupId) => {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const [offsets] = await withRetry(
+        `fetching the offsets of ${groupId}`,
+        () => admin.fetchOffsets({ groupId, topics: [topic] }),
+        policy,
+        sleep,
+      );
       return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
     }),
   );
   return Math.min(...per);
 }
 
+/**
+ * Waits until the broker serves the groups' offsets: on a broker that has just started, their
+ * coordinator is still loading (or moving) for a while, and the first fetch would fail a run.
+ */
+export async function waitForCoordinators(
+  admin: Admin,
+  topic: string,
+  groups: readonly string[],
+): Promise<void> {
+  await committed(admin, topic, groups, COORDINATOR_WAIT);
+}
+
 export async function topicEnd(admin: Admin, topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await withRetry(
+    `fetching the end offsets of ${topic}`,
+    () => admin.fetchTopicOffsets(topic),
+    BROKER_RETRY,
+    sleep,
+  );
   return offsets.reduce((n, o) => n + Number(o.high), 0);
 }
 
