@@ -13,4 +13,14 @@ export class ProjectorConfig {
   @Min(100, { message: 'milliseconds, an integer between 100 and 600000' })
   @Max(600000, { message: 'milliseconds, an integer between 100 and 600000' })
   MODEL_CATALOG_POLL_MS = 2000;
+
+  /**
+   * Stored JSON of parsed read-model states each model version keeps in memory between folds
+   * (hot documents are then neither read back nor parsed again); 0 turns the cache off.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'mebibytes, an integer between 0 and 16384' })
+  @Min(0, { message: 'mebibytes, an integer between 0 and 16384' })
+  @Max(16384, { message: 'mebibytes, an integer between 0 and 16384' })
+  PROJECTOR_STATE_CACHE_MB = 64;
 }

@@ -8,7 +8,6 @@ import { AppError } from '@touchpoint/core';
  */
 export const DEFAULT_HORIZON_DAYS = 400;
 export const MAX_HORIZON_DAYS = 36_500;
-export const DAY_MS = 86_400_000;
 
 /** Parses an optional `horizonDays` policy field; `undefined` means the default. */
 export function parseHorizonDays(raw: unknown, errors: string[]): number {

@@ -13,3 +13,4 @@ export * from './model-diff';
 export * from './model-versions';
 export * from './lookup-index';
 export * from './fold-queue';
+export * from './state-cache';

@@ -1,6 +1,6 @@
 import type { IndexSpec, ReadModelStore } from '@touchpoint/ports';
 import type { Projection } from '@touchpoint/projections';
-import { ProjectionRunner } from './projection-runner';
+import { ProjectionRunner, type RunnerOptions } from './projection-runner';
 
 /** One model version the projector folds: its code, its policy and its collection. */
 export interface ModelDefinition<S, V, P> {
@@ -21,7 +21,10 @@ export interface RegisteredModel {
   readonly policy: unknown;
   readonly indexes: readonly IndexSpec[];
   readonly lookupFields: readonly string[];
-  runner(store: ReadModelStore): ProjectionRunner<unknown, unknown, unknown>;
+  runner(
+    store: ReadModelStore,
+    options?: RunnerOptions,
+  ): ProjectionRunner<unknown, unknown, unknown>;
 }
 
 export function collectionName(model: string, version: string): string {
@@ -39,7 +42,7 @@ export function registerModel<S, V, P>(def: ModelDefinition<S, V, P>): Registere
     policy: def.policy,
     indexes: def.indexes ?? [],
     lookupFields: def.lookupFields ?? [],
-    runner: (store) =>
+    runner: (store, options) =>
       new ProjectionRunner(
         def.projection,
         store,
@@ -47,6 +50,7 @@ export function registerModel<S, V, P>(def: ModelDefinition<S, V, P>): Registere
         def.policy,
         def.searchFields,
         def.lookupFields,
+        options,
       ) as unknown as ProjectionRunner<unknown, unknown, unknown>,
   };
 }

@@ -125,8 +125,12 @@ describe('ProjectionRunner', () => {
         return Promise.resolve();
       },
     });
-    // 3 chunks (10 + 10 + 5), each one load and one write, each followed by a heartbeat.
-    expect(calls).toEqual(Array(3).fill(['load', 'heartbeat', 'write', 'heartbeat']).flat());
+    // 3 chunks (10 + 10 + 5), each one write followed by a heartbeat; only the first loads:
+    // the later chunks find the documents the first one wrote in the runner's state cache.
+    expect(calls).toEqual([
+      ...['load', 'heartbeat', 'write', 'heartbeat'],
+      ...['write', 'heartbeat', 'write', 'heartbeat'],
+    ]);
     expect(outcome.documentsWritten).toBe(9);
     const notices = outcome.changed.map((c) => [c.key, c.revision, c.position.offset]);
     expect(notices.sort()).toEqual([
@@ -179,5 +183,71 @@ describe('ProjectionRunner', () => {
     const plain = new ProjectionRunner(ordersProjection, new EmbeddedReadModelStore(), 'o', null);
     await plain.apply(events);
     expect(await runner.state(customerKey('c-1'))).toEqual(await plain.state(customerKey('c-1')));
+  });
+
+  it('given another process wrote a document this runner has cached, when it folds the document again, then the guarded write fails, it reloads and nothing is lost', async () => {
+    const store = new EmbeddedReadModelStore();
+    const a = new ProjectionRunner(ordersProjection, store, 'orders_v1', null);
+    const b = new ProjectionRunner(ordersProjection, store, 'orders_v1', null);
+    await a.apply(positioned([purchase('c-9', 1)], 0));
+    await b.apply(positioned([purchase('c-9', 2)], 1));
+    const outcome = await a.apply([
+      { event: purchase('c-9', 3), position: { partition: 0, offset: '1' } },
+    ]);
+    expect(outcome.retries).toBe(1);
+    expect(await a.state(customerKey('c-9'))).toEqual({
+      ids: [1, 2, 3].map((n) => purchase('c-9', n).eventId),
+      spend: 306,
+    });
+  });
+
+  it('given an evolveBatch that updates its state in place, when a write fails and the batch is retried, then the cache never serves the half-folded state', async () => {
+    // Like a compacted aggregate beyond the horizon: the delta cannot be recognised twice.
+    const summing: Projection<Orders, Orders, null> = {
+      ...ordersProjection,
+      evolveBatch: (state, events) => {
+        const s = state as { ids: string[]; spend: number };
+        for (const { event } of events)
+          if (event.type === 'purchase.completed') s.spend += event.payload.total;
+        return s;
+      },
+    };
+    const store = new EmbeddedReadModelStore();
+    let failNext = false;
+    const flaky = {
+      ...store,
+      getMany: (...args: Parameters<typeof store.getMany>) => store.getMany(...args),
+      get: (...args: Parameters<typeof store.get>) => store.get(...args),
+      writeVersioned: (...args: Parameters<typeof store.writeVersioned>) => {
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new Error('store went away'));
+        }
+        return store.writeVersioned(...args);
+      },
+    } as unknown as EmbeddedReadModelStore;
+    const runner = new ProjectionRunner(summing, flaky, 'orders_v1', null);
+    const events = positioned([purchase('c-1', 1), purchase('c-1', 2)]);
+    await runner.apply(events.slice(0, 1));
+    failNext = true;
+    await expect(runner.apply(events.slice(1))).rejects.toThrow('store went away');
+    await runner.apply(events.slice(1));
+    expect((await runner.state(customerKey('c-1')))?.spend).toBe(101 + 102);
+    expect(runner.cache.size).toBe(1);
+  });
+
+  it('given a cache budget smaller than the documents, then it holds nothing and every fold reads the store', async () => {
+    const store = new EmbeddedReadModelStore();
+    const runner = new ProjectionRunner(ordersProjection, store, 'orders_v1', null, undefined, [], {
+      stateCacheBytes: 10,
+    });
+    await runner.apply(positioned([purchase('c-1', 1), purchase('c-2', 2)]));
+    expect(runner.cache.size).toBe(0);
+    expect(runner.cache.bytes).toBe(0);
+    const outcome = await runner.apply([
+      { event: purchase('c-1', 3), position: { partition: 0, offset: '2' } },
+    ]);
+    expect(outcome.documentsWritten).toBe(1);
+    expect(runner.cache.misses).toBe(3);
   });
 });

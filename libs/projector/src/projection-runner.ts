@@ -3,6 +3,7 @@ import { AppError } from '@touchpoint/core';
 import type { EventPosition, PositionedEvent, Projection } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
 import { addLookups, lookupEntries, removeLookups } from './lookup-index';
+import { StateCache } from './state-cache';
 
 /**
  * How a read-model document is stored. The state travels as a JSON string: model states use
@@ -43,6 +44,25 @@ export interface ApplyOutcome {
   /** Event applications skipped because the document's watermark already covered them. */
   readonly redelivered: number;
   readonly retries: number;
+  /** UTF-8 size of the state of every document written, for the document-size histogram. */
+  readonly documentBytes: readonly number[];
+  /** Events older than their document's horizon when folded (a duplicate could not be seen). */
+  readonly beyondHorizon: number;
+}
+
+export interface RunnerOptions {
+  /**
+   * Stored JSON bytes of parsed states kept between folds (StateCache); 0 turns the cache off.
+   * Default DEFAULT_STATE_CACHE_BYTES.
+   */
+  readonly stateCacheBytes?: number;
+}
+
+export const DEFAULT_STATE_CACHE_BYTES = 64 * 1024 * 1024;
+
+interface Loaded<S> {
+  readonly doc: StoredProjectionDoc;
+  readonly state: S;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -91,7 +111,13 @@ export class ProjectionRunner<S, V, P> {
     ) => Record<string, readonly string[]> | undefined = () => undefined,
     /** Search fields looked up by exact value through `<collection>_lookup` (lookup-index). */
     private readonly lookupFields: readonly string[] = [],
-  ) {}
+    options: RunnerOptions = {},
+  ) {
+    this.cache = new StateCache(options.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES);
+  }
+
+  /** Parsed states of recently written documents (hits skip the store read and the parse). */
+  readonly cache: StateCache<Loaded<S>>;
 
   async apply(
     events: readonly { event: RecordedEvent; position: EventPosition }[],
@@ -102,6 +128,8 @@ export class ProjectionRunner<S, V, P> {
     let documentsWritten = 0;
     let redelivered = 0;
     let retries = 0;
+    let beyondHorizon = 0;
+    const documentBytes: number[] = [];
     // One notice per document per batch: the last chunk's revision and newest event.
     const changed = new Map<string, ChangedDocument>();
     for (let start = 0; start < events.length; start += size) {
@@ -109,12 +137,21 @@ export class ProjectionRunner<S, V, P> {
       documentsWritten += outcome.documentsWritten;
       redelivered += outcome.redelivered;
       retries += outcome.retries;
+      beyondHorizon += outcome.beyondHorizon;
+      for (const b of outcome.documentBytes) documentBytes.push(b);
       for (const c of outcome.changed) {
         changed.delete(c.key);
         changed.set(c.key, c);
       }
     }
-    return { documentsWritten, changed: [...changed.values()], redelivered, retries };
+    return {
+      documentsWritten,
+      changed: [...changed.values()],
+      redelivered,
+      retries,
+      documentBytes,
+      beyondHorizon,
+    };
   }
 
   private async applyChunk(
@@ -132,22 +169,40 @@ export class ProjectionRunner<S, V, P> {
     let pending = [...byKey.keys()];
     let written = 0;
     let redelivered = 0;
+    let beyondHorizon = 0;
+    const documentBytes: number[] = [];
     const changed: ChangedDocument[] = [];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (pending.length === 0)
-        return { documentsWritten: written, changed, redelivered, retries: attempt };
-      const docs = new Map<string, StoredProjectionDoc>();
-      for (const ids of slices(pending, DOCUMENTS_PER_ROUND_TRIP)) {
+        return {
+          documentsWritten: written,
+          changed,
+          redelivered,
+          // The first attempt is not a retry.
+          retries: Math.max(0, attempt - 1),
+          documentBytes,
+          beyondHorizon,
+        };
+      const docs = new Map<string, Loaded<S>>();
+      const missing: string[] = [];
+      for (const key of pending) {
+        const cached = this.cache.take(key);
+        if (cached === undefined) missing.push(key);
+        else docs.set(key, cached);
+      }
+      for (const ids of slices(missing, DOCUMENTS_PER_ROUND_TRIP)) {
         for (const [id, doc] of await this.store.getMany<StoredProjectionDoc>(this.collection, ids))
-          docs.set(id, doc);
+          docs.set(id, { doc, state: JSON.parse(doc.state) as S });
         await heartbeat();
       }
-      const writes = [];
+      const writes: { id: string; doc: StoredProjectionDoc; version: number; state: S }[] = [];
       const candidates: ChangedDocument[] = [];
       redelivered = 0;
+      beyondHorizon = 0;
       for (const key of pending) {
-        const doc = docs.get(key);
-        let state: S = doc ? (JSON.parse(doc.state) as S) : this.projection.initial(key);
+        const loaded = docs.get(key);
+        const doc = loaded?.doc;
+        let state: S = loaded ? loaded.state : this.projection.initial(key);
         const watermarks = { ...(doc?.watermarks ?? {}) };
         const fresh: PositionedEvent[] = [];
         for (const e of byKey.get(key) ?? []) {
@@ -161,7 +216,15 @@ export class ProjectionRunner<S, V, P> {
           fresh.push(e);
         }
         const newest = fresh[fresh.length - 1];
-        if (!newest) continue;
+        if (!newest) {
+          // Nothing new for it: the unchanged document goes back to the cache as it was.
+          if (loaded) this.cache.put(key, loaded, Buffer.byteLength(loaded.doc.state));
+          continue;
+        }
+        if (this.projection.beyondHorizon && loaded) {
+          for (const e of fresh)
+            if (this.projection.beyondHorizon(state, e, key, this.policy)) beyondHorizon++;
+        }
         state = this.projection.evolveBatch
           ? this.projection.evolveBatch(state, fresh, key, this.policy)
           : fresh.reduce((s, e) => this.projection.evolve(s, e, key, this.policy), state);
@@ -179,7 +242,7 @@ export class ProjectionRunner<S, V, P> {
             receivedAt: newest.event.receivedAt,
           },
         };
-        writes.push({ id: key, doc: stored, version: revision });
+        writes.push({ id: key, doc: stored, version: revision, state });
         candidates.push({
           key,
           revision,
@@ -200,16 +263,25 @@ export class ProjectionRunner<S, V, P> {
           await addLookups(this.store, this.collection, additions);
           await heartbeat();
         }
-        const outcome = await this.store.writeVersioned(this.collection, slice);
+        const outcome = await this.store.writeVersioned(
+          this.collection,
+          slice.map(({ id, doc, version }) => ({ id, doc, version })),
+        );
         await heartbeat();
         written += outcome.applied;
         pending.push(...outcome.staleIds);
         const lost = new Set(outcome.staleIds);
+        for (const w of slice) {
+          if (lost.has(w.id)) continue;
+          const bytes = Buffer.byteLength(w.doc.state);
+          documentBytes.push(bytes);
+          this.cache.put(w.id, { doc: w.doc, state: w.state }, bytes);
+        }
         const removals = new Map<string, Set<string>>();
         for (const w of slice) {
           if (lost.has(w.id)) continue;
           const kept = new Set(lookupEntries(this.lookupFields, w.doc.search));
-          for (const entry of lookupEntries(this.lookupFields, docs.get(w.id)?.search)) {
+          for (const entry of lookupEntries(this.lookupFields, docs.get(w.id)?.doc.search)) {
             if (!kept.has(entry)) removals.set(entry, (removals.get(entry) ?? new Set()).add(w.id));
           }
         }

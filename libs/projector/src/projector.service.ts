@@ -42,6 +42,10 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly batchSize;
   private readonly writeSeconds;
   private readonly folded;
+  private readonly documentBytes;
+  private readonly beyondHorizon;
+  private readonly cacheLookups;
+  private readonly cacheBytes;
 
   constructor(
     @Inject(APP_CONTEXT) private readonly ctx: AppContext,
@@ -70,6 +74,27 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     this.folded = m.counter('touchpoint_projection_events_total', 'Events folded into a model', [
       'model',
     ]);
+    this.documentBytes = m.histogram(
+      'touchpoint_projector_document_bytes',
+      'UTF-8 size of the state of each read-model document written',
+      ['model'],
+      [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 1048576],
+    );
+    this.beyondHorizon = m.counter(
+      'touchpoint_projector_beyond_horizon_total',
+      'Events older than their document horizon when folded: a duplicate of one would count twice (touchpoint rebuild-customer repairs it)',
+      ['model'],
+    );
+    this.cacheLookups = m.gauge(
+      'touchpoint_projector_state_cache_lookups',
+      'Parsed-state cache lookups since start, by result (hit, miss, eviction)',
+      ['model', 'result'],
+    );
+    this.cacheBytes = m.gauge(
+      'touchpoint_projector_state_cache_bytes',
+      'Stored JSON bytes of the parsed states the cache holds',
+      ['model'],
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -164,7 +189,9 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const changes = topicNames(runtime.TOPIC_PREFIX).changes;
     await this.ctx.engines.store.ensureIndexes(model.collection, model.indexes);
     await backfillLookups(this.ctx.engines.store, model.collection, model.lookupFields);
-    const runner = model.runner(this.ctx.engines.store);
+    const runner = model.runner(this.ctx.engines.store, {
+      stateCacheBytes: this.ctx.config.get(ProjectorConfig).PROJECTOR_STATE_CACHE_MB * 1024 * 1024,
+    });
     // The batches of every partition of a fetch are folded together, by one writer.
     const queue = new FoldQueue<ConsumedEvent>((events, heartbeat) =>
       this.fold(model, runner, events, changes, heartbeat),
@@ -220,8 +247,16 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       { heartbeat },
     );
     stop();
-    this.batchSize.observe({ model: model.model }, events.length);
-    this.folded.inc({ model: model.model }, events.length);
+    const labels = { model: model.model };
+    this.batchSize.observe(labels, events.length);
+    this.folded.inc(labels, events.length);
+    for (const bytes of outcome.documentBytes) this.documentBytes.observe(labels, bytes);
+    if (outcome.beyondHorizon > 0) this.beyondHorizon.inc(labels, outcome.beyondHorizon);
+    const cache = runner.cache;
+    this.cacheLookups.set({ ...labels, result: 'hit' }, cache.hits);
+    this.cacheLookups.set({ ...labels, result: 'miss' }, cache.misses);
+    this.cacheLookups.set({ ...labels, result: 'eviction' }, cache.evictions);
+    this.cacheBytes.set(labels, cache.bytes);
     if (outcome.changed.length === 0) return;
     const now = Date.now();
     for (const c of outcome.changed) {
