@@ -35,23 +35,29 @@ export interface EventConsumerOptions {
 type Verdict = ReturnType<typeof decodeRecordedEvent>;
 
 /**
- * Verdicts by record bytes. One process runs several groups over the same records (a group per
- * model version, the archiver); the embedded log hands every group the same buffer, so a record
- * is decoded and validated once rather than once per group. Kafka hands each group its own
- * buffers, which simply miss. Bounded: groups read roughly in step, and an old entry is only
- * a missed saving.
+ * Verdicts by log position. One process runs several groups over the same records (a group per
+ * model version, the archiver); a record at a position of a log never changes, so it is decoded
+ * and validated once per process rather than once per group. Kept per log instance (two logs in
+ * one process, as in tests, may share topic names). Bounded: groups read roughly in step, and an
+ * evicted entry is only a missed saving.
  */
-const verdicts = new Map<Uint8Array, Verdict>();
-const MAX_VERDICTS = 20_000;
+const verdicts = new WeakMap<object, Map<string, Verdict>>();
+const MAX_VERDICTS = 50_000;
 
-function decodeOnce(bytes: Uint8Array): Verdict {
-  const known = verdicts.get(bytes);
-  if (known) return known;
-  const verdict = decodeRecordedEvent(bytes);
-  verdicts.set(bytes, verdict);
-  if (verdicts.size > MAX_VERDICTS) {
-    const oldest = verdicts.keys().next().value;
-    if (oldest !== undefined) verdicts.delete(oldest);
+function decodeOnce(log: object, record: LogRecord): Verdict {
+  let known = verdicts.get(log);
+  if (known === undefined) {
+    known = new Map();
+    verdicts.set(log, known);
+  }
+  const position = `${record.topic}\u0000${record.partition}\u0000${record.offset}`;
+  const found = known.get(position);
+  if (found) return found;
+  const verdict = decodeRecordedEvent(record.value);
+  known.set(position, verdict);
+  if (known.size > MAX_VERDICTS) {
+    const oldest = known.keys().next().value;
+    if (oldest !== undefined) known.delete(oldest);
   }
   return verdict;
 }
@@ -91,7 +97,7 @@ export async function startEventConsumer(
       const valid: ConsumedEvent[] = [];
       const dead: LogMessage[] = [];
       for (const record of batch.records) {
-        const verdict = decodeOnce(record.value);
+        const verdict = decodeOnce(log, record);
         if (verdict.ok) {
           valid.push({ event: verdict.event, record });
           continue;
