@@ -1,6 +1,7 @@
 export * from './live-models';
 export * from './model-registry';
 export * from './projection-runner';
+export * from './stored-document';
 export * from './projector.module';
 export * from './projector.service';
 export * from './crosssell-rules';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '@touchpoint/core';
 import type { ReadModelStore } from '@touchpoint/ports';
 import { documents } from './model-digest';
-import type { StoredProjectionDoc } from './projection-runner';
+import type { StoredProjectionDoc } from './stored-document';
 
 /**
  * Exact lookups (a customer by e-mail, phone, card) through documents keyed by `_id`.

@@ -2,7 +2,7 @@ import { stableStringify } from '@touchpoint/contracts';
 import type { ReadModelStore } from '@touchpoint/ports';
 import type { ModelKind } from './model-kinds';
 import { ContentDigest, documents } from './model-digest';
-import type { StoredProjectionDoc } from './projection-runner';
+import type { StoredProjectionDoc } from './stored-document';
 
 export interface DiffSide {
   readonly version: string;

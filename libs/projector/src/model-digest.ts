@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stableStringify } from '@touchpoint/contracts';
 import type { ReadModelStore } from '@touchpoint/ports';
-import type { StoredProjectionDoc } from './projection-runner';
+import type { StoredProjectionDoc } from './stored-document';
 
 /** Every stored projection document of a collection, once each, in no promised order. */
 export function documents(
