@@ -18,8 +18,10 @@ import {
   parseCustomer360Policy,
   parseLoyaltyPolicy,
 } from '@touchpoint/projections';
+import { CopurchaseAggregates } from './crosssell-aggregates';
 import { crosssellRules } from './crosssell-rules';
-import { type RegisteredModel, registerModel } from './model-registry';
+import { type ModelDefinition, type RegisteredModel, registerModel } from './model-registry';
+import type { FiguresOf } from './projection-runner';
 
 type ParsedPolicy<P> =
   { readonly ok: true; readonly policy: P } | { readonly ok: false; readonly errors: string[] };
@@ -56,6 +58,10 @@ interface ModelSpec<S, V, P> {
   readonly searchFields?: (state: S) => Record<string, readonly string[]> | undefined;
   readonly indexes?: readonly IndexSpec[];
   readonly lookupFields?: readonly string[];
+  /** Native top-level figures stored with each document (docs/read-models.md). */
+  readonly figures?: FiguresOf<S, P>;
+  /** Store-wide aggregate documents kept by the fold (fold-aggregates). */
+  readonly aggregates?: ModelDefinition<S, V, P>['aggregates'];
   readonly facets?: (view: V) => Record<string, string | null>;
   readonly summaries?: ModelKind['summaries'];
 }
@@ -78,6 +84,8 @@ export function defineModel<S, V, P>(spec: ModelSpec<S, V, P>): ModelKind {
         searchFields: spec.searchFields,
         indexes: spec.indexes,
         lookupFields: spec.lookupFields,
+        figures: spec.figures,
+        aggregates: spec.aggregates,
       }),
   };
 }
@@ -109,6 +117,7 @@ export const MODEL_KINDS: readonly ModelKind[] = [
     parsePolicy: parseCrosssellPolicy,
     liveByDefault: true,
     codeDir: 'crosssell',
+    aggregates: (store, collection, policy) => new CopurchaseAggregates(store, collection, policy),
     summaries: async (store, collection) => ({
       'top category rules': (
         await crosssellRules(store, collection, {

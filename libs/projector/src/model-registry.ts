@@ -1,6 +1,7 @@
 import type { IndexSpec, ReadModelStore } from '@touchpoint/ports';
 import type { Projection } from '@touchpoint/projections';
-import { ProjectionRunner, type RunnerOptions } from './projection-runner';
+import type { FoldAggregates } from './fold-aggregates';
+import { type FiguresOf, ProjectionRunner, type RunnerOptions } from './projection-runner';
 
 /** One model version the projector folds: its code, its policy and its collection. */
 export interface ModelDefinition<S, V, P> {
@@ -11,6 +12,9 @@ export interface ModelDefinition<S, V, P> {
   readonly indexes?: readonly IndexSpec[];
   /** Search fields found by exact value through the collection's lookup (lookup-index). */
   readonly lookupFields?: readonly string[];
+  readonly figures?: FiguresOf<S, P>;
+  /** Store-wide aggregate documents the fold keeps next to the collection (crosssell). */
+  readonly aggregates?: (store: ReadModelStore, collection: string, policy: P) => FoldAggregates<S>;
 }
 
 export interface RegisteredModel {
@@ -50,7 +54,8 @@ export function registerModel<S, V, P>(def: ModelDefinition<S, V, P>): Registere
         def.policy,
         def.searchFields,
         def.lookupFields,
-        options,
+        { ...options, figures: def.figures as FiguresOf<unknown, unknown> | undefined },
+        def.aggregates?.(store, collection, def.policy),
       ) as unknown as ProjectionRunner<unknown, unknown, unknown>,
   };
 }

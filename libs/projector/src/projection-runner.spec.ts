@@ -250,4 +250,27 @@ describe('ProjectionRunner', () => {
     expect(outcome.documentsWritten).toBe(1);
     expect(runner.cache.misses).toBe(3);
   });
+
+  it('given a model with figures, when events arrive in any order, then each document stores its figures natively as of the latest event time it has seen', async () => {
+    const at = (n: number, day: string) => ({
+      ...purchase('c-1', n),
+      occurredAt: `2026-03-${day}T10:00:00.000Z`,
+    });
+    const events = [at(1, '05'), at(2, '20'), at(3, '11')];
+    const stored = async (order: RecordedEvent[]) => {
+      const store = new EmbeddedReadModelStore();
+      const runner = new ProjectionRunner(ordersProjection, store, 'o', null, undefined, [], {
+        figures: (state, asOf) => ({
+          orders: (state as Orders).ids.length,
+          day: asOf.getUTCDate(),
+        }),
+      });
+      for (const [i, event] of order.entries())
+        await runner.apply([{ event, position: { partition: 0, offset: String(i) } }]);
+      return (await store.get<Record<string, unknown>>('o', customerKey('c-1')))?.figures;
+    };
+    const expected = { orders: 3, day: 20, asOf: '2026-03-20T10:00:00.000Z' };
+    expect(await stored(events)).toEqual(expected);
+    expect(await stored([...events].reverse())).toEqual(expected);
+  });
 });

@@ -4,7 +4,7 @@ import type { EventPosition, PositionedEvent, Projection } from '@touchpoint/pro
 import type { ReadModelStore } from '@touchpoint/ports';
 import { addLookups, lookupEntries, removeLookups } from './lookup-index';
 import { StateCache } from './state-cache';
-import type { StoredProjectionDoc } from './stored-document';
+import type { StoredFigures, StoredProjectionDoc } from './stored-document';
 
 export interface ChangedDocument {
   readonly key: string;
@@ -33,7 +33,12 @@ export interface RunnerOptions {
    * Default DEFAULT_STATE_CACHE_BYTES.
    */
   readonly stateCacheBytes?: number;
+  /** Figures stored as native fields with each document (none when absent). */
+  readonly figures?: FiguresOf<unknown, unknown>;
 }
+
+/** A model's native top-level figures of one document, as of an instant (stored-document). */
+export type FiguresOf<S, P> = (state: S, asOf: Date, policy: P) => Record<string, unknown>;
 
 export const DEFAULT_STATE_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -91,7 +96,10 @@ export class ProjectionRunner<S, V, P> {
     options: RunnerOptions = {},
   ) {
     this.cache = new StateCache(options.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES);
+    this.figures = options.figures as FiguresOf<S, P> | undefined;
   }
+
+  private readonly figures: FiguresOf<S, P> | undefined;
 
   /** Parsed states of recently written documents (hits skip the store read and the parse). */
   readonly cache: StateCache<Loaded<S>>;
@@ -207,11 +215,13 @@ export class ProjectionRunner<S, V, P> {
           : fresh.reduce((s, e) => this.projection.evolve(s, e, key, this.policy), state);
         const revision = (doc?.revision ?? 0) + 1;
         const search = this.searchFields(state);
+        const figures = this.figuresOf(state, doc?.figures, fresh);
         const stored: StoredProjectionDoc = {
           state: JSON.stringify(state),
           watermarks,
           revision,
           ...(search ? { search } : {}),
+          ...(figures ? { figures } : {}),
           last: {
             partition: newest.position.partition,
             offset: newest.position.offset,
@@ -276,6 +286,22 @@ export class ProjectionRunner<S, V, P> {
       'projection_contention',
       `${this.collection}: documents ${pending.slice(0, 5).join(', ')} kept changing under us; the batch will be retried`,
     );
+  }
+
+  /**
+   * As of the latest event time the document has seen: the stored figures' instant or a newer
+   * event of this fold. A maximum, so any arrival order ends at the same instant.
+   */
+  private figuresOf(
+    state: S,
+    previous: StoredFigures | undefined,
+    fresh: readonly PositionedEvent[],
+  ): StoredFigures | undefined {
+    if (!this.figures) return undefined;
+    let latest = previous ? Date.parse(previous.asOf) : -Infinity;
+    for (const { event } of fresh) latest = Math.max(latest, Date.parse(event.occurredAt));
+    const asOf = new Date(latest);
+    return { ...this.figures(state, asOf, this.policy), asOf: asOf.toISOString() };
   }
 
   /** The stored state of one document (undefined when no event touched it yet). */
