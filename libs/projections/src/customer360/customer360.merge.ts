@@ -1,12 +1,6 @@
 import { customerKey, visitorKey } from '../projection.types';
-import {
-  type Customer360State,
-  copyRecord,
-  getKey,
-  joinCustomer360States,
-  setKey,
-  type Stamp,
-} from './customer360.state';
+import { copyRecord, getKey, setKey, type Stamp } from './customer360.record';
+import { type Customer360State, joinCustomer360States } from './customer360.state';
 
 /**
  * Documents a customer view also needs: visitor documents linked to it and customers merged
@@ -36,9 +30,12 @@ function withKey(
  * One state for the person behind `primary`, as if every event of the linked visitor documents
  * and of the absorbed customers had been folded into it. Visitor and customer documents evolve
  * separately (a visit with an old anonymousId can arrive after the link and lands only on the
- * visitor document), so this runs at read time. Because the join is commutative and idempotent,
- * the result does not depend on the order of `others`, nor on which of them arrived first;
- * an erasure anywhere in the set removes personal data from the whole result.
+ * visitor document), so this runs at read time. Related documents hold disjoint events, so
+ * their compacted histories add; each document counts once (a second copy of a key, the
+ * primary's included, would add its history twice and is skipped). The join is commutative,
+ * so the result does not depend on the order of `others`; an erasure anywhere in the set
+ * removes personal data from the whole result. A business id reported on two documents is
+ * recognised while both still hold it in detail.
  */
 export function mergeCustomerStates(
   primary: Customer360State,
@@ -47,12 +44,13 @@ export function mergeCustomerStates(
   let merged = primary;
   let linkedAnonymousIds = primary.linkedAnonymousIds;
   let absorbedCustomerIds = primary.absorbedCustomerIds;
-  for (const other of others) {
+  const seen = new Set([primary.key]);
+  for (const other of [...others].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    if (seen.has(other.key)) continue;
+    seen.add(other.key);
     merged = joinCustomer360States(merged, other);
     // The link event reaches both documents; if the primary's copy is still in flight, the
     // other side's record of it is as good.
-    // Another copy of the primary itself (an older snapshot) is joined but is no link.
-    if (other.key === primary.key) continue;
     if (other.kind === 'visitor') {
       linkedAnonymousIds = withKey(
         linkedAnonymousIds,

@@ -1,4 +1,8 @@
-import { DEFAULT_CUSTOMER360_POLICY, parseCustomer360Policy } from './customer360.policy';
+import {
+  DEFAULT_CUSTOMER360_POLICY,
+  DEFAULT_DETAIL_EVENTS,
+  parseCustomer360Policy,
+} from './customer360.policy';
 
 describe('parseCustomer360Policy', () => {
   it('Given nothing, When parsed, Then the default policy', () => {
@@ -18,6 +22,8 @@ describe('parseCustomer360Policy', () => {
         timeZone: 'Asia/Shanghai',
         lifecycle: { atRiskAfterDays: 180, lapsedAfterDays: 400, activeMinFrequency: 1 },
         timelineSize: 50,
+        horizonDays: 400,
+        detailEvents: DEFAULT_DETAIL_EVENTS,
       },
     });
   });
@@ -27,6 +33,8 @@ describe('parseCustomer360Policy', () => {
       timeZone: 'Mars/Olympus',
       lifecycle: { atRiskAfterDays: 1.5, lapsedAfterDays: 100, colour: 'red' },
       timelineSize: 500,
+      horizonDays: 0,
+      detailEvents: 10,
       extra: true,
     });
     expect(result.ok).toBe(false);
@@ -36,10 +44,20 @@ describe('parseCustomer360Policy', () => {
         expect.stringMatching(/^timeZone: expected an IANA time zone name/),
         expect.stringMatching(/^lifecycle\.atRiskAfterDays: expected an integer from 1 to/),
         expect.stringMatching(/^lifecycle\.colour: unknown field/),
-        expect.stringMatching(/^timelineSize: expected an integer from 1 to 200/),
+        expect.stringMatching(/^timelineSize: expected an integer from 1 to 50/),
+        expect.stringMatching(/^horizonDays: expected a whole number of days from 1/),
+        expect.stringMatching(/^detailEvents: expected an integer from 50 to 200/),
         expect.stringMatching(/^extra: unknown field/),
       ]),
     );
+  });
+
+  it('Given a horizon and a detail cap, When parsed, Then both are kept', () => {
+    const result = parseCustomer360Policy({ horizonDays: 30, detailEvents: 120 });
+    expect(result).toEqual({
+      ok: true,
+      policy: { ...DEFAULT_CUSTOMER360_POLICY, horizonDays: 30, detailEvents: 120 },
+    });
   });
 
   it('Given lapsed not after at-risk, When parsed, Then it is refused', () => {

@@ -1,5 +1,16 @@
+import { DEFAULT_HORIZON_DAYS, parseHorizonDays } from '../horizon';
 import { isValidTimeZone } from './customer360.calendar';
-import { TIMELINE_RETAINED } from './customer360.state';
+
+/** Timeline entries a document yields at most; `timelineSize` cannot ask for more. */
+export const TIMELINE_RETAINED = 50;
+
+/**
+ * Events a document keeps in detail at most, whatever the horizon in days says: a heavy
+ * customer has ~100 000 events within 400 days, and this cap keeps such a document under
+ * 64 KB (customer360.bounds.spec). The effective horizon is the later of the two.
+ */
+export const DEFAULT_DETAIL_EVENTS = 60;
+export const MAX_DETAIL_EVENTS = 200;
 
 /**
  * Lifecycle stage, read as of a date (first matching rule wins):
@@ -22,12 +33,18 @@ export interface Customer360Policy {
   readonly lifecycle: LifecyclePolicy;
   /** Timeline entries shown; at most TIMELINE_RETAINED, which is what the state keeps. */
   readonly timelineSize: number;
+  /** Days of event time, back from the newest event, whose detail a document keeps. */
+  readonly horizonDays: number;
+  /** At most this many events in detail (the horizon then ends earlier). */
+  readonly detailEvents: number;
 }
 
 export const DEFAULT_CUSTOMER360_POLICY: Customer360Policy = {
   timeZone: 'UTC',
   lifecycle: { atRiskAfterDays: 180, lapsedAfterDays: 365, activeMinFrequency: 1 },
   timelineSize: 50,
+  horizonDays: DEFAULT_HORIZON_DAYS,
+  detailEvents: DEFAULT_DETAIL_EVENTS,
 };
 
 export type PolicyParseResult =
@@ -77,7 +94,12 @@ export function parseCustomer360Policy(raw: unknown): PolicyParseResult {
   if (!isRecord(raw)) return { ok: false, errors: ['policy: expected a JSON object'] };
   const errors: string[] = [];
   const d = DEFAULT_CUSTOMER360_POLICY;
-  unknownKeys(raw, '', ['timeZone', 'lifecycle', 'timelineSize'], errors);
+  unknownKeys(
+    raw,
+    '',
+    ['timeZone', 'lifecycle', 'timelineSize', 'horizonDays', 'detailEvents'],
+    errors,
+  );
 
   let timeZone = d.timeZone;
   if ('timeZone' in raw) {
@@ -152,7 +174,19 @@ export function parseCustomer360Policy(raw: unknown): PolicyParseResult {
     errors,
   );
 
+  const horizonDays = parseHorizonDays(raw.horizonDays, errors);
+  const detailEvents = intField(
+    raw,
+    'detailEvents',
+    'detailEvents',
+    d.detailEvents,
+    // Fewer would leave the timeline shorter than it is shown.
+    TIMELINE_RETAINED,
+    MAX_DETAIL_EVENTS,
+    errors,
+  );
+
   return errors.length > 0
     ? { ok: false, errors }
-    : { ok: true, policy: { timeZone, lifecycle, timelineSize } };
+    : { ok: true, policy: { timeZone, lifecycle, timelineSize, horizonDays, detailEvents } };
 }

@@ -1,6 +1,7 @@
 import { type RecordedEvent } from '@touchpoint/contracts';
 import { customer360Projection } from './customer360.projection';
-import { DEFAULT_CUSTOMER360_POLICY } from './customer360.policy';
+import { DEFAULT_CUSTOMER360_POLICY, TIMELINE_RETAINED } from './customer360.policy';
+import { retainedTimeline } from './customer360.state';
 import {
   adjusted,
   call,
@@ -358,7 +359,7 @@ describe('customer360 timeline', () => {
     // 7 and 250 are coprime, so stepping by 7 visits every event once, far out of order.
     const arrival = events.map((_, i) => events[(i * 7) % events.length] as RecordedEvent);
     const state = fold(arrival, C);
-    expect(state.timeline.length).toBe(200);
+    expect(retainedTimeline(state).length).toBe(TIMELINE_RETAINED);
     const v = P.view(state, dayDate(1000), DEFAULT_CUSTOMER360_POLICY);
     expect(v.timeline.length).toBe(50);
     const expected = [...events]

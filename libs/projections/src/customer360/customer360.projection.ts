@@ -3,20 +3,19 @@ import { type ConsentFlags, parseOffsetTimestamp, type RecordedEvent } from '@to
 import { assertNever } from '@touchpoint/core';
 import { customerKey, visitorKey, type Projection } from '../projection.types';
 import { DEFAULT_CUSTOMER360_POLICY, type Customer360Policy } from './customer360.policy';
+import { getKey, setKey, type Stamp, type TimelineEntry } from './customer360.record';
 import {
   CONSENT_KEYS,
-  type CartLine,
   type ConsentState,
   type Customer360State,
+  DocumentBuilder,
+  type EventFacts,
   type Field,
-  getKey,
   initialCustomer360State,
-  joinCustomer360States,
+  isBelowHorizon,
+  joinProductSeen,
   type ProductSeen,
   type ProfileState,
-  type Stamp,
-  setKey,
-  type TimelineEntry,
 } from './customer360.state';
 import { customer360View, type Customer360View } from './customer360.view';
 
@@ -70,13 +69,8 @@ function stampOf(event: RecordedEvent): Stamp {
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-const record = <T>(key: string, value: T): Record<string, T> => {
-  const out: Record<string, T> = {};
-  setKey(out, key, value);
-  return out;
-};
 
-type Delta = Partial<Customer360State> & { summary: string; ref: string | null };
+type Delta = EventFacts & { readonly summary: string; readonly ref: string | null };
 
 function profileDelta(
   stamp: Stamp,
@@ -130,16 +124,16 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
       const anonymousId = event.anonymousId ?? '';
       const summary = `Visitor ${anonymousId} identified as ${customerId} (${event.payload.method})`;
       return key === visitorKey(anonymousId)
-        ? { linkedCustomerIds: record(customerId, stamp), summary, ref: customerId }
-        : { linkedAnonymousIds: record(anonymousId, stamp), summary, ref: anonymousId };
+        ? { linkedCustomerId: customerId, summary, ref: customerId }
+        : { linkedAnonymousId: anonymousId, summary, ref: anonymousId };
     }
     case 'customer.merged': {
       const target = event.customerId ?? '';
       const source = event.payload.mergedCustomerId;
       const summary = `Customer ${source} merged into ${target}`;
       return key === customerKey(source)
-        ? { mergedInto: record(target, stamp), summary, ref: target }
-        : { absorbedCustomerIds: record(source, stamp), summary, ref: source };
+        ? { mergedInto: target, summary, ref: target }
+        : { absorbedCustomerId: source, summary, ref: source };
     }
     case 'customer.erased':
       return {
@@ -175,21 +169,7 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
       for (const v of p.productsViewed) {
         const seen: ProductSeen = { name: v.name ?? null, category: v.category ?? null };
         const before = getKey(productsViewed, v.sku);
-        setKey(productsViewed, v.sku, before === undefined ? seen : mergeSeen(before, seen));
-      }
-      const cartAdds: Record<string, CartLine> = {};
-      for (const c of p.cartAdds) {
-        const before = getKey(cartAdds, c.sku);
-        const line: CartLine = {
-          name: c.name ?? null,
-          category: c.category ?? null,
-          quantity: c.quantity + (before?.quantity ?? 0),
-        };
-        setKey(
-          cartAdds,
-          c.sku,
-          before === undefined ? line : { ...mergeSeen(before, line), quantity: line.quantity },
-        );
+        setKey(productsViewed, v.sku, before === undefined ? seen : joinProductSeen(before, seen));
       }
       const outcome = p.converted
         ? 'converted'
@@ -199,37 +179,31 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
             ? 'cart abandoned'
             : 'browsed';
       return {
-        sessions: record(p.sessionId, {
+        session: {
           sessionId: p.sessionId,
-          first: stamp,
-          last: stamp,
-          pageViews: p.pages.length,
-          productsViewed,
-          cartAdds,
-          checkoutStarted: p.checkoutStarted,
-          converted: p.converted,
-        }),
+          record: {
+            first: stamp,
+            last: stamp,
+            productsViewed,
+            cart: p.cartAdds.length > 0,
+            checkoutStarted: p.checkoutStarted,
+            converted: p.converted,
+          },
+        },
         summary: `Web session: ${plural(p.pages.length, 'page')}, ${plural(p.productsViewed.length, 'product')} viewed, ${plural(p.cartAdds.length, 'cart add')}, ${outcome}`,
         ref: p.sessionId,
       };
     }
     case 'purchase.completed': {
       const p = event.payload;
+      const categories: Record<string, number> = {};
+      for (const i of p.items)
+        setKey(categories, i.category, (getKey(categories, i.category) ?? 0) + i.quantity);
       return {
-        purchases: record(p.orderId, {
+        purchase: {
           orderId: p.orderId,
-          stamp,
-          channel: event.channel,
-          currency: p.currency,
-          total: p.total,
-          items: p.items.map((i) => ({
-            sku: i.sku,
-            name: i.name,
-            category: i.category,
-            quantity: i.quantity,
-            unitPrice: i.unitPrice,
-          })),
-        }),
+          record: { stamp, currency: p.currency, total: p.total, categories },
+        },
         summary: `Order ${p.orderId}: ${plural(p.items.length, 'line')}, ${formatMinorUnits(p.total, p.currency)}`,
         ref: p.orderId,
       };
@@ -237,14 +211,10 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
     case 'purchase.refunded': {
       const p = event.payload;
       return {
-        refunds: record(p.refundId, {
+        refund: {
           refundId: p.refundId,
-          orderId: p.orderId,
-          stamp,
-          amount: p.amount,
-          currency: p.currency,
-          reason: p.reason ?? null,
-        }),
+          record: { orderId: p.orderId, stamp, amount: p.amount, currency: p.currency },
+        },
         summary: `Refund ${p.refundId} on order ${p.orderId}: ${formatMinorUnits(p.amount, p.currency)}`,
         ref: p.refundId,
       };
@@ -252,18 +222,20 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
     case 'complaint.opened': {
       const p = event.payload;
       return {
-        complaints: record(p.complaintId, {
+        complaint: {
           complaintId: p.complaintId,
-          opened: {
-            stamp,
-            channel: event.channel,
-            category: p.category,
-            severity: p.severity,
-            description: p.description,
-            orderId: p.orderId ?? null,
+          record: {
+            opened: {
+              stamp,
+              channel: event.channel,
+              category: p.category,
+              severity: p.severity,
+              description: p.description,
+              orderId: p.orderId ?? null,
+            },
+            resolved: null,
           },
-          resolved: null,
-        }),
+        },
         summary: `Complaint ${p.complaintId} opened (${p.category}, ${p.severity})`,
         ref: p.complaintId,
       };
@@ -276,18 +248,20 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
         ...(c?.money !== undefined ? [formatMinorUnits(c.money.amount, c.money.currency)] : []),
       ];
       return {
-        complaints: record(p.complaintId, {
+        complaint: {
           complaintId: p.complaintId,
-          opened: null,
-          resolved: {
-            stamp,
-            resolution: p.resolution,
-            compensationPoints: c?.points ?? null,
-            compensationMoney: c?.money
-              ? { amount: c.money.amount, currency: c.money.currency }
-              : null,
+          record: {
+            opened: null,
+            resolved: {
+              stamp,
+              resolution: p.resolution,
+              compensationPoints: c?.points ?? null,
+              compensationMoney: c?.money
+                ? { amount: c.money.amount, currency: c.money.currency }
+                : null,
+            },
           },
-        }),
+        },
         summary: `Complaint ${p.complaintId} resolved${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`,
         ref: p.complaintId,
       };
@@ -299,14 +273,7 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
         ...(p.csat !== undefined ? [`CSAT ${p.csat}`] : []),
       ];
       return {
-        feedback: record(event.eventId, {
-          stamp,
-          nps: p.nps ?? null,
-          csat: p.csat ?? null,
-          surveyId: p.surveyId ?? null,
-          complaintId: p.complaintId ?? null,
-          comment: p.comment ?? null,
-        }),
+        feedback: { stamp, nps: p.nps ?? null, csat: p.csat ?? null },
         summary: `Feedback: ${scores.join(', ')}`,
         ref: p.surveyId ?? null,
       };
@@ -326,12 +293,6 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
     default:
       return assertNever(event, 'event type');
   }
-}
-
-function mergeSeen<T extends ProductSeen>(x: T, y: ProductSeen): T {
-  const pick = (a: string | null, b: string | null): string | null =>
-    a === null ? b : b === null ? a : a <= b ? a : b;
-  return { ...x, name: pick(x.name, y.name), category: pick(x.category, y.category) };
 }
 
 function timelineEntryOf(
@@ -361,55 +322,53 @@ export function customer360TimelineEntry(event: RecordedEvent, key: string): Tim
   return timelineEntryOf(event, stamp, summary, ref);
 }
 
-/** Folds one event into one document. A known eventId is a no-op (redelivery, client retry). */
-export function evolveCustomer360(
-  state: Customer360State,
-  event: RecordedEvent,
-  key: string,
-): Customer360State {
-  if (getKey(state.events, event.eventId) !== undefined) return state;
-  const stamp = stampOf(event);
-  const { summary, ref, ...facts } = deltaOf(event, key, stamp);
-  const entry = timelineEntryOf(event, stamp, summary, ref);
-  const delta: Customer360State = {
-    ...initialCustomer360State(key),
-    ...facts,
-    events: record(event.eventId, {
-      type: event.type,
-      channel: event.channel,
-      at: stamp.at,
-      ms: stamp.ms,
-    }),
-    timeline: [entry],
-  };
-  // An event that names both ids on a customer document says the visitor is this customer.
-  const withImplicitLink =
-    delta.kind === 'customer' &&
-    event.type !== 'customer.identified' &&
-    event.anonymousId !== undefined
-      ? { ...delta, linkedAnonymousIds: record(event.anonymousId, stamp) }
-      : delta;
-  return joinCustomer360States(state, withImplicitLink);
-}
-
 /**
- * Folds several events into one document: `evolve` is `join(state, delta)` and the join is a
- * semilattice with the initial state as its bottom, so joining the events among themselves
- * first and the document once gives the same state, while the document's growing records
- * (the eventId set, purchases) are copied once per batch instead of once per event.
+ * Folds events into one document: each event's facts go into the document's maps in place,
+ * then the document is compacted below its horizon once. An eventId the detail already holds
+ * is a no-op (redelivery, client retry); so is the same event twice in one batch.
  */
 export function evolveCustomer360Batch(
   state: Customer360State,
   events: readonly RecordedEvent[],
   key: string,
+  policy: Customer360Policy,
 ): Customer360State {
-  let batch = initialCustomer360State(key);
+  const doc = new DocumentBuilder(state);
+  const onCustomer = state.kind === 'customer';
   for (const event of events) {
-    // The same skip as evolve's: an eventId the document already reflects is a no-op.
-    if (getKey(state.events, event.eventId) === undefined)
-      batch = evolveCustomer360(batch, event, key);
+    if (doc.knows(event.eventId)) continue;
+    const stamp = stampOf(event);
+    const { summary, ref, ...facts } = deltaOf(event, key, stamp);
+    // An event that names both ids on a customer document says the visitor is this customer.
+    const implicitLink =
+      onCustomer && event.type !== 'customer.identified' && event.anonymousId !== undefined;
+    doc.add(
+      event.eventId,
+      { type: event.type, channel: event.channel, at: stamp.at, ms: stamp.ms, summary, ref },
+      stamp,
+      implicitLink ? { ...facts, linkedAnonymousId: event.anonymousId } : facts,
+    );
   }
-  return batch.timeline.length === 0 ? state : joinCustomer360States(state, batch);
+  return doc.build(policy);
+}
+
+export function evolveCustomer360(
+  state: Customer360State,
+  event: RecordedEvent,
+  key: string,
+  policy: Customer360Policy,
+): Customer360State {
+  return evolveCustomer360Batch(state, [event], key, policy);
+}
+
+/**
+ * True when the event lies below the document's horizon and its id is not in the detail: it
+ * is then compacted at once, and were it a duplicate it would count twice.
+ */
+export function customer360BeyondHorizon(state: Customer360State, event: RecordedEvent): boolean {
+  if (state.horizon === null || getKey(state.events, event.eventId) !== undefined) return false;
+  const ms = parseOffsetTimestamp(event.occurredAt);
+  return ms !== undefined && isBelowHorizon(state.horizon, ms, event.eventId);
 }
 
 export const customer360Projection: Projection<
@@ -421,12 +380,15 @@ export const customer360Projection: Projection<
   defaultPolicy: DEFAULT_CUSTOMER360_POLICY,
   keys: customer360Keys,
   initial: initialCustomer360State,
-  evolve: (state, positioned, key) => evolveCustomer360(state, positioned.event, key),
-  evolveBatch: (state, events, key) =>
+  evolve: (state, positioned, key, policy) =>
+    evolveCustomer360(state, positioned.event, key, policy),
+  evolveBatch: (state, events, key, policy) =>
     evolveCustomer360Batch(
       state,
       events.map((e) => e.event),
       key,
+      policy,
     ),
+  beyondHorizon: (state, positioned) => customer360BeyondHorizon(state, positioned.event),
   view: customer360View,
 };

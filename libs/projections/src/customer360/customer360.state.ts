@@ -8,32 +8,48 @@ import {
   type PersonName,
   type PostalAddress,
 } from '@touchpoint/contracts';
+import {
+  type Customer360History,
+  compareTimelineEntries,
+  EMPTY_HISTORY,
+  HistoryBuilder,
+  joinHistories,
+} from './customer360.history';
+import { type Customer360Policy, TIMELINE_RETAINED } from './customer360.policy';
+import {
+  compareStamps,
+  copyRecord,
+  getKey,
+  setKey,
+  type Stamp,
+  type TimelineEntry,
+} from './customer360.record';
 import { deriveSearchKeys, type SearchKeys } from './customer360.search';
 
+const DAY_MS = 86_400_000;
+
 /**
- * Design note. Every part of the state is a join-semilattice: `joinCustomer360States` is
- * commutative, associative and idempotent, and `evolve` is `join(state, deltaOf(event))`.
- * That one property gives order independence, idempotence (joining the same delta twice is a
- * no-op), batch independence, and a read-time merge of visitor/absorbed documents that is
- * exactly what folding all their events into one document would have produced.
+ * Design note. A document has two parts. The DETAIL holds the facts of the events within the
+ * horizon: their eventIds (idempotence), business records by id (orders, refunds, complaints,
+ * sessions, answers), and what the timeline and exact `asOf` views need. The HISTORY
+ * (customer360.history) holds what older facts contribute to every all-time figure, as sums,
+ * counts, extremes and calendar buckets that commute.
  *
- * Conflicts are settled by event time, ties by eventId (`Stamp`), never by arrival order.
- * Everything is plain JSON: optional facts are `null` or an absent key, never `undefined`.
+ * The horizon is a boundary in the total order of (event time, eventId): the later of "the
+ * newest event time seen minus `horizonDays`" and "the `detailEvents`-th newest event". Both
+ * only move forward as events arrive and both are functions of the SET of events, so a
+ * document compacted batch by batch, in any order, equals one compacted once at the end: live
+ * and replay agree. A record compacts when its own stamp (an order's first report, a
+ * session's last event, a complaint's later half) falls below the boundary; an open complaint
+ * never does, only the MAX_OPEN_COMPLAINTS bound removes it from the detail.
+ *
+ * What is lost beyond the horizon is the ability to recognise a duplicate: an event older than
+ * the boundary, or a second report of a business id whose record was compacted, counts again
+ * (`beyondHorizon` says so; rebuilding the customer from its stream repairs it).
+ *
+ * Profile, consent and links stay a join-semilattice as before: conflicts are settled by
+ * event time, ties by eventId, never by arrival order. Everything is plain JSON.
  */
-
-/** When and by which event a fact was stated; `ms` is `at` parsed, kept to avoid re-parsing. */
-export interface Stamp {
-  readonly at: string;
-  readonly ms: number;
-  readonly eventId: string;
-}
-
-export interface AppliedEvent {
-  readonly type: EventType;
-  readonly channel: Channel;
-  readonly at: string;
-  readonly ms: number;
-}
 
 export interface Field<T> {
   readonly value: T | null;
@@ -63,31 +79,20 @@ export const CONSENT_KEYS = ['email', 'sms', 'phone', 'post', 'profiling'] as co
 export type ConsentKey = (typeof CONSENT_KEYS)[number];
 export type ConsentState = Partial<Record<ConsentKey, Field<boolean>>>;
 
-export interface LineItemRecord {
-  readonly sku: string;
-  readonly name: string;
-  readonly category: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-}
-
+/** An order as its first report (by event time, then eventId) stated it. */
 export interface PurchaseRecord {
-  readonly orderId: string;
   readonly stamp: Stamp;
-  readonly channel: Channel;
   readonly currency: string;
   readonly total: number;
-  readonly items: readonly LineItemRecord[];
+  /** Quantity per category of the order's lines. */
+  readonly categories: Readonly<Record<string, number>>;
 }
 
 export interface RefundRecord {
-  readonly refundId: string;
   readonly orderId: string;
   readonly stamp: Stamp;
   readonly amount: number;
   readonly currency: string;
-  /** Free text; removed on erasure. */
-  readonly reason: string | null;
 }
 
 export interface ComplaintOpenedRecord {
@@ -110,7 +115,6 @@ export interface ComplaintResolvedRecord {
 
 /** Either half may arrive first; both are kept until the other shows up. */
 export interface ComplaintRecord {
-  readonly complaintId: string;
   readonly opened: ComplaintOpenedRecord | null;
   readonly resolved: ComplaintResolvedRecord | null;
 }
@@ -119,10 +123,6 @@ export interface FeedbackRecord {
   readonly stamp: Stamp;
   readonly nps: number | null;
   readonly csat: number | null;
-  readonly surveyId: string | null;
-  readonly complaintId: string | null;
-  /** Free text; removed on erasure. */
-  readonly comment: string | null;
 }
 
 export interface ProductSeen {
@@ -130,36 +130,21 @@ export interface ProductSeen {
   readonly category: string | null;
 }
 
-export interface CartLine extends ProductSeen {
-  readonly quantity: number;
-}
-
 /**
  * One web/app session. A session may be reported by more than one event (a resend with a new
  * eventId, an app that flushes twice); the facts are unioned, so resends never inflate it.
  */
 export interface SessionRecord {
-  readonly sessionId: string;
   readonly first: Stamp;
   readonly last: Stamp;
-  readonly pageViews: number;
   readonly productsViewed: Readonly<Record<string, ProductSeen>>;
-  readonly cartAdds: Readonly<Record<string, CartLine>>;
+  readonly cart: boolean;
   readonly checkoutStarted: boolean;
   readonly converted: boolean;
 }
 
-export interface TimelineEntry {
-  readonly eventId: string;
-  readonly type: EventType;
-  readonly channel: Channel;
-  readonly at: string;
-  readonly ms: number;
-  /** Built from structured fields only, never from free text, so erasure needs no rewrite. */
-  readonly summary: string;
-  /** The business id the entry is about (orderId, complaintId, sessionId, callId, ...). */
-  readonly ref: string | null;
-}
+/** An applied event within the horizon; its eventId is the key it is filed under. */
+export type DetailEvent = Omit<TimelineEntry, 'eventId'>;
 
 export interface ErasureRecord {
   readonly stamp: Stamp;
@@ -168,13 +153,22 @@ export interface ErasureRecord {
 
 export type DocumentKind = 'customer' | 'visitor';
 
+/** Where the detail starts: facts ordered below it are compacted. */
+export interface HorizonKey {
+  readonly ms: number;
+  /** '' stands below every eventId: the boundary then sits at the start of `ms`. */
+  readonly eventId: string;
+}
+
 export interface Customer360State {
   readonly key: string;
   readonly kind: DocumentKind;
   /** customerId for a customer document, anonymousId for a visitor document. */
   readonly id: string;
-  /** Every applied eventId (the idempotence set) with what the channel counts need. */
-  readonly events: Readonly<Record<string, AppliedEvent>>;
+  /** The newest event time the document has seen: the horizon is measured from it. */
+  readonly newestMs: number | null;
+  /** Null while nothing was compacted. */
+  readonly horizon: HorizonKey | null;
   readonly registered: Stamp | null;
   readonly erased: ErasureRecord | null;
   readonly profile: ProfileState;
@@ -189,6 +183,8 @@ export interface Customer360State {
   readonly absorbedCustomerIds: Readonly<Record<string, Stamp>>;
   /** Customer document: the customer this one was merged into (retired). */
   readonly mergedInto: Readonly<Record<string, Stamp>>;
+  /** Every applied event within the horizon, by eventId: idempotence, channels, timeline. */
+  readonly events: Readonly<Record<string, DetailEvent>>;
   /** Keyed by orderId: a resent order with a new eventId is still one order. */
   readonly purchases: Readonly<Record<string, PurchaseRecord>>;
   /** Keyed by refundId, kept apart from purchases so refunds never rewrite purchase history. */
@@ -197,20 +193,42 @@ export interface Customer360State {
   /** Keyed by eventId: two answers to the same survey are two answers. */
   readonly feedback: Readonly<Record<string, FeedbackRecord>>;
   readonly sessions: Readonly<Record<string, SessionRecord>>;
-  /** Newest first, at most TIMELINE_RETAINED entries. */
-  readonly timeline: readonly TimelineEntry[];
+  readonly history: Customer360History;
 }
 
 /**
- * The timeline is the one list that is cut. Keeping the top N by (event time, eventId) is
- * order-independent (top-N of a union is the top-N of the top-Ns), and N above the displayed
- * size leaves room for views "as of" a somewhat earlier date. Purchases, sessions, complaints
- * and the eventId set grow with history because the all-time figures (RFM, abandonment,
- * idempotence) need them; each entry is small.
+ * Timeline entries a document yields (TIMELINE_RETAINED): the newest N of all its events, the
+ * detail completed from the history when the horizon holds fewer. Top-N of a union is the
+ * top-N of the top-Ns, so the list is order-free.
  */
-export const TIMELINE_RETAINED = 200;
+export { TIMELINE_RETAINED };
+
+/**
+ * Open complaints itemised in the detail. Beyond it the oldest open ones are no longer listed
+ * but still counted as open (`history.openNotItemised`); a later resolution of one of them
+ * then shows as a resolution whose opening is unknown, and the count does not go down.
+ */
+export const MAX_OPEN_COMPLAINTS = 25;
 
 const EMPTY_SEARCH_KEYS: SearchKeys = { emails: [], phones: [], names: [], loyaltyCards: [] };
+
+/** Events that are a contact with the customer; identity bookkeeping and back-office are not. */
+export const CONTACT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'customer.registered',
+  'customer.profile_updated',
+  'call.logged',
+  'email.sent',
+  'email.opened',
+  'email.clicked',
+  'email.received',
+  'web.visited',
+  'purchase.completed',
+  'purchase.refunded',
+  'complaint.opened',
+  'complaint.resolved',
+  'feedback.submitted',
+  'loyalty.points_redeemed',
+]);
 
 export function documentKind(key: string): { kind: DocumentKind; id: string } {
   if (key.startsWith('customer:')) return { kind: 'customer', id: key.slice('customer:'.length) };
@@ -224,7 +242,8 @@ export function initialCustomer360State(key: string): Customer360State {
     key,
     kind,
     id,
-    events: {},
+    newestMs: null,
+    horizon: null,
     registered: null,
     erased: null,
     profile: {},
@@ -234,20 +253,30 @@ export function initialCustomer360State(key: string): Customer360State {
     linkedCustomerIds: {},
     absorbedCustomerIds: {},
     mergedInto: {},
+    events: {},
     purchases: {},
     refunds: {},
     complaints: {},
     feedback: {},
     sessions: {},
-    timeline: [],
+    history: EMPTY_HISTORY,
   };
 }
 
 // ---- ordering helpers ------------------------------------------------------------------------
 
-export function compareStamps(a: Stamp, b: Stamp): number {
+function compareKeys(a: HorizonKey, b: HorizonKey): number {
   if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
   return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}
+
+function laterKey(a: HorizonKey | null, b: HorizonKey): HorizonKey {
+  return a === null || compareKeys(b, a) > 0 ? b : a;
+}
+
+/** True when a fact stamped (ms, eventId) lies below the horizon (is, or would be, compacted). */
+export function isBelowHorizon(horizon: HorizonKey | null, ms: number, eventId: string): boolean {
+  return horizon !== null && compareKeys({ ms, eventId }, horizon) < 0;
 }
 
 /**
@@ -276,35 +305,13 @@ function isEmpty(record: object): boolean {
   return true;
 }
 
-/**
- * Ids come from outside: defineProperty keeps a key such as `__proto__` an ordinary key. It is
- * the only key whose assignment on a plain object does anything else (every other inherited
- * member is a writable data property, so assignment creates an own one), and defineProperty on
- * every key was the fold's hottest line, so plain assignment takes the rest.
- */
-export function setKey<T>(record: Record<string, T>, key: string, value: T): void {
-  if (key !== '__proto__') {
-    record[key] = value;
-    return;
-  }
-  Object.defineProperty(record, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+/** Adds `value` under `key`, joined with what is there, in place. */
+function upsert<T>(record: Record<string, T>, key: string, value: T, pick: (x: T, y: T) => T) {
+  const before = getKey(record, key);
+  setKey(record, key, before === undefined ? value : pick(before, value));
 }
 
-/** A shallow copy; spread defines own keys (`__proto__` included) like setKey does. */
-export function copyRecord<T>(record: Readonly<Record<string, T>>): Record<string, T> {
-  return { ...record };
-}
-
-export function getKey<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-}
-
-/** Copies `a` only when `b` has something to add, so joining a one-event delta stays cheap. */
+/** Copies `a` only when `b` has something to add. */
 function joinRecords<T>(
   a: Readonly<Record<string, T>>,
   b: Readonly<Record<string, T>>,
@@ -313,10 +320,7 @@ function joinRecords<T>(
   if (isEmpty(b)) return a;
   if (isEmpty(a)) return b;
   const out = copyRecord(a);
-  for (const [k, y] of Object.entries(b)) {
-    const x = getKey(out, k);
-    setKey(out, k, x === undefined ? y : pick(x, y));
-  }
+  for (const [k, y] of Object.entries(b)) upsert(out, k, y, pick);
   return out;
 }
 
@@ -326,22 +330,16 @@ function pickText(x: string | null, y: string | null): string | null {
   return x <= y ? x : y;
 }
 
-function joinProductSeen<T extends ProductSeen>(x: T, y: T): T {
-  return { ...x, name: pickText(x.name, y.name), category: pickText(x.category, y.category) };
+export function joinProductSeen(x: ProductSeen, y: ProductSeen): ProductSeen {
+  return { name: pickText(x.name, y.name), category: pickText(x.category, y.category) };
 }
 
 function joinSessions(x: SessionRecord, y: SessionRecord): SessionRecord {
   return {
-    sessionId: x.sessionId,
     first: earlier(x.first, y.first, ownStamp),
     last: later(x.last, y.last, ownStamp),
-    pageViews: Math.max(x.pageViews, y.pageViews),
     productsViewed: joinRecords(x.productsViewed, y.productsViewed, joinProductSeen),
-    // Max, not sum: two reports of one session repeat the same cart rather than add to it.
-    cartAdds: joinRecords(x.cartAdds, y.cartAdds, (p, q) => ({
-      ...joinProductSeen(p, q),
-      quantity: Math.max(p.quantity, q.quantity),
-    })),
+    cart: x.cart || y.cart,
     checkoutStarted: x.checkoutStarted || y.checkoutStarted,
     converted: x.converted || y.converted,
   };
@@ -361,30 +359,15 @@ function joinComplaints(x: ComplaintRecord, y: ComplaintRecord): ComplaintRecord
       : y.resolved === null
         ? x.resolved
         : later(x.resolved, y.resolved, (r) => r.stamp);
-  return { complaintId: x.complaintId, opened, resolved };
+  return { opened, resolved };
 }
 
-function joinTimelines(
-  a: readonly TimelineEntry[],
-  b: readonly TimelineEntry[],
-): readonly TimelineEntry[] {
-  if (b.length === 0) return a;
-  if (a.length === 0 && b.length <= TIMELINE_RETAINED) return b;
-  const byId = new Map<string, TimelineEntry>();
-  for (const e of [...a, ...b]) {
-    const seen = byId.get(e.eventId);
-    byId.set(e.eventId, seen === undefined ? e : contentTieBreak(seen, e));
-  }
-  return [...byId.values()].sort(compareTimelineEntries).slice(0, TIMELINE_RETAINED);
-}
+// The first report of an order or refund (by event time, then eventId) is the one that counts.
+const joinPurchases = (x: PurchaseRecord, y: PurchaseRecord) => earlier(x, y, (p) => p.stamp);
+const joinRefunds = (x: RefundRecord, y: RefundRecord) => earlier(x, y, (r) => r.stamp);
+const joinLinks = (x: Stamp, y: Stamp) => earlier(x, y, ownStamp);
 
-/** Newest first; equal times in ascending eventId. */
-export function compareTimelineEntries(x: TimelineEntry, y: TimelineEntry): number {
-  if (x.ms !== y.ms) return y.ms - x.ms;
-  return x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0;
-}
-
-function joinProfiles(a: ProfileState, b: ProfileState): ProfileState {
+export function joinProfiles(a: ProfileState, b: ProfileState): ProfileState {
   if (isEmpty(b)) return a;
   const out: Record<string, Field<unknown>> = { ...(a as Record<string, Field<unknown>>) };
   for (const key of PROFILE_KEYS) {
@@ -396,7 +379,7 @@ function joinProfiles(a: ProfileState, b: ProfileState): ProfileState {
   return out;
 }
 
-function joinConsent(a: ConsentState, b: ConsentState): ConsentState {
+export function joinConsent(a: ConsentState, b: ConsentState): ConsentState {
   if (isEmpty(b)) return a;
   const out: Record<string, Field<boolean>> = { ...(a as Record<string, Field<boolean>>) };
   for (const key of CONSENT_KEYS) {
@@ -414,76 +397,313 @@ function joinNullable<T>(x: T | null, y: T | null, pick: (p: T, q: T) => T): T |
   return pick(x, y);
 }
 
-/**
- * Erasure is absorbing: once any erasure is known, personal data is dropped and every later
- * join drops it again, whatever order profile events and the erasure arrive in.
- */
-function scrub(state: Customer360State): Customer360State {
-  const mapValues = <T>(r: Readonly<Record<string, T>>, f: (v: T) => T): Record<string, T> => {
-    const out: Record<string, T> = {};
-    for (const [k, v] of Object.entries(r)) setKey(out, k, f(v));
-    return out;
-  };
+const joinRegistered = (x: Stamp | null, y: Stamp | null) =>
+  joinNullable(x, y, (p, q) => earlier(p, q, ownStamp));
+const joinErased = (x: ErasureRecord | null, y: ErasureRecord | null) =>
+  joinNullable(x, y, (p, q) => earlier(p, q, (e) => e.stamp));
+
+function scrubComplaint(c: ComplaintRecord): ComplaintRecord {
+  if (c.opened?.description == null && c.resolved?.resolution == null) return c;
   return {
-    ...state,
-    profile: {},
-    searchKeys: EMPTY_SEARCH_KEYS,
-    refunds: mapValues(state.refunds, (r) => (r.reason === null ? r : { ...r, reason: null })),
-    complaints: mapValues(state.complaints, (c) => ({
-      ...c,
-      opened: c.opened === null ? null : { ...c.opened, description: null },
-      resolved: c.resolved === null ? null : { ...c.resolved, resolution: null },
-    })),
-    feedback: mapValues(state.feedback, (f) => (f.comment === null ? f : { ...f, comment: null })),
+    opened: c.opened === null ? null : { ...c.opened, description: null },
+    resolved: c.resolved === null ? null : { ...c.resolved, resolution: null },
   };
 }
 
-function hasPersonalData(state: Customer360State): boolean {
-  if (!isEmpty(state.profile)) return true;
-  const s = state.searchKeys;
-  if (s.emails.length + s.phones.length + s.names.length + s.loyaltyCards.length > 0) return true;
-  return (
-    Object.values(state.refunds).some((r) => r.reason !== null) ||
-    Object.values(state.complaints).some(
-      (c) => c.opened?.description != null || c.resolved?.resolution != null,
-    ) ||
-    Object.values(state.feedback).some((f) => f.comment !== null)
-  );
+/** The timeline entries a state yields, newest first (see TIMELINE_RETAINED). */
+export function retainedTimeline(state: Customer360State): readonly TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  for (const [eventId, e] of Object.entries(state.events)) entries.push({ eventId, ...e });
+  entries.push(...state.history.timeline);
+  return entries.sort(compareTimelineEntries).slice(0, TIMELINE_RETAINED);
 }
 
 /**
- * The least upper bound of two states of the same document (or, for the read-time merge, of
- * related documents; identity is then taken from `a`).
+ * What one event states about a document, as `evolve` files it. Profile, consent and links
+ * are small and joined as values; records are added to the document's maps in place.
+ */
+export interface EventFacts {
+  readonly registered?: Stamp;
+  readonly erased?: ErasureRecord;
+  readonly profile?: ProfileState;
+  readonly consent?: ConsentState;
+  readonly linkedAnonymousId?: string;
+  readonly linkedCustomerId?: string;
+  readonly absorbedCustomerId?: string;
+  readonly mergedInto?: string;
+  readonly purchase?: { readonly orderId: string; readonly record: PurchaseRecord };
+  readonly refund?: { readonly refundId: string; readonly record: RefundRecord };
+  readonly complaint?: { readonly complaintId: string; readonly record: ComplaintRecord };
+  readonly feedback?: FeedbackRecord;
+  readonly session?: { readonly sessionId: string; readonly record: SessionRecord };
+}
+
+/**
+ * A document being folded: its maps are copied once, each event's facts are added in place,
+ * then `build` compacts below the (possibly moved) horizon once. The cost of a batch is its
+ * own size plus the detail's, which the horizon bounds, never the customer's whole history.
+ */
+export class DocumentBuilder {
+  private registered: Stamp | null;
+  private erased: ErasureRecord | null;
+  private profile: ProfileState;
+  private consent: ConsentState;
+  private newestMs: number | null;
+  private readonly linkedAnonymousIds: Record<string, Stamp>;
+  private readonly linkedCustomerIds: Record<string, Stamp>;
+  private readonly absorbedCustomerIds: Record<string, Stamp>;
+  private readonly mergedInto: Record<string, Stamp>;
+  private readonly events: Record<string, DetailEvent>;
+  private readonly purchases: Record<string, PurchaseRecord>;
+  private readonly refunds: Record<string, RefundRecord>;
+  private readonly complaints: Record<string, ComplaintRecord>;
+  private readonly feedback: Record<string, FeedbackRecord>;
+  private readonly sessions: Record<string, SessionRecord>;
+  /** The oldest fact added, to know whether some of it already lies below the horizon. */
+  private oldestAdded: HorizonKey | null = null;
+  private added = 0;
+
+  constructor(private readonly base: Customer360State) {
+    this.registered = base.registered;
+    this.erased = base.erased;
+    this.profile = base.profile;
+    this.consent = base.consent;
+    this.newestMs = base.newestMs;
+    this.linkedAnonymousIds = copyRecord(base.linkedAnonymousIds);
+    this.linkedCustomerIds = copyRecord(base.linkedCustomerIds);
+    this.absorbedCustomerIds = copyRecord(base.absorbedCustomerIds);
+    this.mergedInto = copyRecord(base.mergedInto);
+    this.events = copyRecord(base.events);
+    this.purchases = copyRecord(base.purchases);
+    this.refunds = copyRecord(base.refunds);
+    this.complaints = copyRecord(base.complaints);
+    this.feedback = copyRecord(base.feedback);
+    this.sessions = copyRecord(base.sessions);
+  }
+
+  /** True when the event was applied before (within the horizon) or earlier in this batch. */
+  knows(eventId: string): boolean {
+    return getKey(this.events, eventId) !== undefined;
+  }
+
+  add(eventId: string, event: DetailEvent, stamp: Stamp, facts: EventFacts): void {
+    this.added += 1;
+    setKey(this.events, eventId, event);
+    this.newestMs = this.newestMs === null ? stamp.ms : Math.max(this.newestMs, stamp.ms);
+    const key = { ms: stamp.ms, eventId };
+    if (this.oldestAdded === null || compareKeys(key, this.oldestAdded) < 0) this.oldestAdded = key;
+    if (facts.registered !== undefined)
+      this.registered = joinRegistered(this.registered, facts.registered);
+    if (facts.erased !== undefined) this.erased = joinErased(this.erased, facts.erased);
+    if (facts.profile !== undefined) this.profile = joinProfiles(this.profile, facts.profile);
+    if (facts.consent !== undefined) this.consent = joinConsent(this.consent, facts.consent);
+    if (facts.linkedAnonymousId !== undefined)
+      upsert(this.linkedAnonymousIds, facts.linkedAnonymousId, stamp, joinLinks);
+    if (facts.linkedCustomerId !== undefined)
+      upsert(this.linkedCustomerIds, facts.linkedCustomerId, stamp, joinLinks);
+    if (facts.absorbedCustomerId !== undefined)
+      upsert(this.absorbedCustomerIds, facts.absorbedCustomerId, stamp, joinLinks);
+    if (facts.mergedInto !== undefined) upsert(this.mergedInto, facts.mergedInto, stamp, joinLinks);
+    const { purchase, refund, complaint, feedback, session } = facts;
+    if (purchase !== undefined)
+      upsert(this.purchases, purchase.orderId, purchase.record, joinPurchases);
+    if (refund !== undefined) upsert(this.refunds, refund.refundId, refund.record, joinRefunds);
+    if (complaint !== undefined)
+      upsert(this.complaints, complaint.complaintId, complaint.record, joinComplaints);
+    if (feedback !== undefined) setKey(this.feedback, eventId, feedback);
+    if (session !== undefined)
+      upsert(this.sessions, session.sessionId, session.record, joinSessions);
+  }
+
+  build(policy: Customer360Policy): Customer360State {
+    if (this.added === 0) return this.base;
+    const horizon = this.horizon(policy);
+    const moved =
+      horizon !== null &&
+      (this.base.horizon === null ||
+        compareKeys(horizon, this.base.horizon) !== 0 ||
+        (this.oldestAdded !== null && compareKeys(this.oldestAdded, horizon) < 0));
+    const openOverCap = this.openComplaints() > MAX_OPEN_COMPLAINTS;
+    const history =
+      moved || openOverCap ? this.compact(horizon, policy) : this.trimTimeline(this.base.history);
+    const erased = this.erased;
+    if (erased !== null) {
+      for (const [id, c] of Object.entries(this.complaints))
+        setKey(this.complaints, id, scrubComplaint(c));
+    }
+    const profile = erased === null ? this.profile : {};
+    return {
+      key: this.base.key,
+      kind: this.base.kind,
+      id: this.base.id,
+      newestMs: this.newestMs,
+      horizon,
+      registered: this.registered,
+      erased,
+      profile,
+      consent: this.consent,
+      searchKeys:
+        erased !== null
+          ? EMPTY_SEARCH_KEYS
+          : profile === this.base.profile
+            ? this.base.searchKeys
+            : deriveSearchKeys(profile),
+      linkedAnonymousIds: this.linkedAnonymousIds,
+      linkedCustomerIds: this.linkedCustomerIds,
+      absorbedCustomerIds: this.absorbedCustomerIds,
+      mergedInto: this.mergedInto,
+      events: this.events,
+      purchases: this.purchases,
+      refunds: this.refunds,
+      complaints: this.complaints,
+      feedback: this.feedback,
+      sessions: this.sessions,
+      history,
+    };
+  }
+
+  /** The later of the time horizon and the count cap, never earlier than before. */
+  private horizon(policy: Customer360Policy): HorizonKey | null {
+    let horizon = this.base.horizon;
+    if (this.newestMs !== null) {
+      horizon = laterKey(horizon, {
+        ms: this.newestMs - policy.horizonDays * DAY_MS,
+        eventId: '',
+      });
+    }
+    const ids = Object.keys(this.events);
+    if (ids.length > policy.detailEvents) {
+      const keys = ids.map((eventId) => ({
+        ms: (this.events[eventId] as DetailEvent).ms,
+        eventId,
+      }));
+      keys.sort((a, b) => compareKeys(b, a));
+      horizon = laterKey(horizon, keys[policy.detailEvents - 1] as HorizonKey);
+    }
+    return horizon;
+  }
+
+  private openComplaints(): number {
+    let open = 0;
+    for (const id in this.complaints) {
+      const c = this.complaints[id] as ComplaintRecord;
+      if (c.resolved === null) open += 1;
+    }
+    return open;
+  }
+
+  private trimTimeline(history: Customer360History) {
+    const room = TIMELINE_RETAINED - Object.keys(this.events).length;
+    if (history.timeline.length <= Math.max(0, room)) return history;
+    return new HistoryBuilder(history).build(room);
+  }
+
+  /** Moves every fact below `horizon` (and open complaints over the cap) into the history. */
+  private compact(horizon: HorizonKey | null, policy: Customer360Policy): Customer360History {
+    const h = new HistoryBuilder(this.base.history);
+    const below = (s: Stamp) => isBelowHorizon(horizon, s.ms, s.eventId);
+    const tz = policy.timeZone;
+    for (const [eventId, e] of Object.entries(this.events)) {
+      if (!isBelowHorizon(horizon, e.ms, eventId)) continue;
+      delete this.events[eventId];
+      h.through(e.ms);
+      if (CONTACT_TYPES.has(e.type)) h.contact(e.channel, e.at, e.ms);
+      h.timelineEntry({ eventId, ...e });
+    }
+    for (const [id, p] of Object.entries(this.purchases)) {
+      if (!below(p.stamp)) continue;
+      delete this.purchases[id];
+      h.through(p.stamp.ms);
+      const categories: Record<string, { orders: number; quantity: number }> = {};
+      for (const [c, quantity] of Object.entries(p.categories))
+        setKey(categories, c, { orders: 1, quantity });
+      h.purchase(p.stamp, p.currency, p.total, categories, tz);
+    }
+    for (const [id, r] of Object.entries(this.refunds)) {
+      if (!below(r.stamp)) continue;
+      delete this.refunds[id];
+      h.through(r.stamp.ms);
+      h.refund(r.stamp, r.currency, r.amount);
+    }
+    for (const [id, f] of Object.entries(this.feedback)) {
+      if (!below(f.stamp)) continue;
+      delete this.feedback[id];
+      h.through(f.stamp.ms);
+      h.feedback(f.stamp, f.csat, f.nps);
+    }
+    for (const [id, s] of Object.entries(this.sessions)) {
+      if (!below(s.last)) continue;
+      delete this.sessions[id];
+      h.through(s.last.ms);
+      h.session(s.last, s.cart || s.checkoutStarted, s.converted, s.productsViewed);
+    }
+    const open: [string, ComplaintOpenedRecord][] = [];
+    for (const [id, c] of Object.entries(this.complaints)) {
+      if (c.resolved === null) {
+        if (c.opened !== null) open.push([id, c.opened]);
+        continue;
+      }
+      const newest =
+        c.opened !== null && compareStamps(c.opened.stamp, c.resolved.stamp) > 0
+          ? c.opened.stamp
+          : c.resolved.stamp;
+      if (!below(newest)) continue;
+      delete this.complaints[id];
+      h.through(newest.ms);
+      h.resolvedComplaint(c.opened === null ? null : c.resolved.stamp.ms - c.opened.stamp.ms);
+    }
+    if (open.length > MAX_OPEN_COMPLAINTS) {
+      open.sort(([, a], [, b]) => compareStamps(a.stamp, b.stamp));
+      for (const [id] of open.slice(0, open.length - MAX_OPEN_COMPLAINTS)) {
+        delete this.complaints[id];
+        h.openComplaintNotItemised();
+      }
+    }
+    return h.build(TIMELINE_RETAINED - Object.keys(this.events).length);
+  }
+}
+
+/**
+ * The least upper bound of related documents' states for the read-time merge (identity is
+ * taken from `a`). Their detail records are joined by id; their histories hold disjoint
+ * events, so they add.
  */
 export function joinCustomer360States(a: Customer360State, b: Customer360State): Customer360State {
   const profile = joinProfiles(a.profile, b.profile);
-  const joined: Customer360State = {
+  const erased = joinErased(a.erased, b.erased);
+  const complaints = joinRecords(a.complaints, b.complaints, joinComplaints);
+  const newest = [a.newestMs, b.newestMs].filter((m): m is number => m !== null);
+  return {
     key: a.key,
     kind: a.kind,
     id: a.id,
-    events: joinRecords(a.events, b.events, contentTieBreak),
-    registered: joinNullable(a.registered, b.registered, (x, y) => earlier(x, y, ownStamp)),
-    erased: joinNullable(a.erased, b.erased, (x, y) => earlier(x, y, (e) => e.stamp)),
-    profile,
+    newestMs: newest.length > 0 ? Math.max(...newest) : null,
+    horizon: b.horizon === null ? a.horizon : laterKey(a.horizon, b.horizon),
+    registered: joinRegistered(a.registered, b.registered),
+    erased,
+    profile: erased === null ? profile : {},
     consent: joinConsent(a.consent, b.consent),
-    searchKeys: profile === a.profile ? a.searchKeys : deriveSearchKeys(profile),
-    linkedAnonymousIds: joinRecords(a.linkedAnonymousIds, b.linkedAnonymousIds, (x, y) =>
-      earlier(x, y, ownStamp),
-    ),
-    linkedCustomerIds: joinRecords(a.linkedCustomerIds, b.linkedCustomerIds, (x, y) =>
-      earlier(x, y, ownStamp),
-    ),
-    absorbedCustomerIds: joinRecords(a.absorbedCustomerIds, b.absorbedCustomerIds, (x, y) =>
-      earlier(x, y, ownStamp),
-    ),
-    mergedInto: joinRecords(a.mergedInto, b.mergedInto, (x, y) => earlier(x, y, ownStamp)),
-    // The first report of an order (by event time, then eventId) is the one that counts.
-    purchases: joinRecords(a.purchases, b.purchases, (x, y) => earlier(x, y, (p) => p.stamp)),
-    refunds: joinRecords(a.refunds, b.refunds, (x, y) => earlier(x, y, (r) => r.stamp)),
-    complaints: joinRecords(a.complaints, b.complaints, joinComplaints),
+    searchKeys:
+      erased !== null
+        ? EMPTY_SEARCH_KEYS
+        : profile === a.profile
+          ? a.searchKeys
+          : deriveSearchKeys(profile),
+    linkedAnonymousIds: joinRecords(a.linkedAnonymousIds, b.linkedAnonymousIds, joinLinks),
+    linkedCustomerIds: joinRecords(a.linkedCustomerIds, b.linkedCustomerIds, joinLinks),
+    absorbedCustomerIds: joinRecords(a.absorbedCustomerIds, b.absorbedCustomerIds, joinLinks),
+    mergedInto: joinRecords(a.mergedInto, b.mergedInto, joinLinks),
+    events: joinRecords(a.events, b.events, contentTieBreak),
+    purchases: joinRecords(a.purchases, b.purchases, joinPurchases),
+    refunds: joinRecords(a.refunds, b.refunds, joinRefunds),
+    complaints:
+      erased === null
+        ? complaints
+        : Object.fromEntries(
+            Object.entries(complaints).map(([id, c]) => [id, scrubComplaint(c)] as const),
+          ),
     feedback: joinRecords(a.feedback, b.feedback, contentTieBreak),
     sessions: joinRecords(a.sessions, b.sessions, joinSessions),
-    timeline: joinTimelines(a.timeline, b.timeline),
+    history: joinHistories(a.history, b.history, TIMELINE_RETAINED),
   };
-  return joined.erased !== null && hasPersonalData(joined) ? scrub(joined) : joined;
 }

@@ -3,45 +3,50 @@ import {
   type Channel,
   type ComplaintCategory,
   type ComplaintSeverity,
-  type EventType,
   type Money,
   type PersonName,
   type PostalAddress,
 } from '@touchpoint/contracts';
+import { AppError } from '@touchpoint/core';
+import { asOfBeyondHorizon } from '../horizon';
 import { localDayNumber } from './customer360.calendar';
+import {
+  addCategory,
+  addChannel,
+  addCurrency,
+  addNumber,
+  addProduct,
+  type CategoryTotal,
+  type ChannelTotal,
+  type CurrencyTotal,
+  daysOfMonth,
+  earlierStamp,
+  keepRecentProducts,
+  laterStamp,
+  monthOfDay,
+  RECENT_PRODUCTS,
+  type RecentProduct,
+  type ScoreStamp,
+} from './customer360.history';
 import { type Customer360Policy } from './customer360.policy';
+import {
+  compareStamps,
+  copyRecord,
+  getKey,
+  type Stamp,
+  type TimelineEntry,
+} from './customer360.record';
 import { type SearchKeys } from './customer360.search';
 import {
   CONSENT_KEYS,
+  CONTACT_TYPES,
   type ConsentKey,
   type Customer360State,
   type DocumentKind,
-  type PurchaseRecord,
-  type Stamp,
-  compareStamps,
-  type TimelineEntry,
+  retainedTimeline,
 } from './customer360.state';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-
-/** Events that are a contact with the customer; identity bookkeeping and back-office are not. */
-const CONTACT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
-  'customer.registered',
-  'customer.profile_updated',
-  'call.logged',
-  'email.sent',
-  'email.opened',
-  'email.clicked',
-  'email.received',
-  'web.visited',
-  'purchase.completed',
-  'purchase.refunded',
-  'complaint.opened',
-  'complaint.resolved',
-  'feedback.submitted',
-  'loyalty.points_redeemed',
-]);
 
 export type LifecycleStage = 'prospect' | 'new' | 'active' | 'at_risk' | 'lapsed';
 
@@ -122,10 +127,19 @@ export interface ResolvedComplaint {
 }
 
 export interface ComplaintsView {
+  /** Open complaints, oldest first; at most MAX_OPEN_COMPLAINTS itemised. */
   readonly open: readonly OpenComplaint[];
+  /** All open complaints, itemised or not. */
+  readonly openCount: number;
+  /** Complaints resolved within the horizon, newest first, at most RESOLVED_SHOWN. */
   readonly resolved: readonly ResolvedComplaint[];
+  /** All resolved complaints. */
+  readonly resolvedCount: number;
   readonly averageTimeToResolveHours: number | null;
 }
+
+/** Resolved complaints listed; the figures count them all. */
+export const RESOLVED_SHOWN = 20;
 
 export interface ScoreAt {
   readonly score: number;
@@ -153,6 +167,7 @@ export interface WebView {
   readonly convertedSessions: number;
   /** abandoned ÷ sessions with a cart add or a started checkout; null when there are none. */
   readonly abandonmentRate: number | null;
+  /** The RECENT_PRODUCTS products viewed most recently, by sku. */
   readonly productsViewed: readonly ViewedProduct[];
   readonly lastVisitAt: string | null;
 }
@@ -203,6 +218,8 @@ export interface Customer360View {
   readonly satisfaction: SatisfactionView;
   readonly web: WebView;
   readonly lifecycle: LifecycleView;
+  /** Views as of an earlier instant are refused: older detail was compacted. Null: none was. */
+  readonly exactFrom: string | null;
 }
 
 const sortedKeys = (r: object): string[] => Object.keys(r).sort();
@@ -215,97 +232,130 @@ function latestKey(r: Readonly<Record<string, Stamp>>): string | null {
   return best?.[0] ?? null;
 }
 
-function mainCurrency(purchases: readonly PurchaseRecord[]): string | null {
-  const counts = new Map<string, number>();
-  for (const p of purchases) counts.set(p.currency, (counts.get(p.currency) ?? 0) + 1);
+interface PurchaseTotals {
+  readonly orders: Readonly<Record<string, CurrencyTotal>>;
+  readonly first: Stamp | null;
+  readonly last: Stamp | null;
+  readonly categories: Readonly<Record<string, CategoryTotal>>;
+  readonly months: ReadonlyMap<string, Record<string, CurrencyTotal>>;
+  readonly days: ReadonlySet<number>;
+  readonly firstDay: number | null;
+  readonly firstDaySpend: Readonly<Record<string, number>>;
+}
+
+/** The compacted purchases and those of the detail up to asOf, added up. */
+function purchaseTotals(state: Customer360State, asOfMs: number, timeZone: string): PurchaseTotals {
+  const h = state.history;
+  const orders = copyRecord(h.orders);
+  const categories = copyRecord(h.categories);
+  const months = new Map<string, Record<string, CurrencyTotal>>();
+  const days = new Set<number>();
+  for (const [month, bucket] of Object.entries(h.months)) {
+    months.set(month, copyRecord(bucket.byCurrency));
+    for (const d of daysOfMonth(month, bucket.days)) days.add(d);
+  }
+  let first = h.firstPurchase;
+  let last = h.lastPurchase;
+  let firstDay = h.firstDay;
+  let firstDaySpend = copyRecord(h.firstDaySpend);
+  for (const p of Object.values(state.purchases)) {
+    if (p.stamp.ms > asOfMs) continue;
+    addCurrency(orders, p.currency, 1, p.total);
+    first = earlierStamp(first, p.stamp);
+    last = laterStamp(last, p.stamp);
+    for (const [c, quantity] of Object.entries(p.categories))
+      addCategory(categories, c, { orders: 1, quantity });
+    const day = localDayNumber(p.stamp.ms, timeZone);
+    days.add(day);
+    const { month } = monthOfDay(day);
+    const byCurrency = months.get(month) ?? {};
+    addCurrency(byCurrency, p.currency, 1, p.total);
+    months.set(month, byCurrency);
+    if (firstDay === null || day < firstDay) {
+      firstDay = day;
+      firstDaySpend = {};
+    }
+    if (day === firstDay) addNumber(firstDaySpend, p.currency, p.total);
+  }
+  return { orders, first, last, categories, months, days, firstDay, firstDaySpend };
+}
+
+/** The currency most orders were paid in; ties go to the first in alphabetical order. */
+function mainCurrency(orders: Readonly<Record<string, CurrencyTotal>>): string | null {
   let best: string | null = null;
-  for (const [c, n] of [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (best === null || n > (counts.get(best) ?? 0)) best = c;
+  let most = 0;
+  for (const c of Object.keys(orders).sort()) {
+    const n = orders[c]?.orders ?? 0;
+    if (best === null || n > most) {
+      best = c;
+      most = n;
+    }
   }
   return best;
 }
 
-function localMonth(ms: number, timeZone: string): string {
-  return new Date(localDayNumber(ms, timeZone) * DAY_MS).toISOString().slice(0, 7);
-}
-
-function purchaseSummary(purchases: readonly PurchaseRecord[], timeZone: string): PurchaseSummary {
-  const currency = mainCurrency(purchases);
+function purchaseSummary(t: PurchaseTotals): PurchaseSummary {
+  const currency = mainCurrency(t.orders);
+  const inMain = currency === null ? undefined : getKey(t.orders, currency);
   const spendByCurrency: Record<string, number> = {};
-  const categories = new Map<string, { orders: number; quantity: number }>();
-  for (const p of purchases) {
-    spendByCurrency[p.currency] = (spendByCurrency[p.currency] ?? 0) + p.total;
-    const inOrder = new Set<string>();
-    for (const i of p.items) {
-      const c = categories.get(i.category) ?? { orders: 0, quantity: 0 };
-      categories.set(i.category, {
-        orders: c.orders + (inOrder.has(i.category) ? 0 : 1),
-        quantity: c.quantity + i.quantity,
-      });
-      inOrder.add(i.category);
-    }
+  let orders = 0;
+  for (const [c, total] of Object.entries(t.orders)) {
+    orders += total.orders;
+    spendByCurrency[c] = total.spend;
   }
-  const inMain = purchases.filter((p) => p.currency === currency);
-  const spend = inMain.reduce((s, p) => s + p.total, 0);
-  const months = new Map<string, { orders: number; spend: number }>();
-  for (const p of inMain) {
-    const month = localMonth(p.stamp.ms, timeZone);
-    const m = months.get(month) ?? { orders: 0, spend: 0 };
-    months.set(month, { orders: m.orders + 1, spend: m.spend + p.total });
+  const spend = inMain?.spend ?? 0;
+  const spendByMonth: MonthlySpend[] = [];
+  for (const [month, byCurrency] of t.months) {
+    const m = currency === null ? undefined : getKey(byCurrency, currency);
+    if (m !== undefined && m.orders > 0) spendByMonth.push({ month, ...m });
   }
-  const sorted = [...purchases].sort((a, b) => compareStamps(a.stamp, b.stamp));
   return {
-    orders: purchases.length,
+    orders,
     currency,
     spend,
-    averageOrderValue: inMain.length > 0 ? spend / inMain.length : null,
+    averageOrderValue: inMain !== undefined && inMain.orders > 0 ? spend / inMain.orders : null,
     spendByCurrency,
-    firstPurchaseAt: sorted[0]?.stamp.at ?? null,
-    lastPurchaseAt: sorted[sorted.length - 1]?.stamp.at ?? null,
-    categories: [...categories.entries()]
+    firstPurchaseAt: t.first?.at ?? null,
+    lastPurchaseAt: t.last?.at ?? null,
+    categories: Object.entries(t.categories)
       .map(([category, c]) => ({ category, ...c }))
       .sort((a, b) => b.orders - a.orders || (a.category < b.category ? -1 : 1)),
-    spendByMonth: [...months.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([month, m]) => ({ month, ...m })),
+    spendByMonth: spendByMonth.sort((a, b) => (a.month < b.month ? -1 : 1)),
   };
 }
 
-/** BTYD figures in days; see RfmFigures for the definitions. */
+/**
+ * BTYD figures in days; see RfmFigures for the definitions. The spend of the repeat days is
+ * the main currency's whole spend less what the first purchase day spent in it.
+ */
+function computeRfmOf(t: PurchaseTotals, asOf: Date, timeZone: string): RfmFigures | null {
+  const currency = mainCurrency(t.orders);
+  if (currency === null || t.firstDay === null) return null;
+  let last = t.firstDay;
+  for (const d of t.days) if (d > last) last = d;
+  const repeats = t.days.size - 1;
+  const repeatSpend =
+    (getKey(t.orders, currency)?.spend ?? 0) - (getKey(t.firstDaySpend, currency) ?? 0);
+  return {
+    frequency: repeats,
+    recency: last - t.firstDay,
+    T: localDayNumber(asOf.getTime(), timeZone) - t.firstDay,
+    monetary: repeats > 0 ? repeatSpend / repeats : 0,
+    currency,
+    purchaseDays: t.days.size,
+  };
+}
+
+/** The RFM figures of a document as of `asOf` (exact within its horizon). */
 export function computeRfm(
-  purchases: readonly PurchaseRecord[],
+  state: Customer360State,
   asOf: Date,
   timeZone: string,
 ): RfmFigures | null {
-  const currency = mainCurrency(purchases);
-  if (currency === null) return null;
-  const spendByDay = new Map<number, number>();
-  for (const p of purchases) {
-    const day = localDayNumber(p.stamp.ms, timeZone);
-    const add = p.currency === currency ? p.total : 0;
-    spendByDay.set(day, (spendByDay.get(day) ?? 0) + add);
-  }
-  const days = [...spendByDay.keys()].sort((a, b) => a - b);
-  const first = days[0] ?? 0;
-  const last = days[days.length - 1] ?? 0;
-  const repeats = days.slice(1);
-  const repeatSpend = repeats.reduce((s, d) => s + (spendByDay.get(d) ?? 0), 0);
-  return {
-    frequency: repeats.length,
-    recency: last - first,
-    T: localDayNumber(asOf.getTime(), timeZone) - first,
-    monetary: repeats.length > 0 ? repeatSpend / repeats.length : 0,
-    currency,
-    purchaseDays: days.length,
-  };
+  return computeRfmOf(purchaseTotals(state, asOf.getTime(), timeZone), asOf, timeZone);
 }
 
-export function lifecycleStage(
-  purchases: readonly PurchaseRecord[],
-  asOf: Date,
-  policy: Customer360Policy,
-): LifecycleView {
-  const rfm = computeRfm(purchases, asOf, policy.timeZone);
+export function lifecycleStage(rfm: RfmFigures | null, policy: Customer360Policy): LifecycleView {
   if (rfm === null) {
     return { stage: 'prospect', daysSinceLastPurchase: null, reason: 'no purchase yet' };
   }
@@ -340,14 +390,21 @@ export function lifecycleStage(
 }
 
 function complaintsView(state: Customer360State, asOfMs: number): ComplaintsView {
+  const h = state.history;
   const open: OpenComplaint[] = [];
   const resolved: ResolvedComplaint[] = [];
-  for (const c of Object.values(state.complaints)) {
+  let timed = h.timedComplaints;
+  let resolveMs = h.resolveMs;
+  for (const [complaintId, c] of Object.entries(state.complaints)) {
     const o = c.opened !== null && c.opened.stamp.ms <= asOfMs ? c.opened : null;
     const r = c.resolved !== null && c.resolved.stamp.ms <= asOfMs ? c.resolved : null;
     if (r !== null) {
+      if (o !== null) {
+        timed += 1;
+        resolveMs += r.stamp.ms - o.stamp.ms;
+      }
       resolved.push({
-        complaintId: c.complaintId,
+        complaintId,
         category: o?.category ?? null,
         severity: o?.severity ?? null,
         openedAt: o?.stamp.at ?? null,
@@ -359,7 +416,7 @@ function complaintsView(state: Customer360State, asOfMs: number): ComplaintsView
       });
     } else if (o !== null) {
       open.push({
-        complaintId: c.complaintId,
+        complaintId,
         category: o.category,
         severity: o.severity,
         description: o.description,
@@ -377,93 +434,119 @@ function complaintsView(state: Customer360State, asOfMs: number): ComplaintsView
         : 1
       : Date.parse(b.resolvedAt) - Date.parse(a.resolvedAt),
   );
-  const times = resolved.map((r) => r.timeToResolveHours).filter((t): t is number => t !== null);
   return {
     open,
-    resolved,
-    averageTimeToResolveHours:
-      times.length > 0 ? times.reduce((s, t) => s + t, 0) / times.length : null,
+    openCount: open.length + h.openNotItemised,
+    resolved: resolved.slice(0, RESOLVED_SHOWN),
+    resolvedCount: h.resolvedComplaints + resolved.length,
+    averageTimeToResolveHours: timed > 0 ? resolveMs / timed / HOUR_MS : null,
   };
 }
 
+function laterScore(a: ScoreStamp | null, score: number | null, stamp: Stamp): ScoreStamp | null {
+  if (score === null) return a;
+  return a === null || compareStamps(stamp, a.stamp) > 0 ? { score, stamp } : a;
+}
+
 function satisfactionView(state: Customer360State, asOfMs: number): SatisfactionView {
-  const answers = Object.values(state.feedback)
-    .filter((f) => f.stamp.ms <= asOfMs)
-    .sort((a, b) => compareStamps(a.stamp, b.stamp));
-  const csat = answers.map((a) => a.csat).filter((n): n is number => n !== null);
-  const nps = answers.map((a) => a.nps).filter((n): n is number => n !== null);
-  const mean = (xs: number[]): number | null =>
-    xs.length > 0 ? xs.reduce((s, x) => s + x, 0) / xs.length : null;
-  const latestOf = (field: 'csat' | 'nps'): ScoreAt | null => {
-    for (let i = answers.length - 1; i >= 0; i--) {
-      const a = answers[i];
-      const score = a?.[field];
-      if (a !== undefined && score !== null && score !== undefined) {
-        return { score, at: a.stamp.at };
-      }
+  const h = state.history;
+  let responses = h.responses;
+  let csatSum = h.csatSum;
+  let csatCount = h.csatCount;
+  let npsSum = h.npsSum;
+  let npsCount = h.npsCount;
+  let latestCsat = h.latestCsat;
+  let latestNps = h.latestNps;
+  for (const f of Object.values(state.feedback)) {
+    if (f.stamp.ms > asOfMs) continue;
+    responses += 1;
+    if (f.csat !== null) {
+      csatSum += f.csat;
+      csatCount += 1;
     }
-    return null;
-  };
+    if (f.nps !== null) {
+      npsSum += f.nps;
+      npsCount += 1;
+    }
+    latestCsat = laterScore(latestCsat, f.csat, f.stamp);
+    latestNps = laterScore(latestNps, f.nps, f.stamp);
+  }
+  const scoreAt = (s: ScoreStamp | null): ScoreAt | null =>
+    s === null ? null : { score: s.score, at: s.stamp.at };
   return {
-    responses: answers.length,
-    latestCsat: latestOf('csat'),
-    latestNps: latestOf('nps'),
-    averageCsat: mean(csat),
-    averageNps: mean(nps),
+    responses,
+    latestCsat: scoreAt(latestCsat),
+    latestNps: scoreAt(latestNps),
+    averageCsat: csatCount > 0 ? csatSum / csatCount : null,
+    averageNps: npsCount > 0 ? npsSum / npsCount : null,
   };
 }
 
 function webView(state: Customer360State, asOfMs: number): WebView {
-  const sessions = Object.values(state.sessions).filter((s) => s.first.ms <= asOfMs);
-  const engaged = sessions.filter((s) => s.checkoutStarted || Object.keys(s.cartAdds).length > 0);
-  const abandoned = engaged.filter((s) => !s.converted);
-  const products = new Map<string, ViewedProduct>();
-  for (const s of sessions) {
+  const h = state.history;
+  let sessions = h.sessions;
+  let engaged = h.engagedSessions;
+  let abandoned = h.abandonedSessions;
+  let converted = h.convertedSessions;
+  let last = h.lastVisit;
+  const products: Record<string, RecentProduct> = copyRecord(h.products);
+  for (const s of Object.values(state.sessions)) {
+    if (s.first.ms > asOfMs) continue;
+    sessions += 1;
+    const isEngaged = s.cart || s.checkoutStarted;
+    if (isEngaged) engaged += 1;
+    if (isEngaged && !s.converted) abandoned += 1;
+    if (s.converted) converted += 1;
+    last = laterStamp(last, s.last);
     for (const [sku, p] of Object.entries(s.productsViewed)) {
-      const before = products.get(sku);
-      products.set(sku, {
-        sku,
-        name: before?.name ?? p.name,
-        category: before?.category ?? p.category,
-      });
+      addProduct(products, sku, { name: p.name, category: p.category, seen: s.last });
     }
   }
-  const last = sessions.reduce<Stamp | null>(
-    (m, s) => (m === null || compareStamps(s.last, m) > 0 ? s.last : m),
-    null,
-  );
   return {
-    sessions: sessions.length,
-    sessionsWithCartOrCheckout: engaged.length,
-    abandonedSessions: abandoned.length,
-    convertedSessions: sessions.filter((s) => s.converted).length,
-    abandonmentRate: engaged.length > 0 ? abandoned.length / engaged.length : null,
-    productsViewed: [...products.values()].sort((a, b) => (a.sku < b.sku ? -1 : 1)),
+    sessions,
+    sessionsWithCartOrCheckout: engaged,
+    abandonedSessions: abandoned,
+    convertedSessions: converted,
+    abandonmentRate: engaged > 0 ? abandoned / engaged : null,
+    productsViewed: Object.entries(keepRecentProducts(products, RECENT_PRODUCTS))
+      .map(([sku, p]) => ({ sku, name: p.name, category: p.category }))
+      .sort((a, b) => (a.sku < b.sku ? -1 : 1)),
     lastVisitAt: last?.at ?? null,
   };
 }
 
 function channelsView(state: Customer360State, asOfMs: number): ChannelActivity[] {
-  const byChannel = new Map<Channel, { count: number; last: { at: string; ms: number } }>();
+  const byChannel: Record<string, ChannelTotal> = copyRecord(state.history.channels);
   for (const e of Object.values(state.events)) {
     if (e.ms > asOfMs || !CONTACT_TYPES.has(e.type)) continue;
-    const c = byChannel.get(e.channel);
-    byChannel.set(e.channel, {
-      count: (c?.count ?? 0) + 1,
-      last: c === undefined || e.ms > c.last.ms ? { at: e.at, ms: e.ms } : c.last,
-    });
+    addChannel(byChannel, e.channel, { count: 1, lastAt: e.at, lastMs: e.ms });
   }
   return CHANNELS.flatMap((channel) => {
-    const c = byChannel.get(channel);
-    return c === undefined ? [] : [{ channel, count: c.count, lastContactAt: c.last.at }];
+    const c = getKey(byChannel, channel);
+    return c === undefined ? [] : [{ channel, count: c.count, lastContactAt: c.lastAt }];
   });
+}
+
+function refundSummary(state: Customer360State, asOfMs: number): RefundSummary {
+  const h = state.history;
+  let count = h.refunds;
+  const amountByCurrency = copyRecord(h.refundedByCurrency);
+  let last = h.lastRefund;
+  for (const r of Object.values(state.refunds)) {
+    if (r.stamp.ms > asOfMs) continue;
+    count += 1;
+    addNumber(amountByCurrency, r.currency, r.amount);
+    last = laterStamp(last, r.stamp);
+  }
+  return { count, amountByCurrency, lastRefundAt: last?.at ?? null };
 }
 
 /**
  * Everything an agent sees, valid as of `asOf`: facts dated after it are left out, and every
  * time-dependent figure is computed here, never stored. The profile is the current one; the
  * timeline as of an earlier date can be shorter than `timelineSize` when newer entries pushed
- * older ones out of the retained window.
+ * older ones out of the retained window. An `asOf` before the newest compacted fact is refused
+ * (`as_of_beyond_horizon`): the compacted figures cannot be cut at an earlier instant.
  */
 export function customer360View(
   state: Customer360State,
@@ -471,17 +554,24 @@ export function customer360View(
   policy: Customer360Policy,
 ): Customer360View {
   const asOfMs = asOf.getTime();
-  const purchases = Object.values(state.purchases).filter((p) => p.stamp.ms <= asOfMs);
-  const refunds = Object.values(state.refunds).filter((r) => r.stamp.ms <= asOfMs);
+  const h = state.history;
+  if (h.throughMs !== null && asOfMs < h.throughMs) {
+    throw asOfBeyondHorizon('customer360', asOf, h.throughMs);
+  }
+  if (h.timeZone !== null && h.timeZone !== policy.timeZone) {
+    throw AppError.validation(
+      'time_zone_mismatch',
+      `customer360: this document's compacted purchases are bucketed in ${h.timeZone}, not in ` +
+        `${policy.timeZone}; read it with the policy of the version that built it`,
+    );
+  }
+  const totals = purchaseTotals(state, asOfMs, policy.timeZone);
+  const rfm = computeRfmOf(totals, asOf, policy.timeZone);
   const channels = channelsView(state, asOfMs);
   const lastContact = channels.reduce<{ at: string; ms: number } | null>((m, c) => {
     const ms = Date.parse(c.lastContactAt);
     return m === null || ms > m.ms ? { at: c.lastContactAt, ms } : m;
   }, null);
-  const amountByCurrency: Record<string, number> = {};
-  for (const r of refunds)
-    amountByCurrency[r.currency] = (amountByCurrency[r.currency] ?? 0) + r.amount;
-  const lastRefund = [...refunds].sort((a, b) => compareStamps(b.stamp, a.stamp))[0];
   const consent = Object.fromEntries(
     CONSENT_KEYS.map((k) => [k, state.consent[k]?.value ?? null]),
   ) as Record<ConsentKey, boolean | null>;
@@ -513,17 +603,16 @@ export function customer360View(
     channels,
     totalContacts: channels.reduce((s, c) => s + c.count, 0),
     lastContactAt: lastContact?.at ?? null,
-    timeline: state.timeline.filter((e) => e.ms <= asOfMs).slice(0, policy.timelineSize),
-    purchases: purchaseSummary(purchases, policy.timeZone),
-    refunds: {
-      count: refunds.length,
-      amountByCurrency,
-      lastRefundAt: lastRefund?.stamp.at ?? null,
-    },
-    rfm: computeRfm(purchases, asOf, policy.timeZone),
+    timeline: retainedTimeline(state)
+      .filter((e) => e.ms <= asOfMs)
+      .slice(0, policy.timelineSize),
+    purchases: purchaseSummary(totals),
+    refunds: refundSummary(state, asOfMs),
+    rfm,
     complaints: complaintsView(state, asOfMs),
     satisfaction: satisfactionView(state, asOfMs),
     web: webView(state, asOfMs),
-    lifecycle: lifecycleStage(purchases, asOf, policy),
+    lifecycle: lifecycleStage(rfm, policy),
+    exactFrom: h.throughMs === null ? null : new Date(h.throughMs).toISOString(),
   };
 }

@@ -3,10 +3,12 @@ export {
   customer360Keys,
   evolveCustomer360,
   customer360TimelineEntry,
+  customer360BeyondHorizon,
   CUSTOMER360_MODEL,
 } from './customer360.projection';
 export {
   DEFAULT_CUSTOMER360_POLICY,
+  DEFAULT_DETAIL_EVENTS,
   parseCustomer360Policy,
   type Customer360Policy,
   type LifecyclePolicy,
@@ -16,6 +18,7 @@ export {
   customer360View,
   computeRfm,
   lifecycleStage,
+  RESOLVED_SHOWN,
   type Customer360View,
   type LifecycleStage,
   type LifecycleView,
@@ -37,15 +40,18 @@ export { mergeCustomerStates, relatedKeys } from './customer360.merge';
 export {
   initialCustomer360State,
   joinCustomer360States,
+  retainedTimeline,
+  MAX_OPEN_COMPLAINTS,
   TIMELINE_RETAINED,
   type Customer360State,
-  type Stamp,
-  type TimelineEntry,
   type PurchaseRecord,
   type SessionRecord,
   type ComplaintRecord,
   type DocumentKind,
+  type HorizonKey,
 } from './customer360.state';
+export { type Stamp, type TimelineEntry } from './customer360.record';
+export { RECENT_PRODUCTS, type Customer360History } from './customer360.history';
 export {
   matchesSearch,
   parseSearchQuery,

@@ -72,7 +72,9 @@ describe('next best action', () => {
       customer: customer({
         complaints: {
           open: [complaint('K-5512', 'high', 2)],
+          openCount: 1,
           resolved: [],
+          resolvedCount: 0,
           averageTimeToResolveHours: null,
         },
       }),
@@ -98,7 +100,9 @@ describe('next best action', () => {
             complaint('K-2', 'critical', 1),
             complaint('K-3', 'low', 100),
           ],
+          openCount: 3,
           resolved: [],
+          resolvedCount: 0,
           averageTimeToResolveHours: null,
         },
       }),

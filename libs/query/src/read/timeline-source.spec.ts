@@ -11,6 +11,7 @@ import {
   customerKey,
   evolveCustomer360,
   initialCustomer360State,
+  retainedTimeline,
 } from '@touchpoint/projections';
 import { recordedExample } from '@touchpoint/testing';
 import type { TimelinePageCursor } from '../domain/timeline-page';
@@ -42,7 +43,7 @@ async function customerWith(events: readonly RecordedEvent[]) {
       [toStreamEvent(e, { topic: 't', partition: 0, offset: String(i) })],
       i === 0 ? 'no_stream' : i - 1,
     );
-    state = evolveCustomer360(state, e, customerKey(CUSTOMER));
+    state = evolveCustomer360(state, e, customerKey(CUSTOMER), DEFAULT_CUSTOMER360_POLICY);
   }
   const reader = {
     customer360: () =>
@@ -72,7 +73,7 @@ describe('ArchivedTimeline', () => {
     const shown = pages.flatMap((p) => p.items);
     expect(shown.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId).reverse());
     const fromReadModel = pages.filter((p) => !p.stream).flatMap((p) => p.items);
-    expect(fromReadModel).toEqual(state.timeline);
+    expect(fromReadModel).toEqual(retainedTimeline(state));
     const fromStream = pages.filter((p) => p.stream).flatMap((p) => p.items);
     expect(fromStream).toEqual(
       events

@@ -1,7 +1,12 @@
 import { TIMELINE_MAX_LIMIT, readCustomerTimeline } from '@touchpoint/archiver';
 import { AppError, errorMessage, isAppError } from '@touchpoint/core';
 import type { EventStore } from '@touchpoint/ports';
-import { TIMELINE_RETAINED, customer360TimelineEntry, customerKey } from '@touchpoint/projections';
+import {
+  TIMELINE_RETAINED,
+  customer360TimelineEntry,
+  customerKey,
+  retainedTimeline,
+} from '@touchpoint/projections';
 import {
   type ArchivedTimelinePage,
   type StreamReader,
@@ -40,7 +45,7 @@ export class ArchivedTimeline implements TimelineSource {
     const served = await this.reader.customer360(customerId);
     const page = isStreamCursor(before)
       ? await streamPage(this.streamOf(customerId), before, limit, TIMELINE_MAX_LIMIT)
-      : readModelPage(served.state.timeline, before, limit, this.retained);
+      : readModelPage(retainedTimeline(served.state), before, limit, this.retained);
     return { ...page, freshness: served.freshness };
   }
 

@@ -1,0 +1,433 @@
+// Test oracle: the unbounded customer360 model as of f29dec1, kept verbatim; spec files only.
+import { formatMinorUnits } from '../../money';
+import { type ConsentFlags, parseOffsetTimestamp, type RecordedEvent } from '@touchpoint/contracts';
+import { assertNever } from '@touchpoint/core';
+import { customerKey, visitorKey, type Projection } from '../../projection.types';
+import { DEFAULT_CUSTOMER360_POLICY, type Customer360Policy } from './customer360.policy.reference';
+import {
+  CONSENT_KEYS,
+  type CartLine,
+  type ConsentState,
+  type Customer360State,
+  type Field,
+  getKey,
+  initialCustomer360State,
+  joinCustomer360States,
+  type ProductSeen,
+  type ProfileState,
+  type Stamp,
+  setKey,
+  type TimelineEntry,
+} from './customer360.state.reference';
+import { customer360View, type Customer360View } from './customer360.view.reference';
+
+export const CUSTOMER360_MODEL = 'customer360';
+
+function byIdentity(event: RecordedEvent): readonly string[] {
+  if (event.customerId !== undefined) return [customerKey(event.customerId)];
+  if (event.anonymousId !== undefined) return [visitorKey(event.anonymousId)];
+  return [];
+}
+
+export function customer360Keys(event: RecordedEvent): readonly string[] {
+  switch (event.type) {
+    case 'customer.identified': {
+      const keys: string[] = [];
+      if (event.customerId !== undefined) keys.push(customerKey(event.customerId));
+      if (event.anonymousId !== undefined) keys.push(visitorKey(event.anonymousId));
+      return keys;
+    }
+    case 'customer.merged':
+      return event.customerId === undefined
+        ? []
+        : [customerKey(event.customerId), customerKey(event.payload.mergedCustomerId)];
+    case 'customer.registered':
+    case 'customer.profile_updated':
+    case 'customer.erased':
+    case 'call.logged':
+    case 'email.sent':
+    case 'email.opened':
+    case 'email.clicked':
+    case 'email.received':
+    case 'web.visited':
+    case 'purchase.completed':
+    case 'purchase.refunded':
+    case 'complaint.opened':
+    case 'complaint.resolved':
+    case 'feedback.submitted':
+    case 'loyalty.points_redeemed':
+    case 'loyalty.points_adjusted':
+      return byIdentity(event);
+    default:
+      return assertNever(event, 'event type');
+  }
+}
+
+function stampOf(event: RecordedEvent): Stamp {
+  const ms = parseOffsetTimestamp(event.occurredAt);
+  // Events reach evolve validated; an unparsable time here is a shell bug, not bad input.
+  if (ms === undefined) throw new Error(`customer360: unparsable occurredAt ${event.occurredAt}`);
+  return { at: event.occurredAt, ms, eventId: event.eventId };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const record = <T>(key: string, value: T): Record<string, T> => {
+  const out: Record<string, T> = {};
+  setKey(out, key, value);
+  return out;
+};
+
+type Delta = Partial<Customer360State> & { summary: string; ref: string | null };
+
+function profileDelta(
+  stamp: Stamp,
+  payload: {
+    readonly [K in keyof ProfileState]?: NonNullable<ProfileState[K]>['value'] | undefined;
+  },
+): ProfileState {
+  const out: Record<string, Field<unknown>> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    // Absent leaves the field alone; null clears it (and is remembered, so an older value
+    // arriving later cannot resurrect it).
+    if (value !== undefined) out[key] = { value, stamp };
+  }
+  return out;
+}
+
+function consentDelta(stamp: Stamp, consent: ConsentFlags | undefined): ConsentState {
+  const out: Record<string, Field<boolean>> = {};
+  for (const key of CONSENT_KEYS) {
+    const value = consent?.[key];
+    if (typeof value === 'boolean') out[key] = { value, stamp };
+  }
+  return out;
+}
+
+/** What one event contributes, on the document `key`; evolve joins it into the state. */
+function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
+  switch (event.type) {
+    case 'customer.registered': {
+      const { consent, ...profile } = event.payload;
+      return {
+        registered: stamp,
+        profile: profileDelta(stamp, profile),
+        consent: consentDelta(stamp, consent),
+        summary: 'Registered',
+        ref: null,
+      };
+    }
+    case 'customer.profile_updated': {
+      const { consent, ...profile } = event.payload;
+      const changed = Object.keys(event.payload).sort().join(', ');
+      return {
+        profile: profileDelta(stamp, profile),
+        consent: consentDelta(stamp, consent),
+        summary: `Profile updated: ${changed}`,
+        ref: null,
+      };
+    }
+    case 'customer.identified': {
+      const customerId = event.customerId ?? '';
+      const anonymousId = event.anonymousId ?? '';
+      const summary = `Visitor ${anonymousId} identified as ${customerId} (${event.payload.method})`;
+      return key === visitorKey(anonymousId)
+        ? { linkedCustomerIds: record(customerId, stamp), summary, ref: customerId }
+        : { linkedAnonymousIds: record(anonymousId, stamp), summary, ref: anonymousId };
+    }
+    case 'customer.merged': {
+      const target = event.customerId ?? '';
+      const source = event.payload.mergedCustomerId;
+      const summary = `Customer ${source} merged into ${target}`;
+      return key === customerKey(source)
+        ? { mergedInto: record(target, stamp), summary, ref: target }
+        : { absorbedCustomerIds: record(source, stamp), summary, ref: source };
+    }
+    case 'customer.erased':
+      return {
+        erased: { stamp, reason: event.payload.reason },
+        summary: `Personal data erased (${event.payload.reason})`,
+        ref: event.payload.requestId ?? null,
+      };
+    case 'call.logged': {
+      const p = event.payload;
+      const outcome = p.outcome === undefined ? '' : `, ${p.outcome.replace('_', ' ')}`;
+      return {
+        summary: `${p.direction === 'inbound' ? 'Inbound' : 'Outbound'} call, ${p.durationSeconds} s${outcome}`,
+        ref: p.callId,
+      };
+    }
+    case 'email.sent': {
+      const p = event.payload;
+      const campaign = p.campaignId === undefined ? '' : `, campaign ${p.campaignId}`;
+      return { summary: `E-mail sent (${p.kind}${campaign})`, ref: p.messageId };
+    }
+    case 'email.opened':
+      return { summary: 'E-mail opened', ref: event.payload.messageId };
+    case 'email.clicked':
+      return { summary: 'E-mail link clicked', ref: event.payload.messageId };
+    case 'email.received': {
+      const p = event.payload;
+      const about = p.complaintId === undefined ? '' : ` about complaint ${p.complaintId}`;
+      return { summary: `E-mail received${about}`, ref: p.messageId };
+    }
+    case 'web.visited': {
+      const p = event.payload;
+      const productsViewed: Record<string, ProductSeen> = {};
+      for (const v of p.productsViewed) {
+        const seen: ProductSeen = { name: v.name ?? null, category: v.category ?? null };
+        const before = getKey(productsViewed, v.sku);
+        setKey(productsViewed, v.sku, before === undefined ? seen : mergeSeen(before, seen));
+      }
+      const cartAdds: Record<string, CartLine> = {};
+      for (const c of p.cartAdds) {
+        const before = getKey(cartAdds, c.sku);
+        const line: CartLine = {
+          name: c.name ?? null,
+          category: c.category ?? null,
+          quantity: c.quantity + (before?.quantity ?? 0),
+        };
+        setKey(
+          cartAdds,
+          c.sku,
+          before === undefined ? line : { ...mergeSeen(before, line), quantity: line.quantity },
+        );
+      }
+      const outcome = p.converted
+        ? 'converted'
+        : p.checkoutStarted
+          ? 'checkout abandoned'
+          : p.cartAdds.length > 0
+            ? 'cart abandoned'
+            : 'browsed';
+      return {
+        sessions: record(p.sessionId, {
+          sessionId: p.sessionId,
+          first: stamp,
+          last: stamp,
+          pageViews: p.pages.length,
+          productsViewed,
+          cartAdds,
+          checkoutStarted: p.checkoutStarted,
+          converted: p.converted,
+        }),
+        summary: `Web session: ${plural(p.pages.length, 'page')}, ${plural(p.productsViewed.length, 'product')} viewed, ${plural(p.cartAdds.length, 'cart add')}, ${outcome}`,
+        ref: p.sessionId,
+      };
+    }
+    case 'purchase.completed': {
+      const p = event.payload;
+      return {
+        purchases: record(p.orderId, {
+          orderId: p.orderId,
+          stamp,
+          channel: event.channel,
+          currency: p.currency,
+          total: p.total,
+          items: p.items.map((i) => ({
+            sku: i.sku,
+            name: i.name,
+            category: i.category,
+            quantity: i.quantity,
+            unitPrice: i.unitPrice,
+          })),
+        }),
+        summary: `Order ${p.orderId}: ${plural(p.items.length, 'line')}, ${formatMinorUnits(p.total, p.currency)}`,
+        ref: p.orderId,
+      };
+    }
+    case 'purchase.refunded': {
+      const p = event.payload;
+      return {
+        refunds: record(p.refundId, {
+          refundId: p.refundId,
+          orderId: p.orderId,
+          stamp,
+          amount: p.amount,
+          currency: p.currency,
+          reason: p.reason ?? null,
+        }),
+        summary: `Refund ${p.refundId} on order ${p.orderId}: ${formatMinorUnits(p.amount, p.currency)}`,
+        ref: p.refundId,
+      };
+    }
+    case 'complaint.opened': {
+      const p = event.payload;
+      return {
+        complaints: record(p.complaintId, {
+          complaintId: p.complaintId,
+          opened: {
+            stamp,
+            channel: event.channel,
+            category: p.category,
+            severity: p.severity,
+            description: p.description,
+            orderId: p.orderId ?? null,
+          },
+          resolved: null,
+        }),
+        summary: `Complaint ${p.complaintId} opened (${p.category}, ${p.severity})`,
+        ref: p.complaintId,
+      };
+    }
+    case 'complaint.resolved': {
+      const p = event.payload;
+      const c = p.compensation;
+      const parts = [
+        ...(c?.points !== undefined ? [`${c.points} points`] : []),
+        ...(c?.money !== undefined ? [formatMinorUnits(c.money.amount, c.money.currency)] : []),
+      ];
+      return {
+        complaints: record(p.complaintId, {
+          complaintId: p.complaintId,
+          opened: null,
+          resolved: {
+            stamp,
+            resolution: p.resolution,
+            compensationPoints: c?.points ?? null,
+            compensationMoney: c?.money
+              ? { amount: c.money.amount, currency: c.money.currency }
+              : null,
+          },
+        }),
+        summary: `Complaint ${p.complaintId} resolved${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`,
+        ref: p.complaintId,
+      };
+    }
+    case 'feedback.submitted': {
+      const p = event.payload;
+      const scores = [
+        ...(p.nps !== undefined ? [`NPS ${p.nps}`] : []),
+        ...(p.csat !== undefined ? [`CSAT ${p.csat}`] : []),
+      ];
+      return {
+        feedback: record(event.eventId, {
+          stamp,
+          nps: p.nps ?? null,
+          csat: p.csat ?? null,
+          surveyId: p.surveyId ?? null,
+          complaintId: p.complaintId ?? null,
+          comment: p.comment ?? null,
+        }),
+        summary: `Feedback: ${scores.join(', ')}`,
+        ref: p.surveyId ?? null,
+      };
+    }
+    case 'loyalty.points_redeemed':
+      return {
+        summary: `Redeemed ${plural(event.payload.points, 'point')}`,
+        ref: event.payload.redemptionId,
+      };
+    case 'loyalty.points_adjusted': {
+      const points = event.payload.points;
+      return {
+        summary: `Points adjusted by ${points > 0 ? '+' : ''}${points}`,
+        ref: event.payload.adjustmentId,
+      };
+    }
+    default:
+      return assertNever(event, 'event type');
+  }
+}
+
+function mergeSeen<T extends ProductSeen>(x: T, y: ProductSeen): T {
+  const pick = (a: string | null, b: string | null): string | null =>
+    a === null ? b : b === null ? a : a <= b ? a : b;
+  return { ...x, name: pick(x.name, y.name), category: pick(x.category, y.category) };
+}
+
+function timelineEntryOf(
+  event: RecordedEvent,
+  stamp: Stamp,
+  summary: string,
+  ref: string | null,
+): TimelineEntry {
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    channel: event.channel,
+    at: stamp.at,
+    ms: stamp.ms,
+    summary,
+    ref,
+  };
+}
+
+/**
+ * The timeline entry one event makes on the document `key`, exactly as evolve files it: lets a
+ * reader of the archived stream show entries the read model no longer retains.
+ */
+export function customer360TimelineEntry(event: RecordedEvent, key: string): TimelineEntry {
+  const stamp = stampOf(event);
+  const { summary, ref } = deltaOf(event, key, stamp);
+  return timelineEntryOf(event, stamp, summary, ref);
+}
+
+/** Folds one event into one document. A known eventId is a no-op (redelivery, client retry). */
+export function evolveCustomer360(
+  state: Customer360State,
+  event: RecordedEvent,
+  key: string,
+): Customer360State {
+  if (getKey(state.events, event.eventId) !== undefined) return state;
+  const stamp = stampOf(event);
+  const { summary, ref, ...facts } = deltaOf(event, key, stamp);
+  const entry = timelineEntryOf(event, stamp, summary, ref);
+  const delta: Customer360State = {
+    ...initialCustomer360State(key),
+    ...facts,
+    events: record(event.eventId, {
+      type: event.type,
+      channel: event.channel,
+      at: stamp.at,
+      ms: stamp.ms,
+    }),
+    timeline: [entry],
+  };
+  // An event that names both ids on a customer document says the visitor is this customer.
+  const withImplicitLink =
+    delta.kind === 'customer' &&
+    event.type !== 'customer.identified' &&
+    event.anonymousId !== undefined
+      ? { ...delta, linkedAnonymousIds: record(event.anonymousId, stamp) }
+      : delta;
+  return joinCustomer360States(state, withImplicitLink);
+}
+
+/**
+ * Folds several events into one document: `evolve` is `join(state, delta)` and the join is a
+ * semilattice with the initial state as its bottom, so joining the events among themselves
+ * first and the document once gives the same state, while the document's growing records
+ * (the eventId set, purchases) are copied once per batch instead of once per event.
+ */
+export function evolveCustomer360Batch(
+  state: Customer360State,
+  events: readonly RecordedEvent[],
+  key: string,
+): Customer360State {
+  let batch = initialCustomer360State(key);
+  for (const event of events) {
+    // The same skip as evolve's: an eventId the document already reflects is a no-op.
+    if (getKey(state.events, event.eventId) === undefined)
+      batch = evolveCustomer360(batch, event, key);
+  }
+  return batch.timeline.length === 0 ? state : joinCustomer360States(state, batch);
+}
+
+export const customer360Projection: Projection<
+  Customer360State,
+  Customer360View,
+  Customer360Policy
+> = {
+  model: CUSTOMER360_MODEL,
+  defaultPolicy: DEFAULT_CUSTOMER360_POLICY,
+  keys: customer360Keys,
+  initial: initialCustomer360State,
+  evolve: (state, positioned, key) => evolveCustomer360(state, positioned.event, key),
+  evolveBatch: (state, events, key) =>
+    evolveCustomer360Batch(
+      state,
+      events.map((e) => e.event),
+      key,
+    ),
+  view: customer360View,
+};
