@@ -71,7 +71,11 @@ async function tail(brokers: string, topic: string, onValue: (value: Buffer) => 
  * ReadModelStore port. Baseline: raw Kafka produce → consume latency at the same rate.
  */
 export async function benchFreshness(ctx: BenchContext): Promise<Figure> {
-  const prepared = await prepareTopic(ctx, 'b2', Math.max(500, Math.round(ctx.sizes.b1Events / 2)));
+  const prepared = await prepareTopic(
+    ctx,
+    'b2',
+    Math.max(500, Math.round(ctx.sizes.warmEvents / 2)),
+  );
   const brokers = prepared.env.KAFKA_BROKERS!;
   const admin = kafkaClient(brokers, 'touchpoint-bench-b2').admin();
   await admin.connect();

@@ -114,7 +114,7 @@ async function load(
  * folds them. Requires the agent API of AGENT-API-CONTRACT.md in this build.
  */
 export async function benchLookup(ctx: BenchContext): Promise<Figure> {
-  const prepared = await prepareTopic(ctx, 'b4', Math.max(500, ctx.sizes.b1Events));
+  const prepared = await prepareTopic(ctx, 'b4', Math.max(500, ctx.sizes.warmEvents));
   const brokers = prepared.env.KAFKA_BROKERS!;
   const admin = kafkaClient(brokers, 'touchpoint-bench-b4').admin();
   await admin.connect();

@@ -9,7 +9,8 @@ import {
   renderMarkdown,
   renderTable,
 } from './report';
-import { benchEvents } from './workload';
+import { HEAVY_CUSTOMER_KINDS, benchEvents } from './workload';
+import { documentBytes, stateBytes, summarise } from './document-sizes';
 import { rateOf } from './support';
 
 const run = (date: string, quick = false): RunInfo => ({
@@ -78,6 +79,33 @@ describe('bench workload', () => {
     expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
   });
 
+  it('given one customer and the heavy-customer mix, then every event is hers and the mix has the issue’s kinds of event', () => {
+    const events = benchEvents({
+      seed: 3,
+      events: 3000,
+      customers: 1,
+      days: 3650,
+      kinds: HEAVY_CUSTOMER_KINDS,
+      idPrefix: 'h',
+    });
+    expect(new Set(events.map((e) => e.customerId))).toEqual(new Set(['h-c0']));
+    expect(events.some((e) => e.anonymousId !== undefined)).toBe(false);
+    const types = new Set(events.map((e) => e.type));
+    for (const t of [
+      'purchase.completed',
+      'purchase.refunded',
+      'web.visited',
+      'call.logged',
+      'complaint.opened',
+      'complaint.resolved',
+      'feedback.submitted',
+      'loyalty.points_redeemed',
+    ])
+      expect(types).toContain(t);
+    const span = Date.parse(events.at(-1)!.occurredAt) - Date.parse(events[0]!.occurredAt);
+    expect(span / 86400_000).toBeGreaterThan(3600);
+  });
+
   it('when products are drawn, then popularity is skewed: the top 1 % of skus sell far more than their share', () => {
     const events = benchEvents({ seed: 5, events: 6000, customers: 300, products: 1000 });
     const sold = new Map<string, number>();
@@ -95,7 +123,7 @@ describe('bench options', () => {
   it('given no arguments, then every benchmark runs at full size into BENCHMARKS.md', () => {
     expect(parseBenchArgs([])).toEqual({
       quick: false,
-      only: ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'],
+      only: ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8'],
       profile: false,
       output: 'BENCHMARKS.md',
     });
@@ -111,10 +139,48 @@ describe('bench options', () => {
 
   it('given an unknown id or option, then it is a usage error naming it', () => {
     expect(() => parseBenchArgs(['--only', 'B9'])).toThrow(
-      new UsageError('--only: unknown benchmark B9; expected B1, B2, B3, B4, B5, B6, B7'),
+      new UsageError('--only: unknown benchmark B9; expected B1, B2, B3, B4, B5, B6, B7, B8'),
     );
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown option --fast');
     expect(() => parseBenchArgs(['--only'])).toThrow('--only needs a value');
+  });
+});
+
+describe('bench population and hot-key options', () => {
+  it('given --b1-population 20000x200 and --b8-events, then B1 preloads that history and B8 folds that many events', () => {
+    expect(parseBenchArgs(['--b1-population', '20000x200', '--b8-events=50000'])).toMatchObject({
+      b1Population: { customers: 20_000, eventsPerCustomer: 200 },
+      b8Events: 50_000,
+    });
+  });
+
+  it('given a malformed population or too few hot-key events, then it is a usage error', () => {
+    expect(() => parseBenchArgs(['--b1-population', '20000'])).toThrow(UsageError);
+    expect(() => parseBenchArgs(['--b1-population', '5x200'])).toThrow('at least 10 customers');
+    expect(() => parseBenchArgs(['--b8-events', '10'])).toThrow('--b8-events needs');
+  });
+});
+
+describe('bench document sizes', () => {
+  it('given a state stored as JSON text, then its bytes are the UTF-8 length of that text', () => {
+    const state = JSON.stringify({ name: 'Zoë', orders: [1, 2, 3] });
+    expect(stateBytes({ _id: 'customer:c1', state, revision: 3 })).toBe(
+      Buffer.byteLength(state, 'utf8'),
+    );
+    expect(Buffer.byteLength(state, 'utf8')).toBe(state.length + 1);
+  });
+
+  it('given a state stored as native fields, then its bytes are its BSON size', () => {
+    // BSON: int32 length, then "name": type byte, cstring key, int32 length, "Zoë\0", then 0x00.
+    expect(stateBytes({ state: { name: 'Zoë' } })).toBe(4 + 1 + 5 + 4 + 5 + 1);
+    expect(stateBytes({ revision: 1 })).toBe(0);
+    expect(documentBytes({ state: { name: 'Zoë' } })).toBe(4 + 1 + 6 + 20 + 1);
+  });
+
+  it('given sizes, then the summary has their percentiles and the largest', () => {
+    const sizes = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(summarise(sizes)).toEqual({ documents: 100, p50: 51, p90: 91, p99: 100, max: 100 });
+    expect(summarise([]).documents).toBe(0);
   });
 });
 

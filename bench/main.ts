@@ -7,6 +7,7 @@ import { benchLookup } from './b4-lookup.bench';
 import { benchIngest } from './b5-ingest.bench';
 import { benchEmbedded } from './b6-embedded.bench';
 import { benchPeer } from './b7-peer.bench';
+import { benchHotKey } from './b8-hot-key.bench';
 import { type BenchContext, FULL, QUICK, Unavailable, workloadFor } from './context';
 import { type RealEngines, kafkaClient, realEngines, runId, storeVersion } from './engines';
 import { kafkaHome, machineInfo } from './machine';
@@ -33,9 +34,10 @@ const BENCHES: Record<BenchId, Bench> = {
   B5: benchIngest,
   B6: benchEmbedded,
   B7: benchPeer,
+  B8: benchHotKey,
 };
 
-/** Whether a benchmark needs Kafka and the store (B6 runs embedded only). */
+/** Whether a benchmark needs Kafka and the store (B6 and B8 run embedded only). */
 const NEEDS_ENGINES: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'B7'];
 
 const DEFAULT_ANALYSIS =

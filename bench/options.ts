@@ -8,6 +8,16 @@ export interface BenchOptions {
   readonly output: string;
   /** B3's event count instead of the size's own (a 1 M replay takes most of an hour here). */
   readonly b3Events?: number;
+  /** B1's preloaded population instead of the size's own. */
+  readonly b1Population?: Population;
+  /** Events of B8's hot customer instead of the size's own. */
+  readonly b8Events?: number;
+}
+
+export interface Population {
+  readonly customers: number;
+  /** Mean events per customer; customer activity stays Zipf-skewed around it. */
+  readonly eventsPerCustomer: number;
 }
 
 export const USAGE = `usage: npm run bench -- [--quick] [--only B1,B5] [--profile] [--output BENCHMARKS.md]
@@ -15,7 +25,9 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only B1,B5] [--profil
   --only      comma-separated benchmark ids (${BENCH_IDS.join(', ')})
   --profile   write CPU profiles of the processes under test to bench/profiles/
   --output    the markdown file to rewrite (default BENCHMARKS.md)
-  --b3-events events to replay in B3 (default 1 000 000, 1 000 with --quick)`;
+  --b3-events events to replay in B3 (default 1 000 000, 1 000 with --quick)
+  --b1-population CUSTOMERSxEVENTS  B1's preloaded history, e.g. 20000x200 (default 5000x200, 200x20 with --quick)
+  --b8-events events of B8's hot customer (default 1 000 000, 20 000 with --quick)`;
 
 export class UsageError extends Error {}
 
@@ -26,6 +38,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let only: BenchId[] = [...BENCH_IDS];
   let output = 'BENCHMARKS.md';
   let b3Events: number | undefined;
+  let b1Population: Population | undefined;
+  let b8Events: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
@@ -64,9 +78,35 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         b3Events = n;
         break;
       }
+      case '--b1-population': {
+        const m = /^(\d+)x(\d+)$/.exec(value());
+        const customers = Number(m?.[1]);
+        const eventsPerCustomer = Number(m?.[2]);
+        if (!m || customers < 10 || eventsPerCustomer < 2)
+          throw new UsageError(
+            '--b1-population needs CUSTOMERSxEVENTS, at least 10 customers of 2 events (e.g. 20000x200)',
+          );
+        b1Population = { customers, eventsPerCustomer };
+        break;
+      }
+      case '--b8-events': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1000)
+          throw new UsageError('--b8-events needs a whole number ≥ 1000');
+        b8Events = n;
+        break;
+      }
       default:
         throw new UsageError(`unknown option ${arg}`);
     }
   }
-  return { quick, only, profile, output, ...(b3Events ? { b3Events } : {}) };
+  return {
+    quick,
+    only,
+    profile,
+    output,
+    ...(b3Events ? { b3Events } : {}),
+    ...(b1Population ? { b1Population } : {}),
+    ...(b8Events ? { b8Events } : {}),
+  };
 }

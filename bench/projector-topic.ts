@@ -49,11 +49,21 @@ export async function removeRunData(
   }
 }
 
-/** A fresh prefix whose events topic holds `events` workload events, written with acks=all. */
+/** Who the backlog is about: how many customers, over how many days of event time. */
+export interface Shape {
+  readonly customers: number;
+  readonly days: number;
+}
+
+/**
+ * A fresh prefix whose events topic holds `events` workload events, written with acks=all.
+ * Without a shape, customers have about 20 events each over the workload's two years.
+ */
 export async function prepareTopic(
   ctx: BenchContext,
   tag: string,
   events: number,
+  shape?: Shape,
 ): Promise<PreparedTopic> {
   const { kafkaBrokers, mongoUrl } = ctx.engines();
   const name = `bench_${tag}_${ctx.id}`;
@@ -77,8 +87,20 @@ export async function prepareTopic(
   const topic = topicNames(env.TOPIC_PREFIX).events;
   // Room for load phases after the backlog (B1 offers up to 80 % of its drain rate for a minute,
   // then less); customers sized for the backlog. The stream is lazy: unused events cost nothing.
-  const customers = Math.max(100, Math.round(events / 20));
-  const workload = { ...ctx.workload(events * 4 + 500_000, tag), customers };
+  const room = events * 4 + 500_000;
+  const customers = shape?.customers ?? Math.max(100, Math.round(events / 20));
+  const base = { ...ctx.workload(room, tag), customers };
+  // With a shape, the backlog spans `days` and the load phases continue at the same pace of
+  // event time (into the future): the population ages as a live one does.
+  const workload = shape
+    ? {
+        ...base,
+        days: (shape.days * room) / events,
+        until: new Date(
+          base.until.getTime() + ((shape.days * (room - events)) / events) * 86400_000,
+        ),
+      }
+    : base;
   const stream = benchWorkload(workload);
   const backlog = take(stream, events);
   const written = await appendEvents(log, topic, backlog);

@@ -24,6 +24,8 @@ export interface BenchWorkloadOptions {
   readonly days: number;
   /** Prefix of every generated id, so two runs can share a store without colliding. */
   readonly idPrefix: string;
+  /** Relative weights of the kinds of event after registration (default KIND_WEIGHTS). */
+  readonly kinds?: Readonly<Record<EventKind, number>>;
 }
 
 export const DEFAULT_WORKLOAD: BenchWorkloadOptions = {
@@ -165,7 +167,7 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '+00:00');
 }
 
-type Kind =
+export type EventKind =
   | 'purchase'
   | 'visit'
   | 'anonymous_visit'
@@ -182,7 +184,7 @@ type Kind =
   | 'redeem'
   | 'refund';
 
-const KIND_WEIGHTS: Record<Kind, number> = {
+export const KIND_WEIGHTS: Readonly<Record<EventKind, number>> = {
   purchase: 24,
   visit: 15,
   anonymous_visit: 12,
@@ -198,6 +200,17 @@ const KIND_WEIGHTS: Record<Kind, number> = {
   profile: 2,
   redeem: 1,
   refund: 1,
+};
+
+/**
+ * The issue's heavy customer: web visits, purchases, refunds, calls, complaints, feedback and
+ * points; no anonymous sessions to identify (each would add a visitor link, which is not the
+ * history a document's bound is about).
+ */
+export const HEAVY_CUSTOMER_KINDS: Readonly<Record<EventKind, number>> = {
+  ...KIND_WEIGHTS,
+  anonymous_visit: 0,
+  identify: 0,
 };
 
 /**
@@ -224,7 +237,7 @@ export function* benchWorkload(options: BenchWorkloadOptions): Generator<Recorde
   const product = zipf(options.products, options.productSkew, rand);
   const customerRank = zipf(options.customers, options.customerSkew, rand);
   const channel = weighted(options.channelMix, rand);
-  const kind = weighted(KIND_WEIGHTS, rand);
+  const kind = weighted(options.kinds ?? KIND_WEIGHTS, rand);
   const registered = new Set<number>();
   const openComplaints: { complaintId: string; owner: string }[] = [];
   const orders = new Map<number, { orderId: string; total: number }[]>();
