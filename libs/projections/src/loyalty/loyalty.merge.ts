@@ -1,6 +1,14 @@
 import { customerKey, visitorKey } from '../projection.types';
-import { earlier, initialLoyaltyState, insertSorted, upsertEarliest } from './loyalty.projection';
-import { type EventTime, type LoyaltyState } from './loyalty.types';
+import { currencyList, currencyWork, refundKey } from './loyalty.compaction';
+import { earlier, initialLoyaltyState } from './loyalty.projection';
+import {
+  type CompactedTotals,
+  type CurrencyFigures,
+  type DayBucket,
+  type EventTime,
+  type LoyaltyState,
+  type ResentFact,
+} from './loyalty.types';
 
 /**
  * Documents a customer's loyalty also needs: the visitors identified as the customer (their
@@ -19,16 +27,24 @@ function union<T extends EventTime>(
   a: readonly T[],
   b: readonly T[],
   keyOf: (t: T) => string,
-): readonly T[] {
-  let out = a;
-  for (const item of b) out = upsertEarliest(out, item, keyOf);
-  return out;
-}
-
-function unionSorted(a: readonly string[], b: readonly string[]): readonly string[] {
-  let out = a;
-  for (const id of b) out = insertSorted(out, id);
-  return out;
+  losers: Map<string, ResentFact>,
+  pick: (kept: T, other: T) => T = (kept) => kept,
+): T[] {
+  const out = new Map(a.map((t) => [keyOf(t), t]));
+  for (const item of b) {
+    const key = keyOf(item);
+    const current = out.get(key);
+    if (current === undefined) {
+      out.set(key, item);
+      continue;
+    }
+    if (current.eventId === item.eventId) continue;
+    const kept = earlier(current, item);
+    const other = kept === current ? item : current;
+    losers.set(other.eventId, { eventId: other.eventId, atMs: other.atMs });
+    out.set(key, pick(kept, other));
+  }
+  return [...out].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, v]) => v);
 }
 
 function earliestOf<T extends EventTime>(a: T | null, b: T | null): T | null {
@@ -37,30 +53,80 @@ function earliestOf<T extends EventTime>(a: T | null, b: T | null): T | null {
   return earlier(a, b);
 }
 
+function laterOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+function sumCurrencies(a: readonly CurrencyFigures[], b: readonly CurrencyFigures[]) {
+  const out = currencyWork(a);
+  for (const c of b) {
+    const w = out.get(c.currency);
+    if (w === undefined) out.set(c.currency, { purchases: c.purchases, amount: c.amount });
+    else {
+      w.purchases += c.purchases;
+      w.amount += c.amount;
+    }
+  }
+  return currencyList(out);
+}
+
+function sumDays(a: readonly DayBucket[], b: readonly DayBucket[]): DayBucket[] {
+  const out = new Map(a.map((d) => [d.day, d.spend]));
+  for (const d of b) out.set(d.day, sumCurrencies(out.get(d.day) ?? [], d.spend));
+  return [...out].sort(([x], [y]) => x - y).map(([day, spend]) => ({ day, spend }));
+}
+
+function sumTotals(a: CompactedTotals, b: CompactedTotals): CompactedTotals {
+  return {
+    spend: sumCurrencies(a.spend, b.spend),
+    earned: a.earned + b.earned,
+    reversed: a.reversed + b.reversed,
+    redeemed: a.redeemed + b.redeemed,
+    adjusted: a.adjusted + b.adjusted,
+    unmatchedRefunds: a.unmatchedRefunds + b.unmatchedRefunds,
+  };
+}
+
 /**
- * The least upper bound of two loyalty states: every fact of either, one per business key
+ * The join of two documents of one person: every detail fact of either, one per business key
  * (orderId, refund, redemptionId, adjustment key) with the earliest report kept, exactly as
  * `evolve` keeps it — so an order that reached two documents (sent once as a visitor, again
- * after sign-in) counts once. Erasure absorbs: the result is then the tombstone. Identity
- * (`customerId`) is taken from `a`.
+ * after sign-in) counts once while both keep it in detail. The compacted sums of the two
+ * documents add up (they hold different events: a document's own), and the result is exact from
+ * the later of the two horizons. Erasure absorbs: the result is then the tombstone. Identity
+ * (`customerId`) is taken from `a`. Commutative and associative; idempotent on detail, so join
+ * distinct documents once each (`mergeLoyaltyStates` does).
  */
 export function joinLoyaltyStates(a: LoyaltyState, b: LoyaltyState): LoyaltyState {
   const erased = earliestOf(a.erased, b.erased);
   // Only the tombstone survives, as in `evolve`.
   if (erased !== null) return { ...initialLoyaltyState(''), customerId: a.customerId, erased };
+  const losers = new Map<string, ResentFact>();
+  for (const r of [...a.resent, ...b.resent]) losers.set(r.eventId, r);
+  const refunds = union(a.refunds, b.refunds, refundKey, losers, (kept, other) =>
+    kept.order === null && other.order !== null ? { ...kept, order: other.order } : kept,
+  );
+  const under = [a.compactedUnder, b.compactedUnder].filter((u) => u !== null).sort();
   return {
-    schema: 1,
+    schema: 2,
     customerId: a.customerId,
     registration: earliestOf(a.registration, b.registration),
-    purchases: union(a.purchases, b.purchases, (p) => p.orderId),
-    refunds: union(a.refunds, b.refunds, (r) => `${r.orderId}\u0000${r.refundId}`),
-    redemptions: union(a.redemptions, b.redemptions, (r) => r.redemptionId),
-    adjustments: union(a.adjustments, b.adjustments, (x) => x.adjustmentKey),
-    absorbed: union(a.absorbed, b.absorbed, (m) => m.customerId),
+    purchases: union(a.purchases, b.purchases, (p) => p.orderId, losers),
+    refunds,
+    redemptions: union(a.redemptions, b.redemptions, (r) => r.redemptionId, losers),
+    adjustments: union(a.adjustments, b.adjustments, (x) => x.adjustmentKey, losers),
+    absorbed: union(a.absorbed, b.absorbed, (m) => m.customerId, new Map()),
     mergedInto: earliestOf(a.mergedInto, b.mergedInto),
-    linkedVisitors: union(a.linkedVisitors, b.linkedVisitors, (l) => l.anonymousId),
+    linkedVisitors: union(a.linkedVisitors, b.linkedVisitors, (l) => l.anonymousId, new Map()),
     erased: null,
-    appliedEventIds: unionSorted(a.appliedEventIds, b.appliedEventIds),
+    resent: [...losers.values()].sort((x, y) => (x.eventId < y.eventId ? -1 : 1)),
+    newestMs: laterOf(a.newestMs, b.newestMs),
+    exactFromMs: laterOf(a.exactFromMs, b.exactFromMs),
+    compactedUnder: under[0] ?? null,
+    days: sumDays(a.days, b.days),
+    compacted: sumTotals(a.compacted, b.compacted),
   };
 }
 
@@ -81,7 +147,13 @@ export function mergeLoyaltyStates(
   related: readonly LoyaltyState[],
 ): LoyaltyState {
   let merged = primary;
-  for (const other of related) merged = joinLoyaltyStates(merged, other);
+  // One document joins once: repeats (and the primary among the related) add nothing.
+  const seen = new Set([primary.customerId]);
+  for (const other of related) {
+    if (seen.has(other.customerId)) continue;
+    seen.add(other.customerId);
+    merged = joinLoyaltyStates(merged, other);
+  }
   if (merged.erased !== null) return merged;
   const own = (m: { customerId: string }): boolean => m.customerId !== primary.customerId;
   return {

@@ -1,6 +1,17 @@
 import { isCurrencyCode } from '@touchpoint/contracts';
+import { DEFAULT_HORIZON_DAYS, parseHorizonDays } from '../horizon';
+import { DAY_MS, isValidTimeZone } from './loyalty.calendar';
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
+
+/**
+ * Detail events (purchases, refunds, redemptions, adjustments) a document keeps at most, newest
+ * first, whatever the horizon in days: a customer with ~30 purchases a day would otherwise keep
+ * ~12 000 inside 400 days. 150 records (~170 bytes each) plus a year of day buckets keep the
+ * heaviest document under 64 KB (loyalty.bounds.spec.ts).
+ */
+export const DEFAULT_MAX_DETAIL_EVENTS = 150;
+const MAX_DETAIL_EVENTS_LIMIT = 1_000;
 
 export type PointsRounding = 'floor' | 'half_up';
 
@@ -24,8 +35,22 @@ export interface LoyaltyTierRule {
 export interface LoyaltyPolicy {
   /** Names the model version a view was computed with (`v1`, `v2` …). */
   readonly version: string;
-  /** Rolling window length in 24-hour days, counted back from the reading instant. */
+  /**
+   * Rolling window length in calendar days of `timeZone`: the window read at an instant holds
+   * the purchases of its local day (up to that instant) and of the `windowDays - 1` days before.
+   * Whole days, not 24-hour spans back from the instant, so a compacted document that keeps one
+   * sum per day still answers exactly (DESIGN §4 "Bounded").
+   */
   readonly windowDays: number;
+  /** IANA zone whose calendar days the window counts. */
+  readonly timeZone: string;
+  /**
+   * Detail (event ids and business ids for idempotence, records for exact `asOf` views and the
+   * ledger) is kept for events within this many days of the newest event time the document has
+   * seen, and for at most `maxDetailEvents` of them; older detail is compacted into sums.
+   */
+  readonly horizonDays: number;
+  readonly maxDetailEvents: number;
   /**
    * Spend thresholds are in this currency. Other currencies still count as purchases but not as
    * spend: converting needs exchange rates, which a pure model does not have.
@@ -56,6 +81,9 @@ export interface LoyaltyPolicy {
 export const DEFAULT_LOYALTY_POLICY: LoyaltyPolicy = {
   version: 'v1',
   windowDays: 365,
+  timeZone: 'UTC',
+  horizonDays: DEFAULT_HORIZON_DAYS,
+  maxDetailEvents: DEFAULT_MAX_DETAIL_EVENTS,
   spendCurrency: 'CNY',
   earning: { pointsPerMajorUnit: 1, rounding: 'floor' },
   tiers: [
@@ -224,12 +252,28 @@ export function parseLoyaltyPolicy(raw: unknown): ParsePolicyResult {
   if (!isRecord(raw)) {
     return {
       ok: false,
-      errors: ['$: expected an object {version, windowDays, spendCurrency, earning, tiers}'],
+      errors: [
+        '$: expected an object {version, windowDays, timeZone, horizonDays, maxDetailEvents, spendCurrency, earning, tiers}',
+      ],
     };
   }
   const d = DEFAULT_LOYALTY_POLICY;
   const errors: string[] = [];
-  unknownFields(raw, ['version', 'windowDays', 'spendCurrency', 'earning', 'tiers'], '', errors);
+  unknownFields(
+    raw,
+    [
+      'version',
+      'windowDays',
+      'timeZone',
+      'horizonDays',
+      'maxDetailEvents',
+      'spendCurrency',
+      'earning',
+      'tiers',
+    ],
+    '',
+    errors,
+  );
 
   const version = raw.version ?? d.version;
   if (typeof version !== 'string' || !VERSION_PATTERN.test(version)) {
@@ -239,6 +283,17 @@ export function parseLoyaltyPolicy(raw: unknown): ParsePolicyResult {
     raw.windowDays === undefined
       ? d.windowDays
       : intField(raw, 'windowDays', '', 1, MAX_WINDOW_DAYS, errors);
+  const timeZone = raw.timeZone ?? d.timeZone;
+  if (typeof timeZone !== 'string' || !isValidTimeZone(timeZone)) {
+    errors.push(
+      `timeZone: expected an IANA time zone name such as "UTC" or "Asia/Shanghai", got ${JSON.stringify(timeZone)}`,
+    );
+  }
+  const horizonDays = parseHorizonDays(raw.horizonDays, errors);
+  const maxDetailEvents =
+    raw.maxDetailEvents === undefined
+      ? d.maxDetailEvents
+      : intField(raw, 'maxDetailEvents', '', 10, MAX_DETAIL_EVENTS_LIMIT, errors);
   const spendCurrency = raw.spendCurrency ?? d.spendCurrency;
   if (!isCurrencyCode(spendCurrency)) {
     errors.push(
@@ -287,6 +342,9 @@ export function parseLoyaltyPolicy(raw: unknown): ParsePolicyResult {
     policy: {
       version: version as string,
       windowDays: windowDays as number,
+      timeZone: timeZone as string,
+      horizonDays,
+      maxDetailEvents: maxDetailEvents as number,
       spendCurrency: spendCurrency as string,
       earning: earning as LoyaltyPolicy['earning'],
       tiers: tiers as readonly LoyaltyTierRule[],

@@ -94,7 +94,7 @@ describe('loyaltyProjection.initial', () => {
   it('Given a customer key, When initialised, Then the state is empty JSON naming the customer', () => {
     const state = loyaltyProjection.initial(KEY);
     expect(state).toEqual({
-      schema: 1,
+      schema: 2,
       customerId: 'c-1',
       registration: null,
       purchases: [],
@@ -105,7 +105,19 @@ describe('loyaltyProjection.initial', () => {
       mergedInto: null,
       linkedVisitors: [],
       erased: null,
-      appliedEventIds: [],
+      resent: [],
+      newestMs: null,
+      exactFromMs: null,
+      compactedUnder: null,
+      days: [],
+      compacted: {
+        spend: [],
+        earned: 0,
+        reversed: 0,
+        redeemed: 0,
+        adjusted: 0,
+        unmatchedRefunds: 0,
+      },
     });
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
   });
@@ -137,7 +149,8 @@ describe('loyaltyProjection.evolve', () => {
         currency: 'CNY',
       },
     ]);
-    expect(state.appliedEventIds).toEqual([uuid(1)]);
+    expect(state.newestMs).toBe(AT_MS);
+    expect(state.resent).toEqual([]);
   });
 
   it('Given a purchase re-sent under another eventId, When folded, Then the order counts once', () => {
@@ -148,7 +161,8 @@ describe('loyaltyProjection.evolve', () => {
     // The same representative whatever the arrival order: same time, smaller eventId.
     expect(state.purchases[0]?.eventId).toBe(uuid(3));
     expect(foldFor('c-1', [resent, first])).toEqual(state);
-    expect(state.appliedEventIds).toEqual([uuid(3), uuid(5)]);
+    // The other report is remembered, so it is recognised when delivered again.
+    expect(state.resent).toEqual([{ eventId: uuid(5), atMs: AT_MS }]);
   });
 
   it('Given a refund, When folded, Then it is stored by order and refund id', () => {
@@ -162,6 +176,7 @@ describe('loyaltyProjection.evolve', () => {
         refundId: 'R-1',
         amount: 2500,
         currency: 'CNY',
+        order: null,
       },
     ]);
   });

@@ -8,14 +8,23 @@ import {
 } from '../projection.types';
 import { DEFAULT_LOYALTY_POLICY, type LoyaltyPolicy } from './loyalty.policy';
 import {
+  type CompactedWork,
+  type DetailWork,
+  compact,
+  compactedTotals,
+  compactedWork,
+  cutoffFor,
+  dayBuckets,
+  refundKey,
+} from './loyalty.compaction';
+import {
   type AdjustmentFact,
+  type CompactedTotals,
   type EventTime,
   type LoyaltyState,
   type LoyaltyView,
   type MergeFact,
-  type PurchaseFact,
-  type RedemptionFact,
-  type RefundFact,
+  type ResentFact,
   type VisitorLinkFact,
 } from './loyalty.types';
 import { loyaltyView } from './loyalty.view';
@@ -63,9 +72,18 @@ export function loyaltyKeys(event: RecordedEvent): readonly string[] {
   }
 }
 
+const NO_TOTALS: CompactedTotals = {
+  spend: [],
+  earned: 0,
+  reversed: 0,
+  redeemed: 0,
+  adjusted: 0,
+  unmatchedRefunds: 0,
+};
+
 export function initialLoyaltyState(key: string): LoyaltyState {
   return {
-    schema: 1,
+    schema: 2,
     customerId: key.startsWith(CUSTOMER_PREFIX) ? key.slice(CUSTOMER_PREFIX.length) : key,
     registration: null,
     purchases: [],
@@ -76,7 +94,12 @@ export function initialLoyaltyState(key: string): LoyaltyState {
     mergedInto: null,
     linkedVisitors: [],
     erased: null,
-    appliedEventIds: [],
+    resent: [],
+    newestMs: null,
+    exactFromMs: null,
+    compactedUnder: null,
+    days: [],
+    compacted: NO_TOTALS,
   };
 }
 
@@ -95,142 +118,152 @@ export function earlier<T extends EventTime>(a: T, b: T): T {
   return a.eventId <= b.eventId ? a : b;
 }
 
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function byKey<T>(map: ReadonlyMap<string, T>): T[] {
+  return [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
-/**
- * Inserts or replaces the element with the same business key, keeping the array sorted by that
- * key. When the key is already there (a re-sent order, refund, redemption under another eventId)
- * the earliest occurrence stays, so duplicates count once whatever order they arrive in.
- */
-export function upsertEarliest<T extends EventTime>(
-  list: readonly T[],
-  item: T,
-  keyOf: (t: T) => string,
-): readonly T[] {
-  const key = keyOf(item);
-  const index = list.findIndex((t) => compareKeys(keyOf(t), key) >= 0);
-  if (index === -1) return [...list, item];
-  const current = list[index] as T;
-  if (keyOf(current) === key) {
-    const kept = earlier(current, item);
-    if (kept === current) return list;
-    return [...list.slice(0, index), kept, ...list.slice(index + 1)];
+function keyed<T>(list: readonly T[], keyOf: (t: T) => string): Map<string, T> {
+  return new Map(list.map((t) => [keyOf(t), t]));
+}
+
+/** A batch's working copy of a state: mutable maps, joined into a new state once. */
+class Work {
+  readonly detail: DetailWork;
+  readonly absorbed: Map<string, MergeFact>;
+  readonly linkedVisitors: Map<string, VisitorLinkFact>;
+  registration: EventTime | null;
+  mergedInto: MergeFact | null;
+  erased: EventTime | null;
+  newestMs: number | null;
+  changed = false;
+
+  constructor(readonly state: LoyaltyState) {
+    this.detail = {
+      purchases: keyed(state.purchases, (p) => p.orderId),
+      refunds: keyed(state.refunds, refundKey),
+      redemptions: keyed(state.redemptions, (r) => r.redemptionId),
+      adjustments: keyed(state.adjustments, (a) => a.adjustmentKey),
+      resent: keyed(state.resent, (r) => r.eventId),
+    };
+    this.absorbed = keyed(state.absorbed, (m) => m.customerId);
+    this.linkedVisitors = keyed(state.linkedVisitors, (l) => l.anonymousId);
+    this.registration = state.registration;
+    this.mergedInto = state.mergedInto;
+    this.erased = state.erased;
+    this.newestMs = state.newestMs;
   }
-  return [...list.slice(0, index), item, ...list.slice(index)];
-}
 
-export function insertSorted(list: readonly string[], value: string): readonly string[] {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid] as string) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  if (list[lo] === value) return list;
-  return [...list.slice(0, lo), value, ...list.slice(lo)];
-}
-
-function hasApplied(list: readonly string[], value: string): boolean {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid] as string) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return list[lo] === value;
-}
-
-const refundKey = (r: RefundFact): string => `${r.orderId}\u0000${r.refundId}`;
-
-/** The changed part of the state for a handled event, or undefined if the model ignores it. */
-function apply(
-  state: LoyaltyState,
-  event: RecordedEvent,
-  key: string,
-): Partial<LoyaltyState> | undefined {
-  switch (event.type) {
-    case 'customer.registered': {
-      const time = eventTime(event);
-      return {
-        registration: state.registration === null ? time : earlier(state.registration, time),
-      };
+  /**
+   * One report of a detail event's business key: the earliest (time, eventId) is the fact, the
+   * others are remembered as re-sent (they count toward the detail cap like any event, so the
+   * cut does not depend on which report arrived first).
+   */
+  upsert<T extends EventTime>(map: Map<string, T>, key: string, fact: T): void {
+    const resent = this.detail.resent;
+    if (resent.has(fact.eventId)) return;
+    if (this.newestMs === null || fact.atMs > this.newestMs) this.newestMs = fact.atMs;
+    const current = map.get(key);
+    if (current === undefined) {
+      map.set(key, fact);
+      this.changed = true;
+      return;
     }
-    case 'purchase.completed': {
-      const fact: PurchaseFact = {
+    if (current.eventId === fact.eventId) return;
+    const loser = earlier(current, fact) === current ? fact : current;
+    if (loser === current) map.set(key, fact);
+    resent.set(loser.eventId, { eventId: loser.eventId, atMs: loser.atMs } satisfies ResentFact);
+    this.changed = true;
+  }
+
+  earliest<T extends EventTime>(current: T | null, fact: T): T {
+    if (current !== null && earlier(current, fact) === current) return current;
+    this.changed = true;
+    return fact;
+  }
+}
+
+/** Joins one handled event into the working copy. */
+function apply(w: Work, event: RecordedEvent, key: string): void {
+  switch (event.type) {
+    case 'customer.registered':
+      w.registration = w.earliest(w.registration, eventTime(event));
+      return;
+    case 'purchase.completed':
+      w.upsert(w.detail.purchases, event.payload.orderId, {
         ...eventTime(event),
         orderId: event.payload.orderId,
         amount: event.payload.total,
         currency: event.payload.currency,
-      };
-      return { purchases: upsertEarliest(state.purchases, fact, (p) => p.orderId) };
-    }
+      });
+      return;
     case 'purchase.refunded': {
-      const fact: RefundFact = {
+      const fact = {
         ...eventTime(event),
         orderId: event.payload.orderId,
         refundId: event.payload.refundId,
         amount: event.payload.amount,
         currency: event.payload.currency,
+        order: null,
       };
-      return { refunds: upsertEarliest(state.refunds, fact, refundKey) };
+      const current = w.detail.refunds.get(refundKey(fact));
+      // An earlier report of a refund whose order was compacted keeps the effect worked out.
+      w.upsert(w.detail.refunds, refundKey(fact), { ...fact, order: current?.order ?? null });
+      return;
     }
-    case 'loyalty.points_redeemed': {
-      const fact: RedemptionFact = {
+    case 'loyalty.points_redeemed':
+      w.upsert(w.detail.redemptions, event.payload.redemptionId, {
         ...eventTime(event),
         redemptionId: event.payload.redemptionId,
         points: event.payload.points,
         reward: event.payload.reward ?? null,
-      };
-      return { redemptions: upsertEarliest(state.redemptions, fact, (r) => r.redemptionId) };
-    }
-    case 'loyalty.points_adjusted': {
-      const fact: AdjustmentFact = {
+      });
+      return;
+    case 'loyalty.points_adjusted':
+      w.upsert(w.detail.adjustments, event.payload.adjustmentId, {
         ...eventTime(event),
         adjustmentKey: event.payload.adjustmentId,
         points: event.payload.points,
         reason: event.payload.reason,
         complaintId: event.payload.complaintId ?? null,
         origin: 'adjustment',
-      };
-      return { adjustments: upsertEarliest(state.adjustments, fact, (a) => a.adjustmentKey) };
-    }
+      } satisfies AdjustmentFact);
+      return;
     case 'complaint.resolved': {
       const points = event.payload.compensation?.points ?? 0;
-      if (points <= 0) return undefined;
+      if (points <= 0) return;
       const complaintId = event.payload.complaintId;
       // Keyed by complaint: a re-sent resolution of the same complaint credits once.
-      const fact: AdjustmentFact = {
+      w.upsert(w.detail.adjustments, `complaint:${complaintId}`, {
         ...eventTime(event),
         adjustmentKey: `complaint:${complaintId}`,
         points,
         reason: `Compensation for complaint ${complaintId}`,
         complaintId,
         origin: 'complaint_compensation',
-      };
-      return { adjustments: upsertEarliest(state.adjustments, fact, (a) => a.adjustmentKey) };
+      } satisfies AdjustmentFact);
+      return;
     }
     case 'customer.merged': {
-      if (event.customerId === undefined) return undefined;
+      if (event.customerId === undefined) return;
       const time = eventTime(event);
       if (key === customerKey(event.payload.mergedCustomerId)) {
-        const fact: MergeFact = { ...time, customerId: event.customerId };
-        return { mergedInto: state.mergedInto === null ? fact : earlier(state.mergedInto, fact) };
+        w.mergedInto = w.earliest(w.mergedInto, { ...time, customerId: event.customerId });
+        return;
       }
-      const fact: MergeFact = { ...time, customerId: event.payload.mergedCustomerId };
-      return { absorbed: upsertEarliest(state.absorbed, fact, (m) => m.customerId) };
+      const id = event.payload.mergedCustomerId;
+      w.absorbed.set(id, w.earliest(w.absorbed.get(id) ?? null, { ...time, customerId: id }));
+      return;
     }
     case 'customer.identified': {
-      if (event.anonymousId === undefined) return undefined;
-      const fact: VisitorLinkFact = { ...eventTime(event), anonymousId: event.anonymousId };
-      return { linkedVisitors: upsertEarliest(state.linkedVisitors, fact, (l) => l.anonymousId) };
+      if (event.anonymousId === undefined) return;
+      const id = event.anonymousId;
+      const link = { ...eventTime(event), anonymousId: id };
+      w.linkedVisitors.set(id, w.earliest(w.linkedVisitors.get(id) ?? null, link));
+      return;
     }
     case 'customer.erased':
-      // Handled before dispatch: erasure replaces the whole document.
-      return undefined;
+      w.erased = w.earliest(w.erased, eventTime(event));
+      return;
     case 'customer.profile_updated':
     case 'call.logged':
     case 'email.sent':
@@ -240,42 +273,122 @@ function apply(
     case 'web.visited':
     case 'complaint.opened':
     case 'feedback.submitted':
-      return undefined;
+      return;
     default:
       return assertNever(event, 'event type');
   }
+}
+
+/**
+ * Folds a batch: every event is joined into mutable maps of the state's detail, then detail older
+ * than the horizon (in days from the newest event time, and beyond the newest
+ * `maxDetailEvents`) is compacted once. The result is a function of the set of events: a
+ * re-delivered event within the horizon is recognised by its eventId or business id; an event
+ * older than the horizon goes straight into the sums and cannot be recognised again
+ * (`beyondHorizon`). It equals folding the events one by one with `evolve`, except that a
+ * duplicate inside one batch is recognised even where, folded alone, the first copy would already
+ * have been compacted.
+ */
+export function evolveLoyaltyBatch(
+  state: LoyaltyState,
+  events: readonly PositionedEvent[],
+  key: string,
+  policy: LoyaltyPolicy,
+): LoyaltyState {
+  if (state.erased !== null && !events.some((e) => e.event.type === 'customer.erased')) {
+    return state;
+  }
+  const w = new Work(state);
+  for (const { event } of events) apply(w, event, key);
+  if (w.erased !== null) {
+    if (!w.changed) return state;
+    // Only the tombstone survives, so every arrival order of the history ends in the same state.
+    return { ...initialLoyaltyState(key), customerId: state.customerId, erased: w.erased };
+  }
+  const cut = cutoffFor(w.detail, w.newestMs, state.exactFromMs, policy);
+  if (!w.changed && cut === state.exactFromMs) return state;
+  const sums: CompactedWork = compactedWork(
+    state.exactFromMs,
+    state.compactedUnder,
+    state.days,
+    state.compacted,
+  );
+  compact(w.detail, sums, cut, policy);
+  return {
+    schema: 2,
+    customerId: state.customerId,
+    registration: w.registration,
+    purchases: byKey(w.detail.purchases),
+    refunds: byKey(w.detail.refunds),
+    redemptions: byKey(w.detail.redemptions),
+    adjustments: byKey(w.detail.adjustments),
+    absorbed: byKey(w.absorbed),
+    mergedInto: w.mergedInto,
+    linkedVisitors: byKey(w.linkedVisitors),
+    erased: null,
+    resent: byKey(w.detail.resent),
+    newestMs: w.newestMs,
+    exactFromMs: sums.exactFromMs,
+    compactedUnder: sums.compactedUnder,
+    days: dayBuckets(sums),
+    compacted: compactedTotals(sums),
+  };
 }
 
 export function evolveLoyalty(
   state: LoyaltyState,
   positioned: PositionedEvent,
   key: string,
-  _policy: LoyaltyPolicy,
+  policy: LoyaltyPolicy,
 ): LoyaltyState {
-  const event = positioned.event;
-  if (event.type === 'customer.erased') {
-    const time = eventTime(event);
-    const erased = state.erased === null ? time : earlier(state.erased, time);
-    if (erased === state.erased) return state;
-    // Only the tombstone survives, so every arrival order of the history ends in the same state.
-    return { ...initialLoyaltyState(key), customerId: state.customerId, erased };
+  return evolveLoyaltyBatch(state, [positioned], key, policy);
+}
+
+/** Events kept as detail (and so recognised when re-delivered) while within the horizon. */
+function isDetailEvent(event: RecordedEvent): boolean {
+  switch (event.type) {
+    case 'purchase.completed':
+    case 'purchase.refunded':
+    case 'loyalty.points_redeemed':
+    case 'loyalty.points_adjusted':
+      return true;
+    case 'complaint.resolved':
+      return (event.payload.compensation?.points ?? 0) > 0;
+    // Registration, links, merges and erasure keep their earliest report: re-applying one is a
+    // no-op at any age.
+    case 'customer.registered':
+    case 'customer.identified':
+    case 'customer.merged':
+    case 'customer.erased':
+    case 'customer.profile_updated':
+    case 'call.logged':
+    case 'email.sent':
+    case 'email.opened':
+    case 'email.clicked':
+    case 'email.received':
+    case 'web.visited':
+    case 'complaint.opened':
+    case 'feedback.submitted':
+      return false;
+    default:
+      return assertNever(event, 'event type');
   }
-  if (state.erased !== null) return state;
-  if (hasApplied(state.appliedEventIds, event.eventId)) return state;
-  const change = apply(state, event, key);
-  if (change === undefined) return state;
-  return {
-    ...state,
-    ...change,
-    appliedEventIds: insertSorted(state.appliedEventIds, event.eventId),
-  };
+}
+
+/** True when `event` is older than the detail the state keeps: a duplicate would count twice. */
+export function loyaltyBeyondHorizon(state: LoyaltyState, positioned: PositionedEvent): boolean {
+  const event = positioned.event;
+  if (state.erased !== null || state.exactFromMs === null || !isDetailEvent(event)) return false;
+  return eventTime(event).atMs < state.exactFromMs;
 }
 
 /**
- * The loyalty read model (DESIGN §5). The state is policy-free (facts only: purchases, refunds,
- * redemptions, adjustments, registration), so one fold serves every policy version and comparing
- * v1 with v2 is two calls to `view`. Tier, window figures, earned points and tier history are
- * all derived in `view` at `asOf`.
+ * The loyalty read model (DESIGN §5). The state holds facts within the horizon (purchases,
+ * refunds, redemptions, adjustments, registration) and sums of older ones; tier, window figures,
+ * earned points and tier history are derived in `view` at `asOf`. Until something is compacted
+ * the state does not depend on the policy, so comparing v1 with v2 is two calls to `view`; the
+ * sums bake in the window, time zone and earning rate (`compactedUnder`), and a view under other
+ * values refuses rather than misreads them.
  */
 export const loyaltyProjection: Projection<LoyaltyState, LoyaltyView, LoyaltyPolicy> = {
   model: LOYALTY_MODEL,
@@ -283,5 +396,7 @@ export const loyaltyProjection: Projection<LoyaltyState, LoyaltyView, LoyaltyPol
   keys: loyaltyKeys,
   initial: initialLoyaltyState,
   evolve: evolveLoyalty,
+  evolveBatch: evolveLoyaltyBatch,
+  beyondHorizon: loyaltyBeyondHorizon,
   view: loyaltyView,
 };

@@ -83,9 +83,10 @@ describe('Scenario 1 — Mei, a very loyal customer', () => {
         'very_loyal',
         [expect.objectContaining({ kind: 'purchase', orderId: 'M-07' })],
       ],
-      // 365 days after last May's gift: 7 purchases, below very_loyal for one day.
+      // Last May's gift (8 May, UTC day) leaves the 365-day window at the start of 8 May 2025:
+      // 7 purchases, below very_loyal until M-08 the next day.
       [
-        '2025-05-08T11:00:00.000Z',
+        '2025-05-08T00:00:00.000Z',
         'loyal',
         [expect.objectContaining({ kind: 'window_passed', orderId: 'M-2024-GIFT' })],
       ],
@@ -155,7 +156,19 @@ describe('Scenario 3 — a complaint and its service recovery', () => {
   });
 
   it('Then the call, complaint opening, e-mail and CSAT leave the loyalty state untouched', () => {
-    expect(state.appliedEventIds).toHaveLength(7);
+    const silent = new Set([
+      'call.logged',
+      'complaint.opened',
+      'email.sent',
+      'email.received',
+      'feedback.submitted',
+    ]);
+    expect(
+      foldFor(
+        'c-1088',
+        WANG_EVENTS.filter((e) => !silent.has(e.type)),
+      ),
+    ).toEqual(state);
   });
 
   it('Given the resolution is re-sent with another eventId, When folded, Then the 500 points count once', () => {
@@ -208,8 +221,9 @@ describe('Scenario 5 — a customer who drifts away', () => {
         figures: { purchases: 4, spend: yuan(1_600) },
       },
       {
-        // 365 days after the first purchase (2024 is a leap year: 10 March to 10 March).
-        at: '2025-03-10T10:30:00.000Z',
+        // The first purchase's day (10 March, UTC) leaves the 365-day window at the start of
+        // 10 March 2025 (2024 is a leap year: 10 March to 10 March).
+        at: '2025-03-10T00:00:00.000Z',
         from: 'loyal',
         to: 'occasional',
         direction: 'down',
@@ -219,7 +233,7 @@ describe('Scenario 5 — a customer who drifts away', () => {
         figures: { purchases: 3, spend: yuan(1_200) },
       },
     ]);
-    expect(v.tierSince).toBe('2025-03-10T10:30:00.000Z');
+    expect(v.tierSince).toBe('2025-03-10T00:00:00.000Z');
   });
 
   it('Given the same state, When read with asOf a year ago, Then loyal', () => {

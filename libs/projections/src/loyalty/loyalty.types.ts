@@ -25,6 +25,27 @@ export interface RefundFact extends EventTime {
   readonly refundId: string;
   readonly amount: number;
   readonly currency: string;
+  /**
+   * Set when the refund's order was compacted while the refund was still kept in detail: its
+   * effect on that order, worked out then (the order's amount is no longer kept).
+   */
+  readonly order: RefundedOrder | null;
+}
+
+/** A refund's effect on its compacted order, in the order's event-time sequence of refunds. */
+export interface RefundedOrder {
+  /** Local day of the order (policy time zone), for the window. */
+  readonly day: number;
+  readonly currency: string;
+  /** Part of the refund that counts (0 when the currencies differ). */
+  readonly applied: number;
+  /** Part of the refund above what was left of the order. */
+  readonly excess: number;
+  readonly currencyMismatch: boolean;
+  /** The refund made the order fully refunded: it stops counting as a purchase. */
+  readonly completes: boolean;
+  /** Points taken back. */
+  readonly points: number;
 }
 
 export interface RedemptionFact extends EventTime {
@@ -52,13 +73,51 @@ export interface VisitorLinkFact extends EventTime {
   readonly anonymousId: string;
 }
 
+/** Another report of a detail event's business key (a re-sent order under a new eventId). */
+export interface ResentFact {
+  readonly eventId: string;
+  readonly atMs: number;
+}
+
+/** Compacted purchases of one local day, kept while the day can still be in a window. */
+export interface DayBucket {
+  /** Days since 1970-01-01 in the policy time zone. */
+  readonly day: number;
+  /** Per currency, sorted by currency. */
+  readonly spend: readonly CurrencyFigures[];
+}
+
+export interface CurrencyFigures {
+  readonly currency: string;
+  /** Orders not fully refunded. */
+  readonly purchases: number;
+  /** Net of refunds, minor units. */
+  readonly amount: number;
+}
+
+/** Everything compacted, summed: order-free, so any arrival order gives the same totals. */
+export interface CompactedTotals {
+  /** Per currency, sorted by currency. */
+  readonly spend: readonly CurrencyFigures[];
+  readonly earned: number;
+  readonly reversed: number;
+  readonly redeemed: number;
+  /** Signed. */
+  readonly adjusted: number;
+  /** Refunds compacted without ever meeting their order in detail (no effect, as today). */
+  readonly unmatchedRefunds: number;
+}
+
 export interface LoyaltyState {
   /** Bumped when the stored shape changes, so a reader can tell old documents apart. */
-  readonly schema: 1;
+  readonly schema: 2;
   readonly customerId: string;
   /** Earliest `customer.registered` by event time (tenure starts there). */
   readonly registration: EventTime | null;
-  /** One per orderId, sorted by orderId; a re-sent order keeps its earliest (time, eventId). */
+  /**
+   * Detail, within the horizon (`exactFromMs` on): one per orderId, sorted by orderId; a
+   * re-sent order keeps its earliest (time, eventId).
+   */
   readonly purchases: readonly PurchaseFact[];
   /** One per (orderId, refundId), sorted by that pair. */
   readonly refunds: readonly RefundFact[];
@@ -80,8 +139,23 @@ export interface LoyaltyState {
    * tombstone, so a replay in any order cannot bring the customer's history back.
    */
   readonly erased: EventTime | null;
-  /** Sorted, for idempotence per eventId. */
-  readonly appliedEventIds: readonly string[];
+  /** Detail events that lost to an earlier report of their business key, sorted by eventId. */
+  readonly resent: readonly ResentFact[];
+  /** Newest event time of a detail event ever seen (the high-water mark), or null. */
+  readonly newestMs: number | null;
+  /**
+   * Detail is kept for events at or after this instant; everything before it is in `days` and
+   * `compacted`. Null while nothing was ever compacted. Never decreases.
+   */
+  readonly exactFromMs: number | null;
+  /**
+   * The policy parameters compaction baked in (`windowDays/timeZone/rate/rounding`), so a view
+   * with other ones refuses rather than misreads the sums. Null while nothing was compacted.
+   */
+  readonly compactedUnder: string | null;
+  /** Sorted by day; only days that a window read at or after `exactFromMs` can reach. */
+  readonly days: readonly DayBucket[];
+  readonly compacted: CompactedTotals;
 }
 
 // ---- view --------------------------------------------------------------------------------------
@@ -108,11 +182,18 @@ export type TierCause =
       readonly occurredAt: string;
     }
   | {
-      /** The purchase left the rolling window at the change instant. */
+      /** The purchase's day left the rolling window at the change instant. */
       readonly kind: 'window_passed';
       readonly eventId: string;
       readonly orderId: string;
       readonly purchasedAt: string;
+    }
+  | {
+      /** A day of compacted purchases left the rolling window at the change instant. */
+      readonly kind: 'window_passed_day';
+      /** `YYYY-MM-DD` in the policy time zone. */
+      readonly day: string;
+      readonly purchases: number;
     }
   | { readonly kind: 'registration'; readonly eventId: string; readonly occurredAt: string }
   | {
@@ -200,6 +281,15 @@ export type LoyaltyAnomaly =
       readonly eventIds: readonly string[];
     };
 
+/** The ledger's totals before its first line: what was compacted. */
+export interface OpeningBalance {
+  readonly balance: number;
+  readonly earned: number;
+  readonly reversed: number;
+  readonly redeemed: number;
+  readonly adjusted: number;
+}
+
 export interface PointsSummary {
   readonly balance: number;
   readonly earned: number;
@@ -208,8 +298,21 @@ export interface PointsSummary {
   readonly redeemed: number;
   /** Net of all adjustments, signed. */
   readonly adjusted: number;
-  /** Event-time order; `balance = earned - reversed - redeemed + adjusted`. */
+  /**
+   * Event-time order, lines from the horizon on; `balance = earned - reversed - redeemed +
+   * adjusted = opening.balance + the lines' points`.
+   */
   readonly ledger: readonly LedgerLine[];
+  readonly opening: OpeningBalance;
+}
+
+export interface HorizonSummary {
+  /** Views are exact from this instant on (ISO-8601 UTC); null when nothing was compacted. */
+  readonly exactFrom: string | null;
+  /** The tier at `exactFrom`; `tierHistory` lists the changes after it. */
+  readonly tierAtExactFrom: string | null;
+  /** Refunds compacted without meeting their order (their order was already compacted). */
+  readonly unmatchedRefunds: number;
 }
 
 export interface LoyaltyView {
@@ -219,14 +322,26 @@ export interface LoyaltyView {
   readonly status: LoyaltyStatus;
   readonly mergedInto: string | null;
   readonly tier: string;
-  /** When the current tier began, or null if it has always been the base tier. */
+  /**
+   * When the current tier began, or null if it has always been the base tier. When the tier was
+   * already held at the horizon (`horizon.tierAtExactFrom`), the horizon's start: it began then
+   * or earlier.
+   */
   readonly tierSince: string | null;
   readonly window: WindowFigures & {
     readonly days: number;
-    /** Exclusive lower bound: purchases strictly after it and at or before asOf count. */
+    /**
+     * Inclusive lower bound, the start of the window's first local day: purchases at or after
+     * it and at or before asOf count.
+     */
     readonly from: string;
     readonly currency: string;
     /** Net window spend in currencies the policy does not count, by currency. */
+    readonly otherCurrencies: readonly { readonly currency: string; readonly amount: number }[];
+  };
+  /** Every order up to asOf, whatever its age: the window's figures without a window. */
+  readonly lifetime: WindowFigures & {
+    readonly currency: string;
     readonly otherCurrencies: readonly { readonly currency: string; readonly amount: number }[];
   };
   readonly registeredAt: string | null;
@@ -235,4 +350,5 @@ export interface LoyaltyView {
   readonly points: PointsSummary;
   readonly anomalies: readonly LoyaltyAnomaly[];
   readonly outreach: Outreach;
+  readonly horizon: HorizonSummary;
 }

@@ -113,16 +113,28 @@ describe('loyaltyView — tier', () => {
     expect(view(purchases(8, 70_000), shift(T0, 10)).tier).toBe('loyal');
   });
 
-  it('Given a purchase, When read one millisecond before and exactly 365 days after it, Then it counts, then not', () => {
+  it('Given a purchase, When read on the last local day of the window and at the start of the next, Then it counts, then not', () => {
+    // T0 is 04:00 UTC on 10 January 2025: the window holds whole UTC days (the policy's time
+    // zone), so the purchase counts through 9 January 2026 and leaves at its first instant.
     const events = purchases(1, 100);
-    const ms = Date.parse(T0) + 365 * 86_400_000;
+    const leaves = Date.parse('2026-01-10T00:00:00Z');
+    const at = (ms: number): number =>
+      loyaltyView(foldFor('c-1', events), new Date(ms), DEFAULT_LOYALTY_POLICY).window.purchases;
+    expect(at(leaves - 1)).toBe(1);
+    expect(at(leaves)).toBe(0);
     expect(
-      loyaltyView(foldFor('c-1', events), new Date(ms - 1), DEFAULT_LOYALTY_POLICY).window
-        .purchases,
-    ).toBe(1);
-    expect(
-      loyaltyView(foldFor('c-1', events), new Date(ms), DEFAULT_LOYALTY_POLICY).window.purchases,
-    ).toBe(0);
+      loyaltyView(foldFor('c-1', events), new Date(leaves), DEFAULT_LOYALTY_POLICY).window.from,
+    ).toBe('2025-01-11T00:00:00.000Z');
+  });
+
+  it('Given a policy in Asia/Shanghai, When read, Then the window counts Shanghai calendar days', () => {
+    const shanghai: LoyaltyPolicy = { ...DEFAULT_LOYALTY_POLICY, timeZone: 'Asia/Shanghai' };
+    // 12:00 +08:00 on 10 January: that local day leaves at midnight in Shanghai a year on.
+    const leaves = Date.parse('2026-01-10T00:00:00+08:00');
+    const at = (ms: number): number =>
+      loyaltyView(foldFor('c-1', purchases(1, 100)), new Date(ms), shanghai).window.purchases;
+    expect(at(leaves - 1)).toBe(1);
+    expect(at(leaves)).toBe(0);
   });
 
   it('Given events after asOf, When read, Then they are not seen', () => {
@@ -186,7 +198,7 @@ describe('loyaltyView — tier', () => {
 });
 
 describe('loyaltyView — tier history', () => {
-  it('Given 4 purchases, When the first ages out, Then the drop is dated exactly 365 days after it and names it', () => {
+  it('Given 4 purchases, When the first ages out, Then the drop is dated at the start of the day 365 days after its day and names it', () => {
     const events = purchases(4, 40_000);
     const v = view(events, shift(T0, 400));
     expect(v.tier).toBe('occasional');
@@ -203,7 +215,7 @@ describe('loyaltyView — tier history', () => {
         reason: 'purchase O-4: 4 purchases and 1600.00 CNY in 365 days, meets loyal',
       },
       {
-        at: new Date(shift(T0, 365)).toISOString(),
+        at: '2026-01-10T00:00:00.000Z',
         from: 'loyal',
         to: 'occasional',
         direction: 'down',
@@ -472,6 +484,7 @@ describe('loyaltyView — status and outreach', () => {
         redeemed: 0,
         adjusted: 0,
         ledger: [],
+        opening: { balance: 0, earned: 0, reversed: 0, redeemed: 0, adjusted: 0 },
       });
       expect(v.outreach).toEqual({ greetings: false, recommendations: false });
     }

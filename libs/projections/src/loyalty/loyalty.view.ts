@@ -1,72 +1,63 @@
-import { currencyExponent } from '@touchpoint/contracts';
+import { AppError } from '@touchpoint/core';
+import { asOfBeyondHorizon } from '../horizon';
 import { formatMinorUnits } from '../money';
-import { DAY_MS, type LoyaltyPolicy, type LoyaltyTierRule } from './loyalty.policy';
+import { DAY_MS, dayStart, isoDay, localDay } from './loyalty.calendar';
+import { byTimeThenId, compactionBasis, isFullyRefunded } from './loyalty.compaction';
+import { pointsForAmount } from './loyalty.points';
+import { type LoyaltyPolicy, type LoyaltyTierRule } from './loyalty.policy';
 import {
+  type DayBucket,
   type LedgerKind,
   type LedgerLine,
   type LoyaltyAnomaly,
   type LoyaltyState,
   type LoyaltyStatus,
   type LoyaltyView,
+  type OpeningBalance,
   type Outreach,
   type PointsSummary,
   type PurchaseFact,
   type RefundFact,
+  type RefundedOrder,
   type TierCause,
   type TierChange,
   type WindowFigures,
 } from './loyalty.types';
 
+export { pointsForAmount };
+
 const NO_OUTREACH: Outreach = { greetings: false, recommendations: false };
 
-/**
- * Points for a net amount, in exact integer arithmetic (a float `Math.floor(x * 0.01)` can land
- * one point short). Undefined when the currency's exponent is unknown.
- */
-export function pointsForAmount(
-  amountMinor: number,
-  currency: string,
-  earning: LoyaltyPolicy['earning'],
-): number | undefined {
-  const exponent = currencyExponent(currency);
-  if (exponent === undefined) return undefined;
-  const divisor = 10 ** exponent;
-  const scaled = Math.max(0, amountMinor) * earning.pointsPerMajorUnit;
-  const remainder = scaled % divisor;
-  const whole = (scaled - remainder) / divisor;
-  switch (earning.rounding) {
-    case 'floor':
-      return whole;
-    case 'half_up':
-      return 2 * remainder >= divisor ? whole + 1 : whole;
-  }
-}
-
-/** `84000000` CNY → `840000.00`; string-built so large amounts print exactly. */
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-const byTimeThenId = (
-  a: { atMs: number; eventId: string },
-  b: { atMs: number; eventId: string },
-): number => a.atMs - b.atMs || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+type LinkedRefund = RefundFact & { readonly order: RefundedOrder };
 
 /** The facts visible at asOf, indexed for repeated evaluation at earlier instants. */
 interface Timeline {
   /** Sorted by time, then eventId. */
   readonly purchases: readonly PurchaseFact[];
+  /** Local day of each purchase, same index. */
+  readonly purchaseDays: readonly number[];
   readonly refundsByOrder: ReadonlyMap<string, readonly RefundFact[]>;
+  /** Refunds of compacted orders, with their effect; sorted by time. */
+  readonly linked: readonly LinkedRefund[];
   readonly orphanRefunds: readonly RefundFact[];
+  readonly days: readonly DayBucket[];
   readonly registrationMs: number | null;
 }
 
-function timelineAt(state: LoyaltyState, asOfMs: number): Timeline {
-  // Time order lets figuresAt visit only the purchases inside the window.
+function timelineAt(state: LoyaltyState, asOfMs: number, policy: LoyaltyPolicy): Timeline {
   const purchases = state.purchases.filter((p) => p.atMs <= asOfMs).sort(byTimeThenId);
   const orders = new Set(purchases.map((p) => p.orderId));
   const refundsByOrder = new Map<string, RefundFact[]>();
+  const linked: LinkedRefund[] = [];
   const orphanRefunds: RefundFact[] = [];
   for (const r of state.refunds) {
     if (r.atMs > asOfMs) continue;
+    if (r.order !== null) {
+      linked.push({ ...r, order: r.order });
+      continue;
+    }
     if (!orders.has(r.orderId)) {
       orphanRefunds.push(r);
       continue;
@@ -76,11 +67,15 @@ function timelineAt(state: LoyaltyState, asOfMs: number): Timeline {
     refundsByOrder.set(r.orderId, list);
   }
   for (const list of refundsByOrder.values()) list.sort(byTimeThenId);
+  linked.sort(byTimeThenId);
   const reg = state.registration;
   return {
     purchases,
+    purchaseDays: purchases.map((p) => localDay(p.atMs, policy.timeZone)),
     refundsByOrder,
+    linked,
     orphanRefunds,
+    days: state.days,
     registrationMs: reg !== null && reg.atMs <= asOfMs ? reg.atMs : null,
   };
 }
@@ -94,39 +89,74 @@ function refundedAt(tl: Timeline, p: PurchaseFact, t: number): number {
   return Math.min(sum, p.amount);
 }
 
-/** Index of the first purchase strictly after `ms` (binary search over the time-sorted list). */
-function firstAfter(purchases: readonly PurchaseFact[], ms: number): number {
-  let lo = 0;
-  let hi = purchases.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((purchases[mid] as PurchaseFact).atMs <= ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 interface Figures extends WindowFigures {
   readonly other: ReadonlyMap<string, number>;
 }
 
-/** Window (t - W, t]: a purchase counts until exactly W after it; fully refunded orders never. */
-function figuresAt(tl: Timeline, t: number, policy: LoyaltyPolicy): Figures {
-  const from = t - policy.windowDays * DAY_MS;
+/** Orders counted and net amount, per currency. */
+type Tally = Map<string, { purchases: number; amount: number }>;
+
+function tally(into: Tally, currency: string, purchases: number, amount: number): void {
+  const t = into.get(currency);
+  if (t === undefined) into.set(currency, { purchases, amount });
+  else {
+    t.purchases += purchases;
+    t.amount += amount;
+  }
+}
+
+function figuresOf(counts: Tally, policy: LoyaltyPolicy): Figures {
   let purchases = 0;
   let spend = 0;
   const other = new Map<string, number>();
-  for (let i = firstAfter(tl.purchases, from); i < tl.purchases.length; i++) {
-    const p = tl.purchases[i] as PurchaseFact;
-    if (p.atMs > t) break;
-    const refunded = refundedAt(tl, p, t);
-    if (refunded > 0 && refunded >= p.amount) continue;
-    purchases += 1;
-    const net = p.amount - refunded;
-    if (p.currency === policy.spendCurrency) spend += net;
-    else other.set(p.currency, (other.get(p.currency) ?? 0) + net);
+  for (const [currency, t] of counts) {
+    purchases += t.purchases;
+    if (currency === policy.spendCurrency) spend += t.amount;
+    // A currency shows once one of its orders counts, as when each order was added in turn.
+    else if (t.purchases > 0) other.set(currency, t.amount);
   }
   return { purchases, spend, other };
+}
+
+/**
+ * Orders of local days `fromDay` and later (all days when null) up to instant t; fully refunded
+ * orders never count. Detail orders are read one by one; compacted ones come as day sums
+ * (`days`, or the all-time `compacted` totals when there is no window) with the refunds of
+ * compacted orders still in detail applied at their own instants.
+ */
+function figuresAt(
+  state: LoyaltyState,
+  tl: Timeline,
+  t: number,
+  fromDay: number | null,
+  policy: LoyaltyPolicy,
+): Figures {
+  const counts: Tally = new Map();
+  tl.purchases.forEach((p, i) => {
+    if (p.atMs > t || (fromDay !== null && (tl.purchaseDays[i] as number) < fromDay)) return;
+    const refunded = refundedAt(tl, p, t);
+    if (isFullyRefunded(refunded, p.amount)) return;
+    tally(counts, p.currency, 1, p.amount - refunded);
+  });
+  if (fromDay === null) {
+    for (const c of state.compacted.spend) tally(counts, c.currency, c.purchases, c.amount);
+  } else {
+    const toDay = localDay(t, policy.timeZone);
+    for (const d of tl.days) {
+      if (d.day < fromDay || d.day > toDay) continue;
+      for (const c of d.spend) tally(counts, c.currency, c.purchases, c.amount);
+    }
+  }
+  for (const r of tl.linked) {
+    if (r.atMs > t || (fromDay !== null && r.order.day < fromDay)) continue;
+    tally(counts, r.order.currency, r.order.completes ? -1 : 0, -r.order.applied);
+  }
+  return figuresOf(counts, policy);
+}
+
+/** First local day of the window read at t. */
+function windowStartDay(t: number, policy: LoyaltyPolicy): number {
+  return localDay(t, policy.timeZone) - policy.windowDays + 1;
 }
 
 function tenureMet(rule: LoyaltyTierRule, registrationMs: number | null, t: number): boolean {
@@ -161,6 +191,11 @@ function tierName(policy: LoyaltyPolicy, index: number): string {
   return policy.tiers[index]?.name ?? 'unknown';
 }
 
+/** The instant a local day leaves the window: the start of the day `windowDays` later. */
+function exitOf(day: number, policy: LoyaltyPolicy): number {
+  return dayStart(day + policy.windowDays, policy.timeZone);
+}
+
 function causesAt(
   state: LoyaltyState,
   tl: Timeline,
@@ -168,10 +203,9 @@ function causesAt(
   direction: 'up' | 'down',
   policy: LoyaltyPolicy,
 ): TierCause[] {
-  const windowMs = policy.windowDays * DAY_MS;
   const up: TierCause[] = [];
   const down: TierCause[] = [];
-  for (const p of tl.purchases) {
+  tl.purchases.forEach((p, i) => {
     if (p.atMs === t) {
       up.push({
         kind: 'purchase',
@@ -180,7 +214,7 @@ function causesAt(
         occurredAt: p.occurredAt,
       });
     }
-    if (p.atMs + windowMs === t) {
+    if (exitOf(tl.purchaseDays[i] as number, policy) === t) {
       down.push({
         kind: 'window_passed',
         eventId: p.eventId,
@@ -188,18 +222,23 @@ function causesAt(
         purchasedAt: p.occurredAt,
       });
     }
+  });
+  for (const d of tl.days) {
+    if (exitOf(d.day, policy) === t) {
+      const purchases = d.spend.reduce((n, c) => n + c.purchases, 0);
+      down.push({ kind: 'window_passed_day', day: isoDay(d.day), purchases });
+    }
   }
-  for (const list of tl.refundsByOrder.values()) {
-    for (const r of list) {
-      if (r.atMs === t) {
-        down.push({
-          kind: 'refund',
-          eventId: r.eventId,
-          orderId: r.orderId,
-          refundId: r.refundId,
-          occurredAt: r.occurredAt,
-        });
-      }
+  const refunds = [...[...tl.refundsByOrder.values()].flat(), ...tl.linked];
+  for (const r of refunds) {
+    if (r.atMs === t) {
+      down.push({
+        kind: 'refund',
+        eventId: r.eventId,
+        orderId: r.orderId,
+        refundId: r.refundId,
+        occurredAt: r.occurredAt,
+      });
     }
   }
   const reg = state.registration;
@@ -226,6 +265,8 @@ function describeCause(c: TierCause): string {
       return `refund ${c.refundId} of order ${c.orderId}`;
     case 'window_passed':
       return `purchase ${c.orderId} of ${c.purchasedAt} left the window`;
+    case 'window_passed_day':
+      return `${c.purchases} purchases of ${c.day} left the window`;
     case 'registration':
       return 'registration';
     case 'tenure':
@@ -233,25 +274,34 @@ function describeCause(c: TierCause): string {
   }
 }
 
+interface History {
+  /** Tier index at the start (the base tier when nothing was compacted). */
+  readonly startIndex: number;
+  readonly changes: TierChange[];
+}
+
 /**
- * Replays the timeline up to asOf. The figures only change at a purchase, a refund, a purchase
- * leaving the window (exactly `windowDays` after it), the registration or a tenure anniversary,
- * so evaluating the tier at those instants finds every change, including drops that happen with
- * no event at all.
+ * Replays the timeline from the horizon (or the beginning) up to asOf. The figures only change
+ * at a purchase, a refund, a day of purchases leaving the window (the start of the local day
+ * `windowDays` after it), the registration or a tenure anniversary, so evaluating the tier at
+ * those instants finds every change, including drops that happen with no event at all. Each
+ * evaluation reads the bounded detail and day sums, so the whole costs O((detail + days)²).
  */
 function tierHistory(
   state: LoyaltyState,
   tl: Timeline,
+  startMs: number | null,
   asOfMs: number,
   policy: LoyaltyPolicy,
-): TierChange[] {
-  const windowMs = policy.windowDays * DAY_MS;
+): History {
   const instants = new Set<number>();
-  for (const p of tl.purchases) {
+  tl.purchases.forEach((p, i) => {
     instants.add(p.atMs);
-    instants.add(p.atMs + windowMs);
-  }
+    instants.add(exitOf(tl.purchaseDays[i] as number, policy));
+  });
+  for (const d of tl.days) instants.add(exitOf(d.day, policy));
   for (const list of tl.refundsByOrder.values()) for (const r of list) instants.add(r.atMs);
+  for (const r of tl.linked) instants.add(r.atMs);
   if (tl.registrationMs !== null) {
     instants.add(tl.registrationMs);
     for (const rule of policy.tiers) {
@@ -259,12 +309,19 @@ function tierHistory(
         instants.add(tl.registrationMs + rule.minTenureDays * DAY_MS);
     }
   }
-  const sweep = new WindowSweep(tl, policy);
+  const at = (t: number): { index: number; figures: WindowFigures } => {
+    const f = figuresAt(state, tl, t, windowStartDay(t, policy), policy);
+    const figures = { purchases: f.purchases, spend: f.spend };
+    return { index: tierIndexAt(tl, t, policy, figures), figures };
+  };
+  const startIndex = startMs === null ? 0 : at(startMs).index;
   const changes: TierChange[] = [];
-  let current = 0;
-  for (const t of [...instants].filter((x) => x <= asOfMs).sort((a, b) => a - b)) {
-    const figures = sweep.advanceTo(t);
-    const next = tierIndexAt(tl, t, policy, figures);
+  let current = startIndex;
+  const sorted = [...instants]
+    .filter((x) => x <= asOfMs && (startMs === null || x > startMs))
+    .sort((a, b) => a - b);
+  for (const t of sorted) {
+    const { index: next, figures } = at(t);
     if (next === current) continue;
     const direction = next > current ? 'up' : 'down';
     const from = tierName(policy, current);
@@ -284,65 +341,7 @@ function tierHistory(
     });
     current = next;
   }
-  return changes;
-}
-
-/**
- * The window figures of `figuresAt`, maintained incrementally over ascending instants so the
- * history costs O(purchases + refunds) rather than a full window scan per instant (a customer
- * with thousands of orders must still read in milliseconds). The property tests compare the two.
- */
-class WindowSweep {
-  private readonly purchases: readonly PurchaseFact[];
-  private readonly refunds: readonly RefundFact[];
-  private readonly indexOfOrder = new Map<string, number>();
-  private readonly refunded: number[];
-  private entered = 0;
-  private left = 0;
-  private applied = 0;
-  private count = 0;
-  private spend = 0;
-
-  constructor(
-    tl: Timeline,
-    private readonly policy: LoyaltyPolicy,
-  ) {
-    this.purchases = tl.purchases;
-    this.purchases.forEach((p, i) => this.indexOfOrder.set(p.orderId, i));
-    this.refunds = [...tl.refundsByOrder.values()].flat().sort(byTimeThenId);
-    this.refunded = this.purchases.map(() => 0);
-  }
-
-  advanceTo(t: number): WindowFigures {
-    for (; this.applied < this.refunds.length; this.applied++) {
-      const r = this.refunds[this.applied] as RefundFact;
-      if (r.atMs > t) break;
-      const i = this.indexOfOrder.get(r.orderId);
-      if (i === undefined || r.currency !== this.purchases[i]?.currency) continue;
-      const inWindow = i >= this.left && i < this.entered;
-      if (inWindow) this.add(i, -1);
-      this.refunded[i] = (this.refunded[i] ?? 0) + r.amount;
-      if (inWindow) this.add(i, 1);
-    }
-    for (; this.entered < this.purchases.length; this.entered++) {
-      if ((this.purchases[this.entered] as PurchaseFact).atMs > t) break;
-      this.add(this.entered, 1);
-    }
-    const from = t - this.policy.windowDays * DAY_MS;
-    for (; this.left < this.entered; this.left++) {
-      if ((this.purchases[this.left] as PurchaseFact).atMs > from) break;
-      this.add(this.left, -1);
-    }
-    return { purchases: this.count, spend: this.spend };
-  }
-
-  private add(i: number, sign: 1 | -1): void {
-    const p = this.purchases[i] as PurchaseFact;
-    const refunded = Math.min(this.refunded[i] ?? 0, p.amount);
-    if (refunded > 0 && refunded >= p.amount) return;
-    this.count += sign;
-    if (p.currency === this.policy.spendCurrency) this.spend += sign * (p.amount - refunded);
-  }
+  return { startIndex, changes };
 }
 
 interface DraftLine {
@@ -353,6 +352,10 @@ interface DraftLine {
   readonly points: number;
   readonly reason: string;
   readonly reference: string;
+}
+
+function refundReason(r: RefundFact, applied: number): string {
+  return `Refund ${r.refundId} of order ${r.orderId}: ${formatMinorUnits(applied, r.currency)}`;
 }
 
 function points(
@@ -410,10 +413,26 @@ function points(
           ...r,
           kind: 'reversed',
           points: after - before,
-          reason: `Refund ${r.refundId} of order ${r.orderId}: ${formatMinorUnits(applied, r.currency)}`,
+          reason: refundReason(r, applied),
           reference: r.orderId,
         });
       }
+    }
+  }
+  for (const r of tl.linked) {
+    const ids = { eventId: r.eventId, orderId: r.orderId, refundId: r.refundId };
+    if (r.order.currencyMismatch) anomalies.push({ kind: 'refund_currency_mismatch', ...ids });
+    if (r.order.excess > 0) {
+      anomalies.push({ kind: 'refund_exceeds_purchase', ...ids, excess: r.order.excess });
+    }
+    if (r.order.points > 0) {
+      drafts.push({
+        ...r,
+        kind: 'reversed',
+        points: -r.order.points,
+        reason: refundReason(r, r.order.applied),
+        reference: r.orderId,
+      });
     }
   }
   for (const r of tl.orphanRefunds) {
@@ -463,9 +482,27 @@ function points(
   }
 
   drafts.sort(byTimeThenId);
-  const totals = { earned: 0, reversed: 0, redeemed: 0, adjusted: 0 };
-  let balance = 0;
-  const ledger: LedgerLine[] = drafts.map((d) => {
+  const c = state.compacted;
+  const opening = {
+    earned: c.earned,
+    reversed: c.reversed,
+    redeemed: c.redeemed,
+    adjusted: c.adjusted,
+  };
+  // Lines older than the horizon (a merged account whose documents compacted at different
+  // instants) join the opening sums, so every line shown carries its exact running balance.
+  const exactFrom = state.exactFromMs;
+  const shown = exactFrom === null ? drafts : drafts.filter((d) => d.atMs >= exactFrom);
+  if (shown.length < drafts.length) {
+    for (const d of drafts) if (d.atMs < (exactFrom as number)) count(opening, d);
+  }
+  const openingBalance: OpeningBalance = {
+    balance: opening.earned - opening.reversed - opening.redeemed + opening.adjusted,
+    ...opening,
+  };
+  const totals = { ...opening };
+  let balance = openingBalance.balance;
+  const ledger: LedgerLine[] = shown.map((d) => {
     const before = balance;
     balance += d.points;
     if (d.points < 0 && balance < 0) {
@@ -477,20 +514,7 @@ function points(
         balanceBefore: before,
       });
     }
-    switch (d.kind) {
-      case 'earned':
-        totals.earned += d.points;
-        break;
-      case 'reversed':
-        totals.reversed -= d.points;
-        break;
-      case 'redeemed':
-        totals.redeemed -= d.points;
-        break;
-      case 'adjusted':
-        totals.adjusted += d.points;
-        break;
-    }
+    count(totals, d);
     return {
       eventId: d.eventId,
       occurredAt: d.occurredAt,
@@ -501,8 +525,35 @@ function points(
       reference: d.reference,
     };
   });
-  return { balance, ...totals, ledger };
+  return { balance, ...totals, ledger, opening: openingBalance };
 }
+
+type Totals = { earned: number; reversed: number; redeemed: number; adjusted: number };
+
+function count(totals: Totals, d: DraftLine): void {
+  switch (d.kind) {
+    case 'earned':
+      totals.earned += d.points;
+      return;
+    case 'reversed':
+      totals.reversed -= d.points;
+      return;
+    case 'redeemed':
+      totals.redeemed -= d.points;
+      return;
+    case 'adjusted':
+      totals.adjusted += d.points;
+      return;
+  }
+}
+
+function currencyFigures(f: Figures): { currency: string; amount: number }[] {
+  return [...f.other]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([currency, amount]) => ({ currency, amount }));
+}
+
+const NO_OPENING: OpeningBalance = { balance: 0, earned: 0, reversed: 0, redeemed: 0, adjusted: 0 };
 
 function erasedView(state: LoyaltyState, asOf: Date, policy: LoyaltyPolicy): LoyaltyView {
   return {
@@ -515,43 +566,62 @@ function erasedView(state: LoyaltyState, asOf: Date, policy: LoyaltyPolicy): Loy
     tierSince: null,
     window: {
       days: policy.windowDays,
-      from: iso(asOf.getTime() - policy.windowDays * DAY_MS),
+      from: iso(dayStart(windowStartDay(asOf.getTime(), policy), policy.timeZone)),
       currency: policy.spendCurrency,
       purchases: 0,
       spend: 0,
       otherCurrencies: [],
     },
+    lifetime: { currency: policy.spendCurrency, purchases: 0, spend: 0, otherCurrencies: [] },
     registeredAt: null,
     tenureDays: null,
     tierHistory: [],
-    points: { balance: 0, earned: 0, reversed: 0, redeemed: 0, adjusted: 0, ledger: [] },
+    points: { ...NO_OPENING, ledger: [], opening: NO_OPENING },
     anomalies: [],
     outreach: NO_OUTREACH,
+    horizon: { exactFrom: null, tierAtExactFrom: null, unmatchedRefunds: 0 },
   };
 }
 
 /**
  * Everything at `asOf`: only events that occurred at or before it are seen, so reading with a
  * past instant reconstructs what the model said then, and reading later lets purchases age out
- * of the window without any new event. An erased customer reads as an empty tombstone at every
- * instant: erasure is not undone by looking into the past.
+ * of the window without any new event. An instant before the document's horizon is refused
+ * (`as_of_beyond_horizon`): its detail was compacted and the figures could only be approximated.
+ * An erased customer reads as an empty tombstone at every instant: erasure is not undone by
+ * looking into the past.
  */
 export function loyaltyView(state: LoyaltyState, asOf: Date, policy: LoyaltyPolicy): LoyaltyView {
   const asOfMs = asOf.getTime();
   if (Number.isNaN(asOfMs)) throw new Error('loyalty view: asOf is not a valid date');
   if (state.erased !== null) return erasedView(state, asOf, policy);
+  const exactFrom = state.exactFromMs;
+  if (exactFrom !== null) {
+    if (asOfMs < exactFrom) throw asOfBeyondHorizon('loyalty', asOf, exactFrom);
+    if (state.compactedUnder !== compactionBasis(policy)) {
+      throw AppError.validation(
+        'policy_mismatch',
+        `loyalty: this document's sums were compacted under ${state.compactedUnder} ` +
+          `(window days/time zone/points rate/rounding); the policy asks for ` +
+          `${compactionBasis(policy)}. Replay the model version with this policy.`,
+      );
+    }
+  }
 
-  const tl = timelineAt(state, asOfMs);
-  const figures = figuresAt(tl, asOfMs, policy);
+  const tl = timelineAt(state, asOfMs, policy);
+  const firstDay = windowStartDay(asOfMs, policy);
+  const figures = figuresAt(state, tl, asOfMs, firstDay, policy);
+  const lifetime = figuresAt(state, tl, asOfMs, null, policy);
   const index = tierIndexAt(tl, asOfMs, policy, figures);
   const rule = policy.tiers[index];
-  const history = tierHistory(state, tl, asOfMs, policy);
+  const history = tierHistory(state, tl, exactFrom, asOfMs, policy);
   const anomalies: LoyaltyAnomaly[] = [];
   const summary = points(state, tl, asOfMs, policy, anomalies);
 
   const merged = state.mergedInto !== null && state.mergedInto.atMs <= asOfMs;
   const status: LoyaltyStatus = merged ? 'merged' : 'active';
   const reg = tl.registrationMs === null ? null : state.registration;
+  const heldSinceHorizon = exactFrom !== null && history.startIndex !== 0;
   return {
     customerId: state.customerId,
     asOf: asOf.toISOString(),
@@ -559,23 +629,32 @@ export function loyaltyView(state: LoyaltyState, asOf: Date, policy: LoyaltyPoli
     status,
     mergedInto: merged ? (state.mergedInto?.customerId ?? null) : null,
     tier: tierName(policy, index),
-    tierSince: history.at(-1)?.at ?? null,
+    tierSince: history.changes.at(-1)?.at ?? (heldSinceHorizon ? iso(exactFrom) : null),
     window: {
       days: policy.windowDays,
-      from: iso(asOfMs - policy.windowDays * DAY_MS),
+      from: iso(dayStart(firstDay, policy.timeZone)),
       currency: policy.spendCurrency,
       purchases: figures.purchases,
       spend: figures.spend,
-      otherCurrencies: [...figures.other]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([currency, amount]) => ({ currency, amount })),
+      otherCurrencies: currencyFigures(figures),
+    },
+    lifetime: {
+      currency: policy.spendCurrency,
+      purchases: lifetime.purchases,
+      spend: lifetime.spend,
+      otherCurrencies: currencyFigures(lifetime),
     },
     registeredAt: reg?.occurredAt ?? null,
     tenureDays: reg === null ? null : Math.floor((asOfMs - reg.atMs) / DAY_MS),
-    tierHistory: history,
+    tierHistory: history.changes,
     points: summary,
     anomalies,
     // A retired record is not a person to contact: outreach goes to the surviving customer.
     outreach: status === 'active' && rule !== undefined ? rule.outreach : NO_OUTREACH,
+    horizon: {
+      exactFrom: exactFrom === null ? null : iso(exactFrom),
+      tierAtExactFrom: exactFrom === null ? null : tierName(policy, history.startIndex),
+      unmatchedRefunds: state.compacted.unmatchedRefunds,
+    },
   };
 }
