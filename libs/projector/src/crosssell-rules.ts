@@ -1,29 +1,26 @@
 import {
   type BasketStats,
   type CustomerBasketsState,
-  EMPTY_STATS,
   type Rule,
   associationRules,
-  basketStats,
+  basketsProfile,
+  copurchaseStats,
   customerKey,
-  sumStats,
 } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
+import { copurchaseDocs } from './crosssell-aggregates';
 import { documents } from './model-digest';
 
-const SUM_GROUP = 500;
-
 /**
- * Co-purchase statistics are never folded into one global document (two writers, no
- * transactions): each customer document holds its own baskets, idempotently, and the totals
- * are their sum, taken when read. `mergeStats` is commutative and associative, so paging order
- * and grouping do not matter, and the collection is read in one unordered pass.
+ * Co-purchase statistics, summed from the aggregate documents the fold keeps (one per partition
+ * and item or category, crosssell-aggregates.ts): the cost depends on the catalogue and the
+ * partitions, never on the number of customers.
  */
 export async function crosssellStats(
   store: ReadModelStore,
   collection: string,
 ): Promise<BasketStats> {
-  return (await crosssellAggregates(store, collection, null)).stats;
+  return copurchaseStats(await copurchaseDocs(store, collection));
 }
 
 export interface CrosssellAggregates {
@@ -32,27 +29,28 @@ export interface CrosssellAggregates {
   readonly spends: readonly number[];
 }
 
-/** The co-purchase totals and, when a currency is given, every customer's net spend, in one pass. */
+/**
+ * The co-purchase totals and, when a currency is given, every customer's net spend. The spends
+ * are still one pass over the customer documents (the value-segment decile cut); the
+ * co-purchase totals are not.
+ */
 export async function crosssellAggregates(
   store: ReadModelStore,
   collection: string,
   currency: string | null,
+  policy?: Parameters<typeof basketsProfile>[1],
 ): Promise<CrosssellAggregates> {
-  let stats: BasketStats = EMPTY_STATS;
+  const stats = await crosssellStats(store, collection);
   const spends: number[] = [];
-  let partials = [stats];
-  for await (const { id, doc } of documents(store, collection)) {
-    const state = JSON.parse(doc.state) as CustomerBasketsState;
-    partials.push(basketStats(state));
-    if (currency !== null && id.startsWith(customerKey('')) && !state.erased && !state.mergedInto)
-      spends.push(state.netSpend[currency] ?? 0);
-    // Summed a group at a time: adding one document at a time copied the growing totals each time.
-    if (partials.length > SUM_GROUP) {
-      stats = sumStats(partials);
-      partials = [stats];
+  if (currency !== null && policy !== undefined) {
+    for await (const { id, doc } of documents(store, collection)) {
+      if (!id.startsWith(customerKey(''))) continue;
+      const state = JSON.parse(doc.state) as CustomerBasketsState;
+      if (state.erased || state.mergedInto !== null) continue;
+      spends.push(basketsProfile(state, policy).netSpend[currency] ?? 0);
     }
   }
-  return { stats: sumStats(partials), spends };
+  return { stats, spends };
 }
 
 export async function crosssellRules(

@@ -5,6 +5,8 @@ export * from './stored-document';
 export * from './projector.module';
 export * from './projector.service';
 export * from './crosssell-rules';
+export * from './crosssell-aggregates';
+export * from './fold-aggregates';
 export * from './model-catalog';
 export * from './model-kinds';
 export * from './replay';

@@ -1,3 +1,4 @@
+import { copurchaseCollectionName } from './crosssell-aggregates';
 import { lookupCollectionName } from './lookup-index';
 import { RuntimeConfig } from '@touchpoint/config';
 import { topicNames } from '@touchpoint/contracts';
@@ -162,6 +163,8 @@ export async function dropVersion(
 async function dropVersionCollections(ctx: AppContext, collection: string): Promise<void> {
   await ctx.engines.store.dropCollection(collection);
   await ctx.engines.store.dropCollection(lookupCollectionName(collection));
+  // crosssell's co-purchase aggregates (crosssell-aggregates); absent for other models.
+  await ctx.engines.store.dropCollection(copurchaseCollectionName(collection));
 }
 
 /** Records behind the log end for a version's consumer group (null when it never committed). */

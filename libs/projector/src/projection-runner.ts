@@ -3,6 +3,7 @@ import { AppError } from '@touchpoint/core';
 import type { EventPosition, PositionedEvent, Projection } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
 import { addLookups, lookupEntries, removeLookups } from './lookup-index';
+import type { FoldAggregates } from './fold-aggregates';
 import { StateCache } from './state-cache';
 import type { StoredFigures, StoredProjectionDoc } from './stored-document';
 
@@ -94,6 +95,8 @@ export class ProjectionRunner<S, V, P> {
     /** Search fields looked up by exact value through `<collection>_lookup` (lookup-index). */
     private readonly lookupFields: readonly string[] = [],
     options: RunnerOptions = {},
+    /** Store-wide aggregate documents kept by this fold (crosssell co-purchase counts). */
+    private readonly aggregates?: FoldAggregates<S>,
   ) {
     this.cache = new StateCache(options.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES);
     this.figures = options.figures as FiguresOf<S, P> | undefined;
@@ -210,9 +213,11 @@ export class ProjectionRunner<S, V, P> {
           for (const e of fresh)
             if (this.projection.beyondHorizon(state, e, key, this.policy)) beyondHorizon++;
         }
-        state = this.projection.evolveBatch
-          ? this.projection.evolveBatch(state, fresh, key, this.policy)
-          : fresh.reduce((s, e) => this.projection.evolve(s, e, key, this.policy), state);
+        state = this.aggregates
+          ? this.aggregates.fold(state, fresh, key)
+          : this.projection.evolveBatch
+            ? this.projection.evolveBatch(state, fresh, key, this.policy)
+            : fresh.reduce((s, e) => this.projection.evolve(s, e, key, this.policy), state);
         const revision = (doc?.revision ?? 0) + 1;
         const search = this.searchFields(state);
         const figures = this.figuresOf(state, doc?.figures, fresh);
@@ -238,6 +243,8 @@ export class ProjectionRunner<S, V, P> {
           receivedAt: newest.event.receivedAt,
         });
       }
+      // Aggregates first: see FoldAggregates for why this order makes a crash harmless.
+      if (this.aggregates) await this.aggregates.flush(heartbeat);
       pending = [];
       for (const slice of slices(writes, DOCUMENTS_PER_ROUND_TRIP)) {
         const additions = new Map<string, Set<string>>();

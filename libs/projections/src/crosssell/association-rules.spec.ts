@@ -66,6 +66,7 @@ describe('associationRules', () => {
         confidence: 0.75,
         lift: 1.5,
         counts: { baskets: 10, antecedent: 4, consequent: 5, both: 3 },
+        bothError: null,
       });
     });
 
@@ -168,6 +169,7 @@ describe('associationRules', () => {
         confidence: 0.75,
         lift: 1.5,
         counts: { baskets: 10, antecedent: 4, consequent: 5, both: 3 },
+        bothError: null,
       });
       expect(rules.map(pairOf)).toEqual([
         'home/kitchen→toys',
@@ -201,6 +203,7 @@ const customerArb: fc.Arbitrary<CustomerBasketsState> = fc
       orderId: `O-${n}`,
       eventId: `e-${n}`,
       occurredAt: null,
+      at: 0,
       currency: null,
       total: null,
       lines: skus.map((sku) => ({

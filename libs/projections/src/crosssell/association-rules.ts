@@ -34,6 +34,11 @@ export interface Rule {
     readonly consequent: number;
     readonly both: number;
   };
+  /**
+   * Null when `both` is exact. Otherwise the Space-Saving bound of the aggregate documents:
+   * the true count lies in [both − over, both + under] (docs/models.md).
+   */
+  readonly bothError: { readonly over: number; readonly under: number } | null;
 }
 
 /**
@@ -47,8 +52,11 @@ export function associationRules(stats: BasketStats, options: RuleOptions): Rule
   if (n === 0) return [];
   const single = new Map(level.singles);
   const names = new Map(options.level === 'item' ? stats.names : []);
+  const bounds = new Map(
+    (level.bounds ?? []).map(([a, b, over, under]) => [`${a}\u0000${b}`, { over, under }]),
+  );
   const rules: Rule[] = [];
-  const consider = (a: string, b: string, both: number): void => {
+  const consider = (a: string, b: string, both: number, bothError: Rule['bothError']): void => {
     const nA = single.get(a) ?? 0;
     const nB = single.get(b) ?? 0;
     if (nA === 0 || nB === 0) return;
@@ -65,11 +73,13 @@ export function associationRules(stats: BasketStats, options: RuleOptions): Rule
       confidence,
       lift: (both * n) / (nA * nB),
       counts: { baskets: n, antecedent: nA, consequent: nB, both },
+      bothError,
     });
   };
   for (const [a, b, both] of level.pairs) {
-    consider(a, b, both);
-    consider(b, a, both);
+    const bound = bounds.get(`${a}\u0000${b}`) ?? null;
+    consider(a, b, both, bound);
+    consider(b, a, both, bound);
   }
   const by = options.sortBy ?? 'lift';
   rules.sort(

@@ -5,11 +5,19 @@ export type KeyCount = readonly [key: string, baskets: number];
 /** [a, b, number of baskets containing both], with a < b. */
 export type PairCount = readonly [a: string, b: string, baskets: number];
 
+/**
+ * [a, b, over, under]: the pair's count may exceed the true one by `over` and fall short of it by
+ * `under` (Space-Saving summaries in the aggregate documents, copurchase.ts). Absent = exact.
+ */
+export type PairBound = readonly [a: string, b: string, over: number, under: number];
+
 export interface LevelStats {
   /** Sorted by key. */
   readonly singles: readonly KeyCount[];
   /** Sorted by (a, b). */
   readonly pairs: readonly PairCount[];
+  /** Pairs whose count is not exact, sorted by (a, b); absent when every count is exact. */
+  readonly bounds?: readonly PairBound[];
 }
 
 /**
@@ -85,7 +93,8 @@ function namesOf(target: Map<string, string>): [string, string][] {
 }
 
 /**
- * One document's contribution to the store-wide statistics. Every basket counts, whether the
+ * The statistics of one document's detail baskets (a recount, for tests and tools; the store-wide
+ * figures come from the aggregate documents the fold keeps, copurchase.ts). Every basket counts, whether the
  * customer was since erased, retired by a merge, or never identified (a visitor), and refunds
  * do not change it (see `deriveOwnership`).
  */

@@ -1,14 +1,16 @@
 import { customerKey, visitorKey } from '../projection.types';
 import { type CrosssellPolicy } from './crosssell.policy';
 import {
+  EMPTY_PAST,
   compareStrings,
-  normalise,
-  withBasket,
-  withLinkedVisitor,
-  withMergedFrom,
-  withMergedInto,
-  withRefund,
+  isLater,
+  newerSku,
+  sortedUnique,
   type CustomerBasketsState,
+  type PastBaskets,
+  type PastGift,
+  type PastSku,
+  type PastSpend,
 } from './crosssell.state';
 
 /**
@@ -21,26 +23,90 @@ export function crosssellRelatedKeys(state: CustomerBasketsState): string[] {
 }
 
 /**
- * The least upper bound of two basket states: every order and refund of either, one per
- * business key with the same lowest-event-id rule `evolve` applies, so an order present on two
- * documents (bought as a visitor, re-sent after sign-in) is one basket. Erasure absorbs.
- * Derived fields are recomputed, as after every `evolve`.
+ * Two basket states as one: detail orders and refunds of either, one per business key with the
+ * lowest-event-id rule `evolve` applies (an order present on two documents, bought as a visitor
+ * and re-sent after sign-in, is one basket), erasure absorbing. Compacted `past` figures are
+ * summed and kept newest-per-key, so the join is commutative and associative; it is idempotent
+ * on detail, and the reader passes each related document once (by key), which is what the sums
+ * need. Nothing is compacted again: a merged state is only viewed, never stored.
  */
 export function joinCrosssellStates(
   a: CustomerBasketsState,
   b: CustomerBasketsState,
-  policy: CrosssellPolicy,
+  _policy: CrosssellPolicy,
 ): CustomerBasketsState {
-  let out = a;
-  for (const basket of b.baskets) out = withBasket(out, basket);
-  for (const refund of b.refunds) out = withRefund(out, refund);
-  for (const id of b.mergedFrom) out = withMergedFrom(out, id);
-  if (b.mergedInto !== null) out = withMergedInto(out, b.mergedInto);
-  for (const id of b.linkedAnonymousIds) out = withLinkedVisitor(out, id);
-  const lifecycleEventIds = [...new Set([...a.lifecycleEventIds, ...b.lifecycleEventIds])].sort(
-    compareStrings,
-  );
-  return normalise({ ...out, erased: a.erased || b.erased, lifecycleEventIds }, policy);
+  const baskets = new Map(a.baskets.map((x) => [x.orderId, x]));
+  for (const x of b.baskets) {
+    const mine = baskets.get(x.orderId);
+    if (mine === undefined || x.eventId < mine.eventId) baskets.set(x.orderId, x);
+  }
+  const refunds = new Map(a.refunds.map((r) => [`${r.orderId}\u0000${r.refundId}`, r]));
+  for (const r of b.refunds) {
+    const id = `${r.orderId}\u0000${r.refundId}`;
+    const mine = refunds.get(id);
+    if (mine === undefined || r.eventId < mine.eventId) refunds.set(id, r);
+  }
+  const erased = a.erased || b.erased;
+  const mergedInto =
+    a.mergedInto === null
+      ? b.mergedInto
+      : b.mergedInto === null || compareStrings(a.mergedInto, b.mergedInto) <= 0
+        ? a.mergedInto
+        : b.mergedInto;
+  const max = (x: number | null, y: number | null): number | null =>
+    x === null ? y : y === null ? x : Math.max(x, y);
+  return {
+    erased,
+    mergedInto,
+    mergedFrom: sortedUnique([...a.mergedFrom, ...b.mergedFrom]),
+    linkedAnonymousIds: sortedUnique([...a.linkedAnonymousIds, ...b.linkedAnonymousIds]),
+    lifecycleEventIds: sortedUnique([...a.lifecycleEventIds, ...b.lifecycleEventIds]),
+    newestMs: max(a.newestMs, b.newestMs),
+    compactedBeforeMs: max(a.compactedBeforeMs, b.compactedBeforeMs),
+    baskets: [...baskets.values()]
+      .map((x) => (erased ? { ...x, occurredAt: null, currency: null, total: null } : x))
+      .sort((x, y) => compareStrings(x.orderId, y.orderId)),
+    refunds: erased
+      ? []
+      : [...refunds.values()].sort(
+          (x, y) => compareStrings(x.orderId, y.orderId) || compareStrings(x.refundId, y.refundId),
+        ),
+    past: erased
+      ? { ...EMPTY_PAST, orders: a.past.orders + b.past.orders }
+      : joinPast(a.past, b.past),
+  };
+}
+
+function joinPast(a: PastBaskets, b: PastBaskets): PastBaskets {
+  const spend = new Map<string, [number, number, number]>();
+  for (const [c, n, total, refunded] of [...a.spend, ...b.spend]) {
+    const s = spend.get(c) ?? [0, 0, 0];
+    spend.set(c, [s[0] + n, s[1] + total, s[2] + refunded]);
+  }
+  const skus = new Map<string, PastSku>();
+  for (const s of [...a.skus, ...b.skus]) {
+    const mine = skus.get(s[0]);
+    if (mine === undefined || newerSku(s, mine)) {
+      skus.set(s[0], s);
+    }
+  }
+  const gifts = new Map<string, PastGift>();
+  for (const g of [...a.gifts, ...b.gifts]) {
+    const id = `${g[0]}\u0000${g[1]}`;
+    const mine = gifts.get(id);
+    if (mine === undefined || isLater(g[2], mine[2])) gifts.set(id, g);
+  }
+  return {
+    orders: a.orders + b.orders,
+    spend: [...spend.entries()]
+      .sort((x, y) => compareStrings(x[0], y[0]))
+      .map(([c, [n, total, refunded]]): PastSpend => [c, n, total, refunded]),
+    // A merged view shows what either document remembers; the cap applies when documents are stored.
+    skus: [...skus.values()].sort((x, y) => compareStrings(x[0], y[0])),
+    gifts: [...gifts.values()].sort(
+      (x, y) => compareStrings(x[0], y[0]) || compareStrings(x[1], y[1]),
+    ),
+  };
 }
 
 /**
@@ -48,8 +114,8 @@ export function joinCrosssellStates(
  * documents linked to it and of the customers merged into it (`crosssellRelatedKeys`, followed
  * to closure), as if all had been folded into `primary`. Because a pure `evolve` sees one
  * document and a visit can come after the link, this runs at read time; the join is
- * commutative, associative and idempotent, so neither the order of `related`, nor repeats, nor
- * which arrived first matter, and an order on two documents counts once. An erasure of any
+ * commutative and associative, so neither the order of `related` nor which arrived first
+ * matter (each related document is passed once), and an order on two documents counts once. An erasure of any
  * customer in the set (the same person) erases the result: no dates, amounts or offers. The
  * result keeps the primary's `mergedInto`. Use it with `crosssellProjection.view` and
  * `recommend` as usual; the store-wide statistics (`basketStats` per document) are unchanged.
@@ -59,7 +125,7 @@ export function mergeCrosssellStates(
   related: readonly CustomerBasketsState[],
   policy: CrosssellPolicy,
 ): CustomerBasketsState {
-  let merged = normalise(primary, policy);
+  let merged = primary;
   for (const other of related) merged = joinCrosssellStates(merged, other, policy);
   return { ...merged, mergedInto: primary.mergedInto };
 }

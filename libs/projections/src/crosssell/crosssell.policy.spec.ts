@@ -58,7 +58,7 @@ describe('parseCrosssellPolicy', () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        'minSuport: unknown field; expected one of minSupport, minConfidence, topN, categoryChains, valueSegmentChains, giftCategories, occasionMinYears, currency',
+        'minSuport: unknown field; expected one of minSupport, minConfidence, topN, categoryChains, valueSegmentChains, giftCategories, occasionMinYears, currency, horizonDays, detailRecords, pastSkus, neighbours',
         'minSupport: expected a number between 0 and 1',
         'minConfidence: expected a number between 0 and 1',
         'topN: expected an integer from 1 to 100',

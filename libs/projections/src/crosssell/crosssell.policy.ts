@@ -1,3 +1,5 @@
+import { parseHorizonDays } from '../horizon';
+
 /**
  * The tunable part of the cross-sell model. A policy is configuration, not state: analysts replay
  * the model with another policy as a new read-model version (DESIGN §2, SCENARIOS 7).
@@ -38,6 +40,27 @@ export interface CrosssellPolicy {
    * segment compares spend in this one currency.
    */
   readonly currency: string;
+  /**
+   * Detail (orders and refunds with their lines, for idempotence by event id and order id, exact
+   * `asOf` views and triggers) reaches back this many days of event time from the newest event
+   * of the document (horizon.ts); older detail is compacted into `past`.
+   */
+  readonly horizonDays: number;
+  /**
+   * At most this many detail records (orders plus refunds) are kept, whatever the horizon: the
+   * effective horizon is the later of the two, so a heavy buyer's document stays bounded.
+   */
+  readonly detailRecords: number;
+  /**
+   * Skus bought in compacted orders that the document remembers (the newest purchase of each),
+   * so they are never recommended again; the `pastSkus` most recently bought are kept.
+   */
+  readonly pastSkus: number;
+  /**
+   * Store-wide co-purchase statistics: each (partition, item) aggregate document counts up to
+   * this many neighbours exactly, and keeps a Space-Saving summary of this size beyond it.
+   */
+  readonly neighbours: number;
 }
 
 export const DEFAULT_CROSSSELL_POLICY: CrosssellPolicy = {
@@ -51,6 +74,10 @@ export const DEFAULT_CROSSSELL_POLICY: CrosssellPolicy = {
   giftCategories: ['gifts'],
   occasionMinYears: 2,
   currency: 'CNY',
+  horizonDays: 400,
+  detailRecords: 60,
+  pastSkus: 120,
+  neighbours: 1000,
 };
 
 /** Same rule as `items[].category` in the event contract, so a chain can name any real category. */
@@ -199,6 +226,15 @@ export function parseCrosssellPolicy(raw: unknown): ParsePolicyResult {
     }
   }
 
+  const horizonDays = parseHorizonDays(raw.horizonDays, errors);
+  const detailRecords = given('detailRecords')
+    ? integer(raw, 'detailRecords', 1, 10_000, errors)
+    : d.detailRecords;
+  const pastSkus = given('pastSkus') ? integer(raw, 'pastSkus', 1, 10_000, errors) : d.pastSkus;
+  const neighbours = given('neighbours')
+    ? integer(raw, 'neighbours', 1, 100_000, errors)
+    : d.neighbours;
+
   let currency: string | undefined = d.currency;
   if (given('currency')) {
     const value = raw.currency;
@@ -215,7 +251,10 @@ export function parseCrosssellPolicy(raw: unknown): ParsePolicyResult {
     categoryChains === undefined ||
     valueSegmentChains === undefined ||
     giftCategories === undefined ||
-    currency === undefined
+    currency === undefined ||
+    detailRecords === undefined ||
+    pastSkus === undefined ||
+    neighbours === undefined
   ) {
     return { ok: false, errors };
   }
@@ -230,6 +269,10 @@ export function parseCrosssellPolicy(raw: unknown): ParsePolicyResult {
       giftCategories,
       occasionMinYears,
       currency,
+      horizonDays,
+      detailRecords,
+      pastSkus,
+      neighbours,
     },
   };
 }

@@ -1,22 +1,13 @@
 import { type RecordedEvent } from '@touchpoint/contracts';
 import { assertNever } from '@touchpoint/core';
-import {
-  customerKey,
-  visitorKey,
-  type PositionedEvent,
-  type Projection,
-} from '../projection.types';
+import { customerKey, visitorKey, type Projection } from '../projection.types';
 import { DEFAULT_CROSSSELL_POLICY, type CrosssellPolicy } from './crosssell.policy';
+import { basketBeyondHorizon, foldBaskets } from './crosssell.evolve';
 import {
   EMPTY_BASKETS_STATE,
-  hasApplied,
-  normalise,
-  withBasket,
-  withLifecycleEvent,
-  withLinkedVisitor,
-  withMergedFrom,
-  withMergedInto,
-  withRefund,
+  assertExactAsOf,
+  basketsProfile,
+  exactFrom,
   type CustomerBasketsState,
 } from './crosssell.state';
 import { recurringOccasions, type Occasion } from './occasions';
@@ -33,6 +24,8 @@ export interface CustomerCrosssellView {
   readonly occasions: readonly Occasion[];
   /** The occasions due at asOf, for the next-best-action panel. */
   readonly dueReminders: readonly Occasion[];
+  /** Views asked as of an earlier instant are refused (`as_of_beyond_horizon`); null: any. */
+  readonly exactFrom: string | null;
 }
 
 /**
@@ -75,76 +68,6 @@ function keysOf(event: RecordedEvent): readonly string[] {
   }
 }
 
-function apply(
-  state: CustomerBasketsState,
-  event: RecordedEvent,
-  key: string,
-): CustomerBasketsState | undefined {
-  switch (event.type) {
-    case 'purchase.completed':
-      return withBasket(state, {
-        orderId: event.payload.orderId,
-        eventId: event.eventId,
-        occurredAt: event.occurredAt,
-        currency: event.payload.currency,
-        total: event.payload.total,
-        lines: event.payload.items.map(({ sku, name, category, quantity, unitPrice }) => ({
-          sku,
-          name,
-          category,
-          quantity,
-          unitPrice,
-        })),
-      });
-    case 'purchase.refunded':
-      return withRefund(state, {
-        orderId: event.payload.orderId,
-        refundId: event.payload.refundId,
-        eventId: event.eventId,
-        amount: event.payload.amount,
-        currency: event.payload.currency,
-        items:
-          event.payload.items === undefined
-            ? null
-            : event.payload.items.map(({ sku, quantity }) => ({ sku, quantity })),
-      });
-    case 'customer.erased':
-      return { ...withLifecycleEvent(state, event.eventId), erased: true };
-    case 'customer.merged': {
-      // The survivor cannot read the duplicate's document (one document per evolve, no
-      // cross-document transactions), so each side records its half: the survivor who it
-      // absorbed, the duplicate that it is retired. The duplicate's baskets stay where they are
-      // and keep counting once in the aggregates.
-      const survivor = event.customerId;
-      if (survivor === undefined) return undefined;
-      const seen = withLifecycleEvent(state, event.eventId);
-      return key === customerKey(survivor)
-        ? withMergedFrom(seen, event.payload.mergedCustomerId)
-        : withMergedInto(seen, survivor);
-    }
-    case 'customer.identified':
-      return event.anonymousId === undefined
-        ? undefined
-        : withLinkedVisitor(withLifecycleEvent(state, event.eventId), event.anonymousId);
-    case 'customer.registered':
-    case 'customer.profile_updated':
-    case 'call.logged':
-    case 'email.sent':
-    case 'email.opened':
-    case 'email.clicked':
-    case 'email.received':
-    case 'web.visited':
-    case 'complaint.opened':
-    case 'complaint.resolved':
-    case 'feedback.submitted':
-    case 'loyalty.points_redeemed':
-    case 'loyalty.points_adjusted':
-      return undefined;
-    default:
-      return assertNever(event, 'event type');
-  }
-}
-
 export const crosssellProjection: Projection<
   CustomerBasketsState,
   CustomerCrosssellView,
@@ -154,27 +77,27 @@ export const crosssellProjection: Projection<
   defaultPolicy: DEFAULT_CROSSSELL_POLICY,
   keys: keysOf,
   initial: () => EMPTY_BASKETS_STATE,
-  evolve(state: CustomerBasketsState, { event }: PositionedEvent, key: string, policy) {
-    if (hasApplied(state, event.eventId)) return state;
-    const next = apply(state, event, key);
-    // Ignored types and losing re-sends leave no trace: the document is a function of the
-    // events that matter, not of how often or in which order they came.
-    if (next === undefined || next === state) return state;
-    return normalise(next, policy);
-  },
+  // Ignored types and losing re-sends leave no trace: the document is a function of the events
+  // that matter, not of how often or in which order they came.
+  evolve: (state, event, key, policy) => foldBaskets(state, [event], key, policy),
+  evolveBatch: (state, events, key, policy) => foldBaskets(state, events, key, policy),
+  beyondHorizon: (state, event) => basketBeyondHorizon(state, event),
   view(state: CustomerBasketsState, asOf: Date, policy: CrosssellPolicy): CustomerCrosssellView {
-    const occasions = state.erased ? [] : recurringOccasions(state, asOf, policy);
+    assertExactAsOf(state, asOf);
+    const profile = basketsProfile(state, policy);
+    const occasions = state.erased ? [] : recurringOccasions(profile.giftPurchases, asOf, policy);
     return {
       erased: state.erased,
       mergedInto: state.mergedInto,
       mergedFrom: state.mergedFrom,
-      orders: state.baskets.length,
-      ownedSkus: state.ownedSkus,
-      ownedCategories: state.ownedCategories,
-      returnedSkus: state.returnedSkus,
-      netSpend: state.netSpend,
+      orders: profile.orders,
+      ownedSkus: profile.ownedSkus,
+      ownedCategories: profile.ownedCategories,
+      returnedSkus: profile.returnedSkus,
+      netSpend: profile.netSpend,
       occasions,
       dueReminders: occasions.filter((o) => o.due),
+      exactFrom: exactFrom(state),
     };
   },
 };

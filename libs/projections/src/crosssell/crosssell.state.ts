@@ -1,12 +1,17 @@
 import { parseOffsetTimestamp } from '@touchpoint/contracts';
+import { asOfBeyondHorizon } from '../horizon';
 import { categoryWithin, type CrosssellPolicy } from './crosssell.policy';
 
 /**
- * One customer's (or one visitor's) baskets. Everything below `refunds` is derived from
- * `baskets` + `refunds` + `erased` after every change, so the document is a function of the *set*
- * of events it has seen, never of their order. Lists are kept sorted and keyed by value rather
- * than by object keys because order ids and skus may contain dots, which MongoDB/FerretDB field
- * names cannot safely hold.
+ * One customer's (or one visitor's) baskets, bounded (DESIGN §4 "Bounded"): orders and refunds
+ * whose event time is at or after `compactedBeforeMs` are kept in detail (for idempotence by
+ * event id and order id, exact `asOf` views and the triggers shown to agents); older ones are
+ * compacted into `past`, whose sums and newest-per-key entries commute, so the document is a
+ * function of the *set* of events it has seen (modulo duplicates of events older than the
+ * horizon, which cannot be recognised; `beyondHorizon` reports them). Lists are sorted and keyed
+ * by value rather than by object keys because order ids and skus may contain dots, which
+ * MongoDB/FerretDB field names cannot safely hold. Store-wide co-purchase counts are not here:
+ * the fold reports each basket once to the aggregate documents (crosssell.evolve.ts).
  */
 export interface CustomerBasketsState {
   readonly erased: boolean;
@@ -18,26 +23,21 @@ export interface CustomerBasketsState {
    * their `visitor:<id>` documents and join the customer's at read time (`mergeCrosssellStates`).
    */
   readonly linkedAnonymousIds: readonly string[];
-  /** One per orderId, sorted by orderId. */
-  readonly baskets: readonly Basket[];
-  /** One per (orderId, refundId), sorted; kept even when the order has not arrived yet. */
-  readonly refunds: readonly RefundRecord[];
-  readonly ownedSkus: readonly string[];
-  readonly ownedCategories: readonly string[];
-  /** Fully returned and not owned through another order. */
-  readonly returnedSkus: readonly string[];
-  /** Net of refunds, integer minor units per ISO currency (never converted). */
-  readonly netSpend: Readonly<Record<string, number>>;
-  /** Gift root category → `occurredAt` of each purchase in it, as sent (local time matters). */
-  readonly giftPurchases: Readonly<Record<string, readonly string[]>>;
-  /** Ids of the erasure and merge events seen, sorted. */
+  /** Ids of the erasure, merge and identification events seen, sorted. */
   readonly lifecycleEventIds: readonly string[];
+  /** The newest event time (ms) of an order or refund seen: the horizon is measured from it. */
+  readonly newestMs: number | null;
   /**
-   * The events the state currently reflects: the winning version of each order and refund plus
-   * the lifecycle events. Derived, so a losing re-send leaves no trace and the field is the same
-   * whatever order the events came in; an id found here makes `evolve` a no-op at once.
+   * Orders and refunds older than this instant (ms) are in `past`, not in detail: the later of
+   * `newestMs − horizonDays` and the time of the `detailRecords`-th newest record. Never
+   * decreases. Null before the first order or refund.
    */
-  readonly appliedEventIds: readonly string[];
+  readonly compactedBeforeMs: number | null;
+  /** Detail: one per orderId, sorted by orderId. */
+  readonly baskets: readonly Basket[];
+  /** Detail: one per (orderId, refundId), sorted; kept even when the order has not arrived yet. */
+  readonly refunds: readonly RefundRecord[];
+  readonly past: PastBaskets;
 }
 
 export interface BasketLine {
@@ -55,6 +55,8 @@ export interface Basket {
   readonly eventId: string;
   /** Null once the customer is erased: dates and amounts are behaviour, contents are not. */
   readonly occurredAt: string | null;
+  /** `occurredAt` as an instant (ms): the horizon's measure only (kept after erasure). */
+  readonly at: number;
   readonly currency: string | null;
   readonly total: number | null;
   readonly lines: readonly BasketLine[];
@@ -64,26 +66,61 @@ export interface RefundRecord {
   readonly orderId: string;
   readonly refundId: string;
   readonly eventId: string;
+  /** The refund's event time (ms). */
+  readonly at: number;
   readonly amount: number;
   readonly currency: string;
   /** Null = the event named no items (see `deriveOwnership` for what that means). */
   readonly items: readonly { readonly sku: string; readonly quantity: number }[] | null;
 }
 
+/** [currency, orders, sum of their totals, sum of refunds] of compacted records. */
+export type PastSpend = readonly [
+  currency: string,
+  orders: number,
+  total: number,
+  refunded: number,
+];
+/** The newest purchase of a sku among compacted orders. */
+export type PastSku = readonly [
+  sku: string,
+  name: string,
+  category: string,
+  orderId: string,
+  purchasedAt: string,
+];
+/** The newest gift purchase (as sent, local time) per gift root and local `YYYY-MM`. */
+export type PastGift = readonly [root: string, yearMonth: string, purchasedAt: string];
+
+/**
+ * Compacted orders and refunds. Sums commute; per-key entries keep the newest by event time, so
+ * the result is the same whichever order records were compacted in. Sorted by their keys.
+ */
+export interface PastBaskets {
+  readonly orders: number;
+  readonly spend: readonly PastSpend[];
+  /**
+   * What the customer bought in compacted orders, the `policy.pastSkus` most recently bought.
+   * A compacted order's lines count as owned whatever was refunded on it: returns are matched to
+   * orders only within the detail (see docs/models.md).
+   */
+  readonly skus: readonly PastSku[];
+  readonly gifts: readonly PastGift[];
+}
+
+export const EMPTY_PAST: PastBaskets = { orders: 0, spend: [], skus: [], gifts: [] };
+
 export const EMPTY_BASKETS_STATE: CustomerBasketsState = {
   erased: false,
   mergedInto: null,
   mergedFrom: [],
   linkedAnonymousIds: [],
+  lifecycleEventIds: [],
+  newestMs: null,
+  compactedBeforeMs: null,
   baskets: [],
   refunds: [],
-  ownedSkus: [],
-  ownedCategories: [],
-  returnedSkus: [],
-  netSpend: {},
-  giftPurchases: {},
-  lifecycleEventIds: [],
-  appliedEventIds: [],
+  past: EMPTY_PAST,
 };
 
 /** Code-unit order: the same on every machine, unlike localeCompare. */
@@ -91,86 +128,33 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function sortedUnique(values: Iterable<string>): string[] {
+export function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort(compareStrings);
 }
 
-function lowerBound(sorted: readonly string[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] ?? '') < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** True when something was compacted, so views before `compactedBeforeMs` would be approximate. */
+export function hasPast(state: CustomerBasketsState): boolean {
+  return state.past.orders > 0 || state.past.spend.length > 0;
 }
 
-export function hasApplied(state: CustomerBasketsState, eventId: string): boolean {
-  return state.appliedEventIds[lowerBound(state.appliedEventIds, eventId)] === eventId;
-}
-
-export function withLifecycleEvent(
-  state: CustomerBasketsState,
-  eventId: string,
-): CustomerBasketsState {
-  return hasApplied(state, eventId) || state.lifecycleEventIds.includes(eventId)
-    ? state
-    : { ...state, lifecycleEventIds: sortedUnique([...state.lifecycleEventIds, eventId]) };
+export function exactFrom(state: CustomerBasketsState): string | null {
+  return hasPast(state) && state.compactedBeforeMs !== null
+    ? new Date(state.compactedBeforeMs).toISOString()
+    : null;
 }
 
 /**
- * Re-sends of one order (POS reconnects, SCENARIOS 6) may carry new event ids. The contract has
- * no order-amendment event (changes arrive as refunds), so every version is the same order and
- * the choice only has to be deterministic: the lowest event id wins, which with time-ordered
- * (v7) ids is the original submission. It needs no timestamp, so it still works after erasure.
+ * Purchases dated before the compacted instant are summarised, not listed, so a view as of an
+ * earlier time (which must leave out what was bought after it) could only be approximated.
  */
-export function withBasket(state: CustomerBasketsState, basket: Basket): CustomerBasketsState {
-  const existing = state.baskets.find((b) => b.orderId === basket.orderId);
-  if (existing !== undefined && existing.eventId <= basket.eventId) return state;
-  const baskets = state.baskets.filter((b) => b.orderId !== basket.orderId);
-  baskets.push(basket);
-  baskets.sort((a, b) => compareStrings(a.orderId, b.orderId));
-  return { ...state, baskets };
-}
-
-/** A refund is identified by (orderId, refundId) per the contract; same lowest-id rule. */
-export function withRefund(
-  state: CustomerBasketsState,
-  refund: RefundRecord,
-): CustomerBasketsState {
-  const same = (r: RefundRecord): boolean =>
-    r.orderId === refund.orderId && r.refundId === refund.refundId;
-  const existing = state.refunds.find(same);
-  if (existing !== undefined && existing.eventId <= refund.eventId) return state;
-  const refunds = state.refunds.filter((r) => !same(r));
-  refunds.push(refund);
-  refunds.sort(
-    (a, b) => compareStrings(a.orderId, b.orderId) || compareStrings(a.refundId, b.refundId),
-  );
-  return { ...state, refunds };
-}
-
-export function withMergedFrom(state: CustomerBasketsState, id: string): CustomerBasketsState {
-  return state.mergedFrom.includes(id)
-    ? state
-    : { ...state, mergedFrom: sortedUnique([...state.mergedFrom, id]) };
-}
-
-export function withLinkedVisitor(
-  state: CustomerBasketsState,
-  anonymousId: string,
-): CustomerBasketsState {
-  return state.linkedAnonymousIds.includes(anonymousId)
-    ? state
-    : { ...state, linkedAnonymousIds: sortedUnique([...state.linkedAnonymousIds, anonymousId]) };
-}
-
-/** Two merges retiring the same id into different survivors are a data error; pick one stably. */
-export function withMergedInto(state: CustomerBasketsState, id: string): CustomerBasketsState {
-  const mergedInto =
-    state.mergedInto === null || compareStrings(id, state.mergedInto) < 0 ? id : state.mergedInto;
-  return mergedInto === state.mergedInto ? state : { ...state, mergedInto };
+export function assertExactAsOf(state: CustomerBasketsState, asOf: Date): void {
+  if (
+    hasPast(state) &&
+    state.compactedBeforeMs !== null &&
+    asOf.getTime() < state.compactedBeforeMs
+  ) {
+    throw asOfBeyondHorizon('crosssell', asOf, state.compactedBeforeMs);
+  }
 }
 
 interface Ownership {
@@ -191,6 +175,7 @@ interface Ownership {
  */
 export function deriveOwnership(basket: Basket, refunds: readonly RefundRecord[]): Ownership {
   const mine = refunds.filter((r) => r.orderId === basket.orderId);
+  if (mine.length === 0) return { owned: basket.lines, returned: [] };
   const moneyOnly = mine.filter((r) => r.items === null).reduce((sum, r) => sum + r.amount, 0);
   if (mine.some((r) => r.items === null) && moneyOnly >= (basket.total ?? 0)) {
     return { owned: [], returned: basket.lines };
@@ -224,99 +209,159 @@ export function instantOf(occurredAt: string): number {
   return parseOffsetTimestamp(occurredAt) ?? Number.NaN;
 }
 
-/**
- * Erasure (SCENARIOS 8). The state never held name, e-mail, phone, birth date, address or free
- * text, so there is nothing personal to delete; what goes is the dated behaviour that would let
- * the anonymous baskets be profiled or tied back to a person (when, how much, refunds, gift
- * dates). Basket contents stay so the co-purchase aggregates keep her counts, and events that
- * arrive after the erasure (late re-sends, a replay) are stripped the same way.
- */
-function stripForErasure(state: CustomerBasketsState): CustomerBasketsState {
-  return {
-    ...state,
-    baskets: state.baskets.map((b) => ({ ...b, occurredAt: null, currency: null, total: null })),
-    refunds: [],
-  };
+/** Later by instant, ties broken by the string, so "newest" never depends on arrival order. */
+export function isLater(a: string, b: string): boolean {
+  const x = instantOf(a);
+  const y = instantOf(b);
+  return x > y || (x === y && a > b);
 }
 
-/** Recomputes every derived field; run after each change so derived fields never drift. */
-export function normalise(
+/**
+ * Whether `a` is the newer purchase: by instant, then by the string as sent, then the smaller
+ * order id, name and sku, so "newest" never depends on the order records were compacted in.
+ */
+export function newerSku(a: PastSku, b: PastSku): boolean {
+  const x = instantOf(a[4]);
+  const y = instantOf(b[4]);
+  if (x !== y) return x > y;
+  if (a[4] !== b[4]) return a[4] > b[4];
+  if (a[3] !== b[3]) return a[3] < b[3];
+  if (a[1] !== b[1]) return a[1] < b[1];
+  return a[2] !== b[2] ? a[2] < b[2] : a[0] < b[0];
+}
+
+/** A purchase the customer still owns, for triggers (newest first when listed). */
+export interface OwnedPurchase {
+  readonly orderId: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly category: string;
+  readonly purchasedAt: string;
+  readonly at: number;
+}
+
+/**
+ * What the views and the recommender read, derived from detail and `past` together: the same
+ * figures the unbounded model stored, computed once per read.
+ */
+export interface BasketsProfile {
+  readonly orders: number;
+  readonly ownedSkus: readonly string[];
+  readonly ownedCategories: readonly string[];
+  /** Fully returned and not owned through another order. */
+  readonly returnedSkus: readonly string[];
+  /** Net of refunds, integer minor units per ISO currency (never converted), never negative. */
+  readonly netSpend: Readonly<Record<string, number>>;
+  /** Gift root category → purchase dates as sent (the newest per local month and year is enough). */
+  readonly giftPurchases: Readonly<Record<string, readonly string[]>>;
+  /** Every owned purchase (newest per sku from `past`), newest first. */
+  readonly purchases: readonly OwnedPurchase[];
+}
+
+/**
+ * Every refund counts against spend, whether or not its order is in the document: an order
+ * compacted away cannot be told apart from one not yet received, and a sum that never looks at
+ * orders is the same in any arrival order. With every order received this is exactly the
+ * unbounded model's figure (which counted a refund once its order was known).
+ */
+export function basketsProfile(
   state: CustomerBasketsState,
   policy: CrosssellPolicy,
-): CustomerBasketsState {
-  return withAppliedIds(deriveFigures(state, policy));
-}
-
-function withAppliedIds(state: CustomerBasketsState): CustomerBasketsState {
-  const appliedEventIds = sortedUnique([
-    ...state.baskets.map((b) => b.eventId),
-    ...state.refunds.map((r) => r.eventId),
-    ...state.lifecycleEventIds,
-  ]);
-  return { ...state, appliedEventIds };
-}
-
-function deriveFigures(state: CustomerBasketsState, policy: CrosssellPolicy): CustomerBasketsState {
+): BasketsProfile {
+  const orders = state.baskets.length + state.past.orders;
   if (state.erased) {
     return {
-      ...stripForErasure(state),
+      orders,
       ownedSkus: [],
       ownedCategories: [],
       returnedSkus: [],
       netSpend: {},
       giftPurchases: {},
+      purchases: [],
     };
   }
   const ownedSkus = new Set<string>();
   const ownedCategories = new Set<string>();
   const returnedSkus = new Set<string>();
-  const netSpend: Record<string, number> = {};
+  const spend = new Map<string, number>();
+  const currencies = new Set<string>();
   const gifts = new Map<string, Set<string>>();
+  const purchases: OwnedPurchase[] = [];
 
+  for (const [currency, count, total, refunded] of state.past.spend) {
+    spend.set(currency, (spend.get(currency) ?? 0) + total - refunded);
+    if (count > 0) currencies.add(currency);
+  }
+  for (const [sku, name, category, orderId, purchasedAt] of state.past.skus) {
+    ownedSkus.add(sku);
+    ownedCategories.add(category);
+    purchases.push({ orderId, sku, name, category, purchasedAt, at: instantOf(purchasedAt) });
+  }
+  for (const [root, , purchasedAt] of state.past.gifts) {
+    const dates = gifts.get(root) ?? new Set<string>();
+    dates.add(purchasedAt);
+    gifts.set(root, dates);
+  }
+  const byOrder = new Map<string, RefundRecord[]>();
+  for (const r of state.refunds) {
+    spend.set(r.currency, (spend.get(r.currency) ?? 0) - r.amount);
+    const list = byOrder.get(r.orderId) ?? [];
+    list.push(r);
+    byOrder.set(r.orderId, list);
+  }
   for (const basket of state.baskets) {
-    const { owned, returned } = deriveOwnership(basket, state.refunds);
+    const refunds = byOrder.get(basket.orderId) ?? [];
+    // As in the unbounded model: a refund's currency shows once its order is known.
+    for (const r of refunds) currencies.add(r.currency);
+    const { owned, returned } = deriveOwnership(basket, refunds);
     for (const line of owned) {
       ownedSkus.add(line.sku);
       ownedCategories.add(line.category);
     }
     for (const line of returned) returnedSkus.add(line.sku);
-
     if (basket.currency !== null && basket.total !== null) {
-      netSpend[basket.currency] = (netSpend[basket.currency] ?? 0) + basket.total;
+      spend.set(basket.currency, (spend.get(basket.currency) ?? 0) + basket.total);
+      currencies.add(basket.currency);
     }
-    // A refund only counts against spend once its order is known, so the sum is the same
-    // whichever of the two arrives first.
-    for (const r of state.refunds) {
-      if (r.orderId === basket.orderId)
-        netSpend[r.currency] = (netSpend[r.currency] ?? 0) - r.amount;
+    if (basket.occurredAt === null) continue;
+    for (const line of owned) {
+      purchases.push({
+        orderId: basket.orderId,
+        sku: line.sku,
+        name: line.name,
+        category: line.category,
+        purchasedAt: basket.occurredAt,
+        at: basket.at,
+      });
     }
-
-    if (basket.occurredAt !== null) {
-      for (const line of basket.lines) {
-        for (const root of policy.giftCategories) {
-          if (!categoryWithin(line.category, root)) continue;
-          const dates = gifts.get(root) ?? new Set<string>();
-          dates.add(basket.occurredAt);
-          gifts.set(root, dates);
-        }
+    for (const line of basket.lines) {
+      for (const root of policy.giftCategories) {
+        if (!categoryWithin(line.category, root)) continue;
+        const dates = gifts.get(root) ?? new Set<string>();
+        dates.add(basket.occurredAt);
+        gifts.set(root, dates);
       }
     }
   }
 
-  const spend: Record<string, number> = {};
-  for (const currency of Object.keys(netSpend).sort(compareStrings)) {
-    spend[currency] = Math.max(0, netSpend[currency] ?? 0);
+  const netSpend: Record<string, number> = {};
+  for (const currency of [...currencies].sort(compareStrings)) {
+    netSpend[currency] = Math.max(0, spend.get(currency) ?? 0);
   }
   const giftPurchases: Record<string, string[]> = {};
   for (const root of [...gifts.keys()].sort(compareStrings)) {
     giftPurchases[root] = sortedUnique(gifts.get(root) ?? []);
   }
+  purchases.sort(
+    (x, y) => y.at - x.at || compareStrings(x.orderId, y.orderId) || compareStrings(x.sku, y.sku),
+  );
   return {
-    ...state,
+    orders,
     ownedSkus: sortedUnique(ownedSkus),
     ownedCategories: sortedUnique(ownedCategories),
     returnedSkus: sortedUnique([...returnedSkus].filter((sku) => !ownedSkus.has(sku))),
-    netSpend: spend,
+    netSpend,
     giftPurchases,
+    purchases,
   };
 }

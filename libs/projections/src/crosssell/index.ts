@@ -2,11 +2,25 @@ export { crosssellProjection, type CustomerCrosssellView } from './crosssell.pro
 export { crosssellRelatedKeys, joinCrosssellStates, mergeCrosssellStates } from './crosssell.merge';
 export {
   EMPTY_BASKETS_STATE,
+  EMPTY_PAST,
+  basketsProfile,
   type Basket,
   type BasketLine,
+  type BasketsProfile,
   type CustomerBasketsState,
+  type PastBaskets,
   type RefundRecord,
 } from './crosssell.state';
+export { foldBaskets, type BasketContribution, type ContributionSink } from './crosssell.evolve';
+export {
+  applyCopurchaseDeltas,
+  copurchaseDeltas,
+  copurchaseDocId,
+  copurchaseStats,
+  type CopurchaseDelta,
+  type CopurchaseDoc,
+  type CopurchaseLevel,
+} from './copurchase';
 export {
   DEFAULT_CROSSSELL_POLICY,
   parseCrosssellPolicy,
@@ -23,6 +37,7 @@ export {
   type BasketStats,
   type KeyCount,
   type LevelStats,
+  type PairBound,
   type PairCount,
 } from './basket-stats';
 export {

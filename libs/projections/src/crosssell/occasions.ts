@@ -1,10 +1,5 @@
 import { type CrosssellPolicy } from './crosssell.policy';
-import {
-  compareStrings,
-  instantOf,
-  localYearMonth,
-  type CustomerBasketsState,
-} from './crosssell.state';
+import { compareStrings, instantOf, localYearMonth } from './crosssell.state';
 
 const MONTHS = [
   'January',
@@ -47,19 +42,20 @@ function pad2(n: number): string {
 
 /**
  * Recurring occasions (SCENARIOS 1: gifts bought in May of two years → a reminder on 1 May).
- * Computed at read time from the stored purchase dates, so "due" moves with asOf and the state
+ * Computed at read time from the purchase dates (`basketsProfile`: the detail's, and the newest
+ * per local month and year of compacted ones, which is all this needs), so "due" moves with asOf and the state
  * never holds a clock-dependent figure. Purchases after asOf are ignored, so a read "as of" a
  * past date sees what was known then.
  */
 export function recurringOccasions(
-  state: CustomerBasketsState,
+  giftPurchases: Readonly<Record<string, readonly string[]>>,
   asOf: Date,
   policy: CrosssellPolicy,
 ): Occasion[] {
   const asOfMs = asOf.getTime();
   const out: Occasion[] = [];
-  for (const category of Object.keys(state.giftPurchases).sort(compareStrings)) {
-    const dates = (state.giftPurchases[category] ?? []).filter((d) => instantOf(d) <= asOfMs);
+  for (const category of Object.keys(giftPurchases).sort(compareStrings)) {
+    const dates = (giftPurchases[category] ?? []).filter((d) => instantOf(d) <= asOfMs);
     const byMonth = new Map<number, string[]>();
     for (const d of dates) {
       const { month } = localYearMonth(d);

@@ -6,11 +6,10 @@ import {
   type ValueSegmentChain,
 } from './crosssell.policy';
 import {
-  compareStrings,
-  deriveOwnership,
-  instantOf,
-  type BasketLine,
+  assertExactAsOf,
+  basketsProfile,
   type CustomerBasketsState,
+  type OwnedPurchase,
 } from './crosssell.state';
 
 export interface RecommendContext {
@@ -57,34 +56,6 @@ export function spendDecileThreshold(spends: readonly number[]): number {
   return desc[Math.ceil(desc.length / 10) - 1] ?? Number.POSITIVE_INFINITY;
 }
 
-interface OwnedPurchase extends Trigger {
-  readonly at: number;
-}
-
-/** Lines the customer still owns, bought at or before asOf, newest first. */
-function ownedPurchases(state: CustomerBasketsState, asOfMs: number): OwnedPurchase[] {
-  const out: OwnedPurchase[] = [];
-  for (const basket of state.baskets) {
-    if (basket.occurredAt === null) continue;
-    const at = instantOf(basket.occurredAt);
-    if (!(at <= asOfMs)) continue;
-    const { owned } = deriveOwnership(basket, state.refunds);
-    for (const line of owned) out.push(toPurchase(basket.orderId, basket.occurredAt, at, line));
-  }
-  return out.sort(
-    (x, y) => y.at - x.at || compareStrings(x.orderId, y.orderId) || compareStrings(x.sku, y.sku),
-  );
-}
-
-function toPurchase(
-  orderId: string,
-  purchasedAt: string,
-  at: number,
-  l: BasketLine,
-): OwnedPurchase {
-  return { orderId, sku: l.sku, name: l.name, category: l.category, purchasedAt, at };
-}
-
 function trigger({ orderId, sku, name, category, purchasedAt }: OwnedPurchase): Trigger {
   return { orderId, sku, name, category, purchasedAt };
 }
@@ -128,12 +99,16 @@ export function recommend(
   policy: CrosssellPolicy,
 ): Recommendation[] {
   if (customer.erased || customer.mergedInto !== null) return [];
+  assertExactAsOf(customer, context.asOf);
   const asOfMs = context.asOf.getTime();
-  const purchases = ownedPurchases(customer, asOfMs);
-  const ownsSku = (sku: string): boolean =>
-    customer.ownedSkus.includes(sku) || customer.returnedSkus.includes(sku);
+  const profile = basketsProfile(customer, policy);
+  // Lines the customer still owns, bought at or before asOf, newest first.
+  const purchases = profile.purchases.filter((p) => p.at <= asOfMs);
+  const ownedSkus = new Set(profile.ownedSkus);
+  const returnedSkus = new Set(profile.returnedSkus);
+  const ownsSku = (sku: string): boolean => ownedSkus.has(sku) || returnedSkus.has(sku);
   const ownsCategory = (target: string): boolean =>
-    customer.ownedCategories.some((c) => categoryWithin(c, target));
+    profile.ownedCategories.some((c) => categoryWithin(c, target));
   const latestIn = (root: string, withinDays: number | null): OwnedPurchase | undefined =>
     purchases.find(
       (p) =>
@@ -143,7 +118,7 @@ export function recommend(
 
   const candidates: Candidate[] = [];
 
-  const spend = customer.netSpend[policy.currency] ?? 0;
+  const spend = profile.netSpend[policy.currency] ?? 0;
   const topDecile =
     Number.isFinite(context.spendDecileThreshold) &&
     spend > 0 &&

@@ -16,7 +16,7 @@ export class ListCrosssellRulesHandler implements IQueryHandler<ListCrosssellRul
 
   async execute({ filter }: ListCrosssellRulesQuery) {
     const { version, collection, policy } = await this.reader.active('crosssell');
-    const { stats } = await this.aggregates.get(collection, policy.currency);
+    const { stats } = await this.aggregates.get(collection, policy);
     const all = associationRules(stats, {
       level: filter.level,
       minSupport: filter.minSupport,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { READ_MODEL_STORE, type ReadModelStore } from '@touchpoint/ports';
+import type { CrosssellPolicy } from '@touchpoint/projections';
 import { type CrosssellAggregates, crosssellAggregates } from '@touchpoint/projector';
 import { type Clock, QUERY_CLOCK } from '../tokens';
 
@@ -15,8 +16,10 @@ interface Entry {
 }
 
 /**
- * Co-purchase totals are a sum over every customer document (libs/projector crosssell-rules):
- * computed once, shared by concurrent requests, and marked stale by crosssell change notices.
+ * Co-purchase totals (summed from the aggregate documents) and the customers' spends (still a
+ * pass over the customer documents, for the value-segment decile cut; libs/projector
+ * crosssell-rules): computed once, shared by concurrent requests, and marked stale by crosssell
+ * change notices.
  */
 @Injectable()
 export class CrosssellAggregatesCache {
@@ -27,13 +30,13 @@ export class CrosssellAggregatesCache {
     @Inject(QUERY_CLOCK) private readonly clock: Clock,
   ) {}
 
-  get(collection: string, currency: string): Promise<CrosssellAggregates> {
-    const key = `${collection}/${currency}`;
+  get(collection: string, policy: CrosssellPolicy): Promise<CrosssellAggregates> {
+    const key = `${collection}/${policy.currency}`;
     const now = this.clock().getTime();
     const hit = this.entries.get(key);
     const age = hit ? now - hit.at : Infinity;
     if (hit && age < MAX_AGE_MS && (!hit.stale || age < MIN_AGE_MS)) return hit.value;
-    const value = crosssellAggregates(this.store, collection, currency);
+    const value = crosssellAggregates(this.store, collection, policy.currency, policy);
     const entry: Entry = { at: now, value, stale: false };
     this.entries.set(key, entry);
     // A failed computation is not remembered.

@@ -33,7 +33,7 @@ export class CrosssellRecommender {
     const policy = served.policy;
     // The version that served the customer's document, not a second catalog read.
     const collection = collectionName('crosssell', served.version);
-    const { stats, spends } = await this.aggregates.get(collection, policy.currency);
+    const { stats, spends } = await this.aggregates.get(collection, policy);
     const options = { minSupport: policy.minSupport, minConfidence: policy.minConfidence };
     // Item rules are more specific than category rules, so they are preferred.
     const rules: Rule[] = [

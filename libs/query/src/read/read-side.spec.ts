@@ -1,7 +1,9 @@
 import { EmbeddedReadModelStore } from '@touchpoint/adapters';
 import type { EventLog } from '@touchpoint/ports';
 import { RuntimeConfig } from '@touchpoint/config';
-import { EMPTY_BASKETS_STATE } from '@touchpoint/projections';
+import { recordEvent } from '@touchpoint/contracts';
+import { DEFAULT_CROSSSELL_POLICY } from '@touchpoint/projections';
+import { modelKind } from '@touchpoint/projector';
 import { CrosssellAggregatesCache } from './crosssell-aggregates.cache';
 import { EventTimes } from './event-times';
 import { ModelLag } from './model-lag.service';
@@ -65,34 +67,41 @@ describe('ModelLag', () => {
 });
 
 describe('CrosssellAggregatesCache', () => {
-  const doc = (orderId: string, skus: string[], spend: number) => ({
-    state: JSON.stringify({
-      ...EMPTY_BASKETS_STATE,
-      baskets: [
-        {
+  const policy = DEFAULT_CROSSSELL_POLICY;
+  let offset = 0;
+  const purchase = (customerId: string, orderId: string, skus: string[], total: number) => ({
+    event: recordEvent(
+      {
+        eventId: `0190c2a4-0000-7000-8000-${(++offset).toString(16).padStart(12, '0')}`,
+        type: 'purchase.completed',
+        schemaVersion: 2,
+        customerId,
+        channel: 'store',
+        occurredAt: '2026-01-01T00:00:00Z',
+        payload: {
           orderId,
-          eventId: orderId,
-          occurredAt: '2026-01-01T00:00:00Z',
           currency: 'CNY',
-          total: spend,
-          lines: skus.map((sku) => ({ sku, name: sku, category: 'c', quantity: 1, unitPrice: 1 })),
+          total,
+          items: skus.map((sku) => ({
+            sku,
+            name: sku,
+            category: 'c',
+            quantity: 1,
+            unitPrice: total,
+          })),
         },
-      ],
-      netSpend: { CNY: spend },
-    }),
-    watermarks: {},
-    revision: 1,
+      },
+      { receivedAt: new Date(0), source: 'test' },
+    ),
+    position: { partition: 0, offset: String(offset) },
   });
+  const runner = (store: EmbeddedReadModelStore) =>
+    modelKind('crosssell').instantiate('v1', policy).runner(store);
 
   async function storeWith(n: number) {
     const store = new EmbeddedReadModelStore();
-    await store.writeVersioned(
-      'crosssell_v1',
-      Array.from({ length: n }, (_, i) => ({
-        id: `customer:c-${i}`,
-        doc: doc(`O-${i}`, ['A', 'B'], 100 * (i + 1)),
-        version: 1,
-      })),
+    await runner(store).apply(
+      Array.from({ length: n }, (_, i) => purchase(`c-${i}`, `O-${i}`, ['A', 'B'], 100 * (i + 1))),
     );
     return store;
   }
@@ -102,32 +111,31 @@ describe('CrosssellAggregatesCache', () => {
     const scan = jest.spyOn(store, 'scan');
     const cache = new CrosssellAggregatesCache(store, () => new Date(0));
     const [a, b] = await Promise.all([
-      cache.get('crosssell_v1', 'CNY'),
-      cache.get('crosssell_v1', 'CNY'),
+      cache.get('crosssell_v1', policy),
+      cache.get('crosssell_v1', policy),
     ]);
     expect(a).toBe(b);
     expect([...a.spends].sort((x, y) => x - y)).toEqual([100, 200, 300]);
     expect(a.stats.baskets).toBe(3);
-    expect(scan).toHaveBeenCalledTimes(1);
+    // One pass over the aggregate documents, one over the customers for the spends.
+    expect(scan).toHaveBeenCalledTimes(2);
   });
 
   it('Given a change notice, When asked within 2 s of the computation, Then the cached totals serve; after that they are recomputed', async () => {
     const store = await storeWith(2);
     let t = 0;
     const cache = new CrosssellAggregatesCache(store, () => new Date(t));
-    const first = await cache.get('crosssell_v1', 'CNY');
-    await store.writeVersioned('crosssell_v1', [
-      { id: 'customer:c-9', doc: doc('O-9', ['A'], 50), version: 1 },
-    ]);
+    const first = await cache.get('crosssell_v1', policy);
+    await runner(store).apply([purchase('c-9', 'O-9', ['A'], 50)]);
     t = 60_000;
-    expect(await cache.get('crosssell_v1', 'CNY')).toBe(first); // no notice: still current
+    expect(await cache.get('crosssell_v1', policy)).toBe(first); // no notice: still current
     cache.invalidate('crosssell_v1');
-    const second = await cache.get('crosssell_v1', 'CNY');
+    const second = await cache.get('crosssell_v1', policy);
     expect(second.stats.baskets).toBe(3);
     cache.invalidate('crosssell_v1');
     t = 61_000;
-    expect(await cache.get('crosssell_v1', 'CNY')).toBe(second); // younger than 2 s
+    expect(await cache.get('crosssell_v1', policy)).toBe(second); // younger than 2 s
     t = 62_500;
-    expect(await cache.get('crosssell_v1', 'CNY')).not.toBe(second);
+    expect(await cache.get('crosssell_v1', policy)).not.toBe(second);
   });
 });

@@ -1,0 +1,116 @@
+import { AppError } from '@touchpoint/core';
+import type { ReadModelStore } from '@touchpoint/ports';
+import {
+  type BasketContribution,
+  type CopurchaseDelta,
+  type CopurchaseDoc,
+  type CrosssellPolicy,
+  type CustomerBasketsState,
+  type PositionedEvent,
+  applyCopurchaseDeltas,
+  copurchaseDeltas,
+  foldBaskets,
+} from '@touchpoint/projections';
+import type { FoldAggregates } from './fold-aggregates';
+
+/** The aggregate documents of a crosssell collection live next to it. */
+export function copurchaseCollectionName(collection: string): string {
+  return `${collection}_copurchase`;
+}
+
+export interface StoredCopurchaseDoc extends CopurchaseDoc {
+  readonly [field: string]: unknown;
+  /** The store's version guard. */
+  readonly revision: number;
+}
+
+const MAX_ATTEMPTS = 6;
+const DOCUMENTS_PER_ROUND_TRIP = 1000;
+
+/**
+ * Keeps the co-purchase aggregate documents (copurchase.ts) in the crosssell fold. Each basket a
+ * customer document gains (once per orderId, deduplicated by the document within its horizon)
+ * becomes deltas of the (partition, item), (partition, category) and (partition, total)
+ * documents, attributed to the offset of the event that brought it. They are written before the
+ * customer documents; a document skips deltas at or below its watermark, so a redelivery after a
+ * crash between the two writes (the customers fold again to the same deltas) counts nothing
+ * twice, without a transaction. One writer per partition in practice (its group member); the
+ * versioned write makes a second one (a member that lost its partition but still writes) reload
+ * and re-apply instead of overwriting.
+ */
+export class CopurchaseAggregates implements FoldAggregates<CustomerBasketsState> {
+  private contributions: BasketContribution[] = [];
+  private readonly collection: string;
+
+  constructor(
+    private readonly store: ReadModelStore,
+    collection: string,
+    private readonly policy: CrosssellPolicy,
+  ) {
+    this.collection = copurchaseCollectionName(collection);
+  }
+
+  fold(
+    state: CustomerBasketsState,
+    fresh: readonly PositionedEvent[],
+    key: string,
+  ): CustomerBasketsState {
+    return foldBaskets(state, fresh, key, this.policy, (c) => this.contributions.push(c));
+  }
+
+  async flush(heartbeat: () => Promise<void>): Promise<void> {
+    const taken = this.contributions;
+    this.contributions = [];
+    if (taken.length === 0) return;
+    const byId = new Map<string, CopurchaseDelta[]>();
+    for (const d of copurchaseDeltas(taken)) {
+      const list = byId.get(d.id) ?? [];
+      list.push(d);
+      byId.set(d.id, list);
+    }
+    let pending = [...byId.keys()];
+    for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
+      const stale: string[] = [];
+      for (const ids of slices(pending, DOCUMENTS_PER_ROUND_TRIP)) {
+        const stored = await this.store.getMany<StoredCopurchaseDoc>(this.collection, ids);
+        await heartbeat();
+        const writes = [];
+        for (const id of ids) {
+          const doc = stored.get(id);
+          const next = applyCopurchaseDeltas(doc, byId.get(id) ?? [], this.policy.neighbours);
+          if (next === null) continue;
+          const revision = (doc?.revision ?? 0) + 1;
+          writes.push({ id, doc: { ...next, revision }, version: revision });
+        }
+        if (writes.length === 0) continue;
+        const outcome = await this.store.writeVersioned(this.collection, writes);
+        await heartbeat();
+        stale.push(...outcome.staleIds);
+      }
+      pending = stale;
+    }
+    if (pending.length > 0) {
+      throw AppError.conflict(
+        'projection_contention',
+        `${this.collection}: aggregates ${pending.slice(0, 5).join(', ')} kept changing under us; the batch will be retried`,
+      );
+    }
+  }
+}
+
+/** Every aggregate document of a crosssell collection: O(keys × partitions), not customers. */
+export async function copurchaseDocs(
+  store: ReadModelStore,
+  collection: string,
+): Promise<CopurchaseDoc[]> {
+  const docs: CopurchaseDoc[] = [];
+  for await (const { doc } of store.scan<StoredCopurchaseDoc>(copurchaseCollectionName(collection)))
+    docs.push(doc);
+  return docs;
+}
+
+function slices<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
