@@ -13,6 +13,7 @@ import {
   summarise,
 } from './document-sizes';
 import { kafkaClient } from './engines';
+import { histogramSummary, modelValue } from './metrics';
 import { prepareTopic, take } from './projector-topic';
 import { type Figure, num } from './report';
 import {
@@ -265,19 +266,29 @@ export async function startProjector(
   return { ...child, url: `http://127.0.0.1:${port}` };
 }
 
-/** Mean batch size and mean load + fold + write time per batch, per model, from /metrics. */
+/**
+ * Per model, from the projector's /metrics: mean batch size and load + fold + write time per
+ * batch; the sizes of the documents it wrote (touchpoint_projector_document_bytes) and the
+ * events it folded beyond their document's horizon, where this build exports them.
+ */
 export async function batchProfile(url: string): Promise<string> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const value = (name: string, model: string) =>
-    Number(
-      new RegExp(`^${name}\\{[^}]*model="${model}"[^}]*\\} ([\\d.e+-]+)`, 'm').exec(text)?.[1] ??
-        NaN,
-    );
   return MODELS.map((m) => {
-    const batches = value('touchpoint_projection_batch_events_count', m);
-    const events = value('touchpoint_projection_batch_events_sum', m);
-    const seconds = value('touchpoint_projection_write_seconds_sum', m);
-    return `${m}: ${num(batches)} folds of ${num(events / batches, 1)} events, ${num((1000 * seconds) / batches)} ms each`;
+    const batches = modelValue(text, 'touchpoint_projection_batch_events_count', m);
+    const events = modelValue(text, 'touchpoint_projection_batch_events_sum', m);
+    const seconds = modelValue(text, 'touchpoint_projection_write_seconds_sum', m);
+    const sizes = histogramSummary(text, 'touchpoint_projector_document_bytes', m, 64 * 1024);
+    const beyond = modelValue(text, 'touchpoint_projector_beyond_horizon_total', m);
+    const bound = (b: number) => (Number.isFinite(b) ? `≤ ${kib(b)}` : '> 1 MB');
+    return [
+      `${m}: ${num(batches)} folds of ${num(events / batches, 1)} events, ${num((1000 * seconds) / batches)} ms each`,
+      ...(sizes
+        ? [
+            `${num(sizes.count)} documents written, state p50 ${bound(sizes.p50)}, p99 ${bound(sizes.p99)}, ${num(sizes.above)} over 64 KB`,
+          ]
+        : []),
+      ...(Number.isNaN(beyond) ? [] : [`${num(beyond)} events beyond their horizon`]),
+    ].join(', ');
   }).join('; ');
 }
 

@@ -7,11 +7,10 @@ import { topicNames } from '@touchpoint/contracts';
 import { platformTopics } from '@touchpoint/platform';
 import type { BenchContext } from './context';
 import { peakRss } from './machine';
+import { MODELS, batchProfile } from './b1-projector.bench';
 import { type Figure, num } from './report';
 import { appendEvents, freePort, spawnApp, waitHealthy, watch } from './support';
 import { benchWorkload } from './workload';
-
-const MODELS = ['customer360', 'loyalty', 'crosssell'];
 
 /** Events each model has folded, from the app's own Prometheus counter. */
 async function foldedByAll(url: string): Promise<number> {
@@ -85,6 +84,7 @@ export async function benchEmbedded(ctx: BenchContext): Promise<Figure> {
       const done = samples[samples.length - 1]?.done ?? 0;
       const peak = peakRss(app.process.pid!);
       if (done < events) throw new Error(`B6: only ${done} of ${events} events folded in time`);
+      const folds = await batchProfile(url);
       const span = noticeSpan(join(dir, 'log', topicNames('bench').changes));
       const seconds = span / 1000;
       const rate = events / seconds;
@@ -97,6 +97,7 @@ export async function benchEmbedded(ctx: BenchContext): Promise<Figure> {
         notes: [
           `${num(events)} events (${num(written.bytes / events)} bytes each on average), all three models, one process (dist/apps/touchpoint) re-reading its embedded log on start; timed from the first change notice appended to the last (${num(seconds, 2)} s), so start-up and reading the log file are excluded.`,
           'Peak RSS (VmHWM) includes the whole log held in memory by the embedded log adapter.',
+          `Folds (the app's /metrics): ${folds}.`,
         ],
         measuredAt: ctx.date,
         quick: ctx.options.quick,

@@ -11,6 +11,7 @@ import {
 } from './report';
 import { HEAVY_CUSTOMER_KINDS, benchEvents } from './workload';
 import { documentBytes, stateBytes, summarise } from './document-sizes';
+import { histogramSummary, modelValue } from './metrics';
 import { rateOf } from './support';
 
 const run = (date: string, quick = false): RunInfo => ({
@@ -181,6 +182,40 @@ describe('bench document sizes', () => {
     const sizes = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(summarise(sizes)).toEqual({ documents: 100, p50: 51, p90: 91, p99: 100, max: 100 });
     expect(summarise([]).documents).toBe(0);
+  });
+});
+
+describe('bench metrics', () => {
+  const text = [
+    '# HELP touchpoint_projector_document_bytes UTF-8 size of the state of each read-model document written',
+    '# TYPE touchpoint_projector_document_bytes histogram',
+    'touchpoint_projector_document_bytes_bucket{le="1024",model="loyalty"} 90',
+    'touchpoint_projector_document_bytes_bucket{le="16384",model="loyalty"} 99',
+    'touchpoint_projector_document_bytes_bucket{le="65536",model="loyalty"} 100',
+    'touchpoint_projector_document_bytes_bucket{le="+Inf",model="loyalty"} 100',
+    'touchpoint_projector_document_bytes_bucket{le="1024",model="customer360"} 10',
+    'touchpoint_projector_document_bytes_bucket{le="16384",model="customer360"} 60',
+    'touchpoint_projector_document_bytes_bucket{le="65536",model="customer360"} 90',
+    'touchpoint_projector_document_bytes_bucket{le="+Inf",model="customer360"} 100',
+    'touchpoint_projector_document_bytes_sum{model="customer360"} 123456',
+    'touchpoint_projector_beyond_horizon_total{model="customer360"} 7',
+  ].join('\n');
+
+  it('given a histogram, then the quantiles are the bounds of the buckets that hold them, per model', () => {
+    expect(
+      histogramSummary(text, 'touchpoint_projector_document_bytes', 'customer360', 65536),
+    ).toEqual({ count: 100, p50: 16384, p99: Infinity, above: 10 });
+    expect(histogramSummary(text, 'touchpoint_projector_document_bytes', 'loyalty', 65536)).toEqual(
+      { count: 100, p50: 1024, p99: 16384, above: 0 },
+    );
+  });
+
+  it('given a metric the app does not export, then there is no summary and the value is NaN', () => {
+    expect(histogramSummary(text, 'touchpoint_projector_document_bytes', 'crosssell')).toBe(
+      undefined,
+    );
+    expect(modelValue(text, 'touchpoint_projector_beyond_horizon_total', 'customer360')).toBe(7);
+    expect(modelValue(text, 'touchpoint_projector_beyond_horizon_total', 'loyalty')).toBeNaN();
   });
 });
 
