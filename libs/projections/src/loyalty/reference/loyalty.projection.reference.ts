@@ -1,3 +1,9 @@
+/**
+ * TEST-ONLY ORACLE: the unbounded loyalty model as it was before bounded documents (git
+ * f29dec1), copied unchanged but for import paths. It keeps every fact forever and was validated
+ * against independent tools; the equality properties (loyalty.horizon.spec.ts) compare the
+ * bounded model with it. Imported only by spec files.
+ */
 import { type RecordedEvent, parseOffsetTimestamp } from '@touchpoint/contracts';
 import { assertNever } from '@touchpoint/core';
 import {

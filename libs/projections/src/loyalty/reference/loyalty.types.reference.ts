@@ -1,4 +1,10 @@
 /**
+ * TEST-ONLY ORACLE: the unbounded loyalty model as it was before bounded documents (git
+ * f29dec1), copied unchanged but for import paths. It keeps every fact forever and was validated
+ * against independent tools; the equality properties (loyalty.horizon.spec.ts) compare the
+ * bounded model with it. Imported only by spec files.
+ */
+/**
  * Shapes of the loyalty read model. The state is the stored document (plain JSON, MongoDB-safe:
  * collections are arrays sorted by a business key rather than objects keyed by ids, because ids
  * may contain dots, which MongoDB and FerretDB treat specially in field names). The view is what
