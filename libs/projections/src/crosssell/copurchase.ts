@@ -235,7 +235,9 @@ export function copurchaseStats(docs: Iterable<CopurchaseDoc>): BasketStats {
     item: new Map(),
     category: new Map(),
   };
-  const pairKeys: Record<CopurchaseLevel, Map<string, Set<number>>> = {
+  const pairKeys: Record<CopurchaseLevel, Set<string>> = { item: new Set(), category: new Set() };
+  // The partitions that have a document for a key: a pair can only occur where both do.
+  const partitionsOf: Record<CopurchaseLevel, Map<string, number[]>> = {
     item: new Map(),
     category: new Map(),
   };
@@ -252,25 +254,28 @@ export function copurchaseStats(docs: Iterable<CopurchaseDoc>): BasketStats {
       const n = names.get(doc.key);
       if (n === undefined || compareStrings(doc.name, n) < 0) names.set(doc.key, doc.name);
     }
+    const where = partitionsOf[doc.level].get(doc.key) ?? [];
+    where.push(doc.partition);
+    partitionsOf[doc.level].set(doc.key, where);
     for (const [k] of doc.neighbours) {
-      const [a, b] = compareStrings(doc.key, k) < 0 ? [doc.key, k] : [k, doc.key];
-      const id = `${a}\u0000${b}`;
-      const parts = pairKeys[doc.level].get(id) ?? new Set<number>();
-      parts.add(doc.partition);
-      pairKeys[doc.level].set(id, parts);
+      pairKeys[doc.level].add(
+        compareStrings(doc.key, k) < 0 ? `${doc.key}\u0000${k}` : `${k}\u0000${doc.key}`,
+      );
     }
   }
   const level = (l: CopurchaseLevel): BasketStats['item'] => {
     const pairs: PairCount[] = [];
     const bounds: PairBound[] = [];
-    for (const [id, partitions] of pairKeys[l]) {
+    for (const id of pairKeys[l]) {
       const cut = id.indexOf('\u0000');
       const a = id.slice(0, cut);
       const b = id.slice(cut + 1);
+      const withB = new Set(partitionsOf[l].get(b) ?? []);
       let both = 0;
       let over = 0;
       let under = 0;
-      for (const p of partitions) {
+      // Also where neither document lists the other: an evicted pair may still have occurred.
+      for (const p of (partitionsOf[l].get(a) ?? []).filter((x) => withB.has(x))) {
         const x = sideOf(byId.get(copurchaseDocId(p, l, a)), b);
         const y = sideOf(byId.get(copurchaseDocId(p, l, b)), a);
         const best = x.over + x.under <= y.over + y.under ? x : y;
