@@ -94,7 +94,7 @@ function mixedEvent(
         items,
         total: items.reduce((s, i) => s + i.quantity * i.unitPrice, 0),
       },
-    } as RecordedEvent;
+    } as unknown as RecordedEvent;
   }
   if (r < 0.28 && orders.length > 0) {
     const orderId =
@@ -105,7 +105,7 @@ function mixedEvent(
       channel: 'call_centre',
       type: 'purchase.refunded',
       payload: { orderId, refundId: `R-${id}`, amount: 150, currency: 'CNY' },
-    } as RecordedEvent;
+    } as unknown as RecordedEvent;
   }
   return WEB_VISIT;
 }
@@ -246,7 +246,7 @@ function history(drafts: readonly Draft[], customerId = 'c-1'): RecordedEvent[] 
         items,
         total: items.reduce((s, i) => s + i.unitPrice, 0),
       },
-    } as RecordedEvent);
+    } as unknown as RecordedEvent);
     if (d.refund !== null) {
       out.push({
         ...base(2 * n + 2, customerId, at + d.refund.after * DAY),
@@ -259,7 +259,7 @@ function history(drafts: readonly Draft[], customerId = 'c-1'): RecordedEvent[] 
           currency: 'CNY',
           ...(d.refund.items ? { items: [{ sku: items[0]?.sku ?? 'S-0', quantity: 1 }] } : {}),
         },
-      } as RecordedEvent);
+      } as unknown as RecordedEvent);
     }
   });
   return out;

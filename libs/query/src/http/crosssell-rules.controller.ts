@@ -8,9 +8,10 @@ import {
   parseEnum,
   parseInteger,
   parseRatio,
+  parseCursor,
   parseText,
 } from '../domain/query-params';
-import { ListCrosssellRulesQuery } from '../queries/crosssell-rules.query';
+import { ListCrosssellRulesQuery, isRuleCursor } from '../queries/crosssell-rules.query';
 import { MODEL_POLICIES } from '../tokens';
 
 @Controller('v1/crosssell/rules')
@@ -33,6 +34,7 @@ export class CrosssellRulesController {
         minConfidence: parseRatio(query, 'minConfidence', policy.minConfidence),
         sort: parseEnum(query, 'sort', ['lift', 'confidence', 'support'], 'lift'),
         limit: parseInteger(query, 'limit', { min: 1, max: 1000, fallback: 50 }),
+        cursor: parseCursor(query, 'cursor', isRuleCursor),
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { associationRules } from '@touchpoint/projections';
+import { encodeCursor } from '../domain/query-params';
 import { CrosssellAggregatesCache } from '../read/crosssell-aggregates.cache';
 import { CustomerReader } from '../read/customer-reader';
 import { freshnessOf } from '../read/freshness';
@@ -23,11 +24,39 @@ export class ListCrosssellRulesHandler implements IQueryHandler<ListCrosssellRul
       minConfidence: filter.minConfidence,
       sortBy: filter.sort,
     });
-    const data = (
-      filter.antecedent === undefined ? all : all.filter((r) => r.antecedent === filter.antecedent)
-    ).slice(0, filter.limit);
+    const matching =
+      filter.antecedent === undefined ? all : all.filter((r) => r.antecedent === filter.antecedent);
+    // Rules are in a total order (measure descending, then antecedent, consequent), so a page
+    // resumes after the last rule it showed even when the counts moved in between.
+    const cursor = filter.cursor;
+    const start =
+      cursor === undefined
+        ? 0
+        : matching.findIndex((r) => {
+            const v = r[filter.sort];
+            return (
+              v < cursor.value ||
+              (v === cursor.value &&
+                (r.antecedent > cursor.antecedent ||
+                  (r.antecedent === cursor.antecedent && r.consequent > cursor.consequent)))
+            );
+          });
+    const from = start < 0 ? matching.length : start;
+    const data = matching.slice(from, from + filter.limit);
+    const last = data[data.length - 1];
+    const more = from + filter.limit < matching.length;
     return {
       data,
+      page: {
+        next:
+          more && last
+            ? encodeCursor({
+                value: last[filter.sort],
+                antecedent: last.antecedent,
+                consequent: last.consequent,
+              })
+            : null,
+      },
       freshness: freshnessOf(
         'crosssell',
         version,
