@@ -324,8 +324,8 @@ export interface LoyaltyView {
   readonly tier: string;
   /**
    * When the current tier began, or null if it has always been the base tier. When the tier was
-   * already held at the horizon (`horizon.tierAtExactFrom`), the horizon's start: it began then
-   * or earlier.
+   * already held at the horizon (`horizon.tierAtExactFrom`, no change since), the horizon's
+   * start: it began then or earlier, which the compacted document cannot tell.
    */
   readonly tierSince: string | null;
   readonly window: WindowFigures & {

@@ -621,7 +621,6 @@ export function loyaltyView(state: LoyaltyState, asOf: Date, policy: LoyaltyPoli
   const merged = state.mergedInto !== null && state.mergedInto.atMs <= asOfMs;
   const status: LoyaltyStatus = merged ? 'merged' : 'active';
   const reg = tl.registrationMs === null ? null : state.registration;
-  const heldSinceHorizon = exactFrom !== null && history.startIndex !== 0;
   return {
     customerId: state.customerId,
     asOf: asOf.toISOString(),
@@ -629,7 +628,8 @@ export function loyaltyView(state: LoyaltyState, asOf: Date, policy: LoyaltyPoli
     status,
     mergedInto: merged ? (state.mergedInto?.customerId ?? null) : null,
     tier: tierName(policy, index),
-    tierSince: history.changes.at(-1)?.at ?? (heldSinceHorizon ? iso(exactFrom) : null),
+    // Held since the horizon at least: whether and when it changed before is compacted away.
+    tierSince: history.changes.at(-1)?.at ?? (exactFrom === null ? null : iso(exactFrom)),
     window: {
       days: policy.windowDays,
       from: iso(dayStart(firstDay, policy.timeZone)),
