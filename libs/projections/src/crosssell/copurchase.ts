@@ -31,10 +31,19 @@ export interface CopurchaseDoc {
   readonly baskets: number;
   /** Item level: the smallest product name seen, for explanations (smallest, so merging commutes). */
   readonly name: string | null;
-  /** [neighbour, count, error], sorted by neighbour; error 0 = exact. */
-  readonly neighbours: readonly (readonly [key: string, count: number, error: number])[];
+  /**
+   * Neighbour `k`, count `c`, error `e` (0 = exact), sorted by `k`. Objects, not tuples: FerretDB
+   * stores no nested arrays.
+   */
+  readonly neighbours: readonly Neighbour[];
   /** Evictions so far: while 0, an absent neighbour was never co-purchased. */
   readonly evictions: number;
+}
+
+export interface Neighbour {
+  readonly k: string;
+  readonly c: number;
+  readonly e: number;
 }
 
 export function copurchaseDocId(
@@ -141,7 +150,7 @@ export function applyCopurchaseDeltas(
   let name = doc?.name ?? null;
   let evictions = doc?.evictions ?? 0;
   const counts = new Map<string, [number, number]>();
-  for (const [k, c, e] of doc?.neighbours ?? []) counts.set(k, [c, e]);
+  for (const { k, c, e } of doc?.neighbours ?? []) counts.set(k, [c, e]);
   for (const d of fresh) {
     baskets += d.sign;
     if (d.name !== null && d.sign > 0 && (name === null || compareStrings(d.name, name) < 0)) {
@@ -175,7 +184,7 @@ export function applyCopurchaseDeltas(
     name,
     neighbours: [...counts.entries()]
       .sort((x, y) => compareStrings(x[0], y[0]))
-      .map(([k, [c, e]]) => [k, c, e] as const),
+      .map(([k, [c, e]]) => ({ k, c, e })),
     evictions,
   };
 }
@@ -197,7 +206,7 @@ function smallest(counts: Map<string, [number, number]>): [string, number] {
 function absentBound(doc: CopurchaseDoc): number {
   if (doc.evictions === 0) return 0;
   let min = Number.POSITIVE_INFINITY;
-  for (const [, c] of doc.neighbours) if (c < min) min = c;
+  for (const { c } of doc.neighbours) if (c < min) min = c;
   return Number.isFinite(min) ? min : 0;
 }
 
@@ -213,7 +222,7 @@ function sideOf(doc: CopurchaseDoc | undefined, neighbour: string): Side {
   if (doc === undefined) return { count: 0, over: 0, under: 0 };
   let index = indexes.get(doc);
   if (index === undefined) {
-    index = new Map(doc.neighbours.map(([k, c, e]) => [k, [c, e] as const]));
+    index = new Map(doc.neighbours.map(({ k, c, e }) => [k, [c, e] as const]));
     indexes.set(doc, index);
   }
   const entry = index.get(neighbour);
@@ -257,7 +266,7 @@ export function copurchaseStats(docs: Iterable<CopurchaseDoc>): BasketStats {
     const where = partitionsOf[doc.level].get(doc.key) ?? [];
     where.push(doc.partition);
     partitionsOf[doc.level].set(doc.key, where);
-    for (const [k] of doc.neighbours) {
+    for (const { k } of doc.neighbours) {
       pairKeys[doc.level].add(
         compareStrings(doc.key, k) < 0 ? `${doc.key}\u0000${k}` : `${k}\u0000${doc.key}`,
       );

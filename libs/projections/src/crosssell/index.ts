@@ -20,6 +20,7 @@ export {
   type CopurchaseDelta,
   type CopurchaseDoc,
   type CopurchaseLevel,
+  type Neighbour,
 } from './copurchase';
 export {
   DEFAULT_CROSSSELL_POLICY,
