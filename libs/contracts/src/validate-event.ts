@@ -14,7 +14,7 @@ import { refinePayload } from './payload-refinements';
 import { stableStringify } from './stable-json';
 import { parseOffsetTimestamp } from './timestamp';
 import { upcastPayload } from './upcast';
-import { validateShape } from './validate-shape';
+import { type ShapeOptions, validateShape } from './validate-shape';
 
 export type ValidationResult<E> =
   | { readonly ok: true; readonly event: E }
@@ -58,10 +58,10 @@ function identityViolations(
   raw: Record<string, unknown>,
   rule: IdentityRule,
   type: string,
-): FieldViolation[] {
+  out: FieldViolation[],
+): void {
   const customer = given(raw, 'customerId');
   const anonymous = given(raw, 'anonymousId');
-  const out: FieldViolation[] = [];
   switch (rule) {
     case 'customer':
       if (!customer)
@@ -83,7 +83,6 @@ function identityViolations(
         out.push({ path: 'anonymousId', code: 'required', message: `is required for ${type}` });
       break;
   }
-  return out;
 }
 
 /**
@@ -94,7 +93,8 @@ function cleanCopy(value: unknown, keepTopLevelNulls = false): unknown {
   if (Array.isArray(value)) return value.map((v) => cleanCopy(v));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const v = value[key];
     if (v === undefined || (v === null && !keepTopLevelNulls)) continue;
     out[key] = cleanCopy(v);
   }
@@ -103,7 +103,7 @@ function cleanCopy(value: unknown, keepTopLevelNulls = false): unknown {
 
 interface Mode {
   readonly envelope: DtoClass;
-  readonly skipUnknown: ReadonlySet<string>;
+  readonly shape: ShapeOptions;
   readonly outputKeys: readonly string[];
   /** Instant that occurredAt is compared with, or undefined for no check. */
   readonly futureLimit: (raw: Record<string, unknown>) => number | undefined;
@@ -117,19 +117,19 @@ function validateEvent(raw: unknown, mode: Mode): ValidationResult<Record<string
     };
   }
   const violations: FieldViolation[] = [];
-  validateShape(mode.envelope, raw, '', violations, { skipUnknown: mode.skipUnknown });
+  validateShape(mode.envelope, raw, '', violations, mode.shape);
 
   const type: EventType | undefined = isEventType(raw.type) ? raw.type : undefined;
-  violations.push(
-    ...identityViolations(
-      raw,
-      type ? EVENT_TYPE_INFO[type].identity : 'customer_or_anonymous',
-      type ?? 'this event',
-    ),
+  identityViolations(
+    raw,
+    type ? EVENT_TYPE_INFO[type].identity : 'customer_or_anonymous',
+    type ?? 'this event',
+    violations,
   );
 
-  const occurredAt = parseOffsetTimestamp(raw.occurredAt);
+  // Without a limit (a consumer's usual case) occurredAt need not be parsed at all.
   const limit = mode.futureLimit(raw);
+  const occurredAt = limit === undefined ? undefined : parseOffsetTimestamp(raw.occurredAt);
   if (occurredAt !== undefined && limit !== undefined && occurredAt > limit) {
     violations.push({
       path: 'occurredAt',
@@ -202,12 +202,21 @@ function validatePayload(
     ...(typeof envelope.customerId === 'string' ? { customerId: envelope.customerId } : {}),
     ...(typeof envelope.anonymousId === 'string' ? { anonymousId: envelope.anonymousId } : {}),
   };
-  violations.push(...refinePayload(type, payload, ctx));
+  for (const v of refinePayload(type, payload, ctx)) violations.push(v);
   return payload;
 }
 
-const INCOMING_SKIP = new Set(SERVER_SET_FIELDS);
-const NOTHING = new Set<string>();
+const INCOMING_SHAPE: ShapeOptions = { skipUnknown: new Set(SERVER_SET_FIELDS) };
+const RECORDED_KEYS: readonly string[] = [...ENVELOPE_KEYS, ...SERVER_SET_FIELDS];
+const NO_LIMIT = (): undefined => undefined;
+
+/** Without a skew the mode is the same for every record, so it is built once. */
+const RECORDED_WITHOUT_SKEW: Mode = {
+  envelope: RecordedEnvelopeDto,
+  shape: {},
+  outputKeys: RECORDED_KEYS,
+  futureLimit: NO_LIMIT,
+};
 
 /**
  * Validates what a channel submits: upcasts old schema versions and reports every violation
@@ -227,7 +236,7 @@ export function validateIncomingEvent(
     : [];
   const result = validateEvent(raw, {
     envelope: IncomingEnvelopeDto,
-    skipUnknown: INCOMING_SKIP,
+    shape: INCOMING_SHAPE,
     outputKeys: ENVELOPE_KEYS,
     futureLimit: () => opts.now.getTime() + opts.maxFutureSkewMs,
   });
@@ -244,16 +253,18 @@ export function validateRecordedEvent(
   opts: RecordedValidationOptions = {},
 ): ValidationResult<RecordedEvent> {
   const skew = opts.maxFutureSkewMs;
-  const result = validateEvent(raw, {
-    envelope: RecordedEnvelopeDto,
-    skipUnknown: NOTHING,
-    outputKeys: [...ENVELOPE_KEYS, ...SERVER_SET_FIELDS],
-    futureLimit: (r) => {
-      if (skew === undefined) return undefined;
-      const received = parseOffsetTimestamp(r.receivedAt);
-      return received === undefined ? undefined : received + skew;
-    },
-  });
+  const result = validateEvent(
+    raw,
+    skew === undefined
+      ? RECORDED_WITHOUT_SKEW
+      : {
+          ...RECORDED_WITHOUT_SKEW,
+          futureLimit: (r) => {
+            const received = parseOffsetTimestamp(r.receivedAt);
+            return received === undefined ? undefined : received + skew;
+          },
+        },
+  );
   return result.ok ? { ok: true, event: result.event as unknown as RecordedEvent } : result;
 }
 

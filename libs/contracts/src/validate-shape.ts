@@ -1,6 +1,7 @@
 import {
   type ValidationArguments,
   ValidationTypes,
+  type ValidatorConstraintInterface,
   getMetadataStorage,
   validateSync,
 } from 'class-validator';
@@ -16,69 +17,121 @@ export function joinPath(base: string, key: string | number): string {
   return `${base}[${JSON.stringify(key)}]`;
 }
 
-const declaredCache = new Map<DtoClass, ReadonlySet<string>>();
-
-export function declaredProperties(cls: DtoClass): ReadonlySet<string> {
-  let props = declaredCache.get(cls);
-  if (!props) {
-    const metas = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
-    props = new Set(metas.map((m) => m.propertyName));
-    declaredCache.set(cls, props);
-  }
-  return props;
+/** One constraint of one property, called with arguments allocated once per plan. */
+interface Check {
+  readonly property: string;
+  readonly constraint: ValidatorConstraintInterface;
+  readonly args: ValidationArguments;
 }
 
-/** True when every rule of the class holds for the instance; no message is built. */
-type AcceptsAll = (instance: Record<string, unknown>) => boolean;
-
-const acceptorCache = new Map<DtoClass, AcceptsAll | null>();
+interface NestedCheck {
+  readonly property: string;
+  readonly type: () => DtoClass;
+  readonly array: boolean;
+}
 
 /**
- * `validateSync` re-collects, groups and filters a class's rule metadata on every call, which
- * made it most of the consumer's time per record. The contract's rules are plain synchronous
- * custom constraints (`ValidateBy`) plus `IsOptional`, so their tests are collected once here
- * and called directly. This only ever accepts: when a test fails, class-validator itself
- * runs and produces the violations, so every reported path, code and message is its own.
- * `IsOptional` is not consulted; our rules pass on absent values anyway, and ignoring it can
- * only send a record to the full check, never let one through. A class using any other kind
- * of rule gets no acceptor and always takes the full check.
+ * A class's rules collected once: `validateSync` re-collects, groups and filters the rule
+ * metadata on every call, which made it most of a consumer's time per record.
  */
-function acceptor(cls: DtoClass): AcceptsAll | null {
-  const cached = acceptorCache.get(cls);
-  if (cached !== undefined) return cached;
+interface ShapePlan {
+  readonly declared: ReadonlySet<string>;
+  readonly nested: readonly NestedCheck[];
+  /**
+   * Every constraint class-validator would run, or null when the class uses a kind of rule the
+   * plan cannot call directly (it then always takes the full check). The contract's rules are
+   * plain synchronous custom constraints (`ValidateBy`) plus `IsOptional`; `IsOptional` is not
+   * consulted because every rule passes on absent values anyway, and ignoring it can only send
+   * a record to the full check, never let one through.
+   */
+  readonly checks: readonly Check[] | null;
+}
+
+const plans = new Map<DtoClass, ShapePlan>();
+
+function shapePlan(cls: DtoClass): ShapePlan {
+  let plan = plans.get(cls);
+  if (plan === undefined) {
+    plan = buildPlan(cls);
+    plans.set(cls, plan);
+  }
+  return plan;
+}
+
+function buildPlan(cls: DtoClass): ShapePlan {
   const storage = getMetadataStorage();
+  const declared = new Set(
+    storage.getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName),
+  );
   // Same arguments validateSync uses with our options (always: false, strictGroups: false).
   const metas = storage.getTargetValidationMetadatas(cls, '', false, false);
-  const tests: ((instance: Record<string, unknown>) => boolean)[] = [];
-  let supported = true;
+  let checks: Check[] | null = [];
   for (const meta of metas) {
     if (meta.type === ValidationTypes.CONDITIONAL_VALIDATION) continue;
     if (meta.type !== ValidationTypes.CUSTOM_VALIDATION || meta.each || meta.validateIf) {
-      supported = false;
+      checks = null;
       break;
     }
     for (const constraint of storage.getTargetValidatorConstraints(meta.constraintCls)) {
-      const { propertyName, constraints } = meta;
-      const validator = constraint.instance;
-      tests.push((instance) => {
-        const value = instance[propertyName];
-        const args: ValidationArguments = {
+      checks.push({
+        property: meta.propertyName,
+        constraint: constraint.instance,
+        args: {
           targetName: cls.name,
-          property: propertyName,
-          object: instance,
-          value,
-          constraints: constraints as unknown[],
-        };
-        // A promise (async rule) is not a pass: the full check decides.
-        return validator.validate(value, args) === true;
+          property: meta.propertyName,
+          object: {},
+          value: undefined,
+          constraints: meta.constraints as unknown[],
+        },
       });
     }
   }
-  const accepts = supported
-    ? (instance: Record<string, unknown>) => tests.every((test) => test(instance))
-    : null;
-  acceptorCache.set(cls, accepts);
-  return accepts;
+  const nested = [...nestedFields(cls)].map(([property, { type, array }]) => ({
+    property,
+    type,
+    array,
+  }));
+  return { declared, nested, checks };
+}
+
+/** True when every constraint of the plan holds for `object`; no message is built. */
+function constraintsHold(checks: readonly Check[], object: Record<string, unknown>): boolean {
+  for (const check of checks) {
+    const value = object[check.property];
+    const args = check.args;
+    // Reused rather than allocated per call: validation is synchronous, no rule keeps them.
+    args.object = object;
+    args.value = value;
+    // A promise (async rule) is not a pass: the full check decides.
+    if (check.constraint.validate(value, args) !== true) return false;
+  }
+  return true;
+}
+
+/**
+ * The fast path: true only when the full check of `raw` (and of everything nested in it) would
+ * report nothing. It declines anything unusual, even what would pass: an undeclared key (also
+ * one the caller skips), or an object not inheriting from Object.prototype. So the constraints
+ * see `raw` itself with exactly the own properties the full check's instance would get, and
+ * every field read from it resolves as on that instance.
+ */
+function acceptsAll(plan: ShapePlan, raw: Record<string, unknown>): boolean {
+  if (plan.checks === null || Object.getPrototypeOf(raw) !== Object.prototype) return false;
+  for (const key of Object.keys(raw)) if (!plan.declared.has(key)) return false;
+  if (!constraintsHold(plan.checks, raw)) return false;
+  for (const field of plan.nested) {
+    const value = raw[field.property];
+    if (field.array) {
+      if (!Array.isArray(value)) continue;
+      const elementPlan = shapePlan(field.type());
+      for (const element of value) {
+        if (!isPlainObject(element) || !acceptsAll(elementPlan, element)) return false;
+      }
+    } else if (isPlainObject(value) && !acceptsAll(shapePlan(field.type()), value)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 export interface ShapeOptions {
@@ -98,10 +151,13 @@ export function validateShape(
   out: FieldViolation[],
   options: ShapeOptions = {},
 ): void {
-  const declared = declaredProperties(cls);
+  const plan = shapePlan(cls);
+  if (acceptsAll(plan, raw)) return;
+
+  // Something is wrong here or below: the full check, whose violations are class-validator's.
   const instance = Object.create(cls.prototype as object) as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
-    if (declared.has(key)) {
+    if (plan.declared.has(key)) {
       instance[key] = raw[key];
     } else if (!options.skipUnknown?.has(key)) {
       out.push({
@@ -112,21 +168,22 @@ export function validateShape(
     }
   }
 
-  const errors = acceptor(cls)?.(instance)
-    ? []
-    : validateSync(instance, {
-        forbidUnknownValues: false,
-        validationError: { target: false, value: false },
-      });
+  const errors =
+    plan.checks !== null && constraintsHold(plan.checks, instance)
+      ? []
+      : validateSync(instance, {
+          forbidUnknownValues: false,
+          validationError: { target: false, value: false },
+        });
   for (const error of errors) {
     for (const [code, message] of Object.entries(error.constraints ?? {})) {
       out.push({ path: joinPath(path, error.property), code, message });
     }
   }
 
-  for (const [key, field] of nestedFields(cls)) {
-    const value = instance[key];
-    const fieldPath = joinPath(path, key);
+  for (const field of plan.nested) {
+    const value = instance[field.property];
+    const fieldPath = joinPath(path, field.property);
     if (field.array) {
       if (!Array.isArray(value)) continue;
       value.forEach((element: unknown, index) => {
