@@ -53,13 +53,15 @@ describe('loyalty document size bounds (DESIGN §4 "Bounded")', () => {
       for (const e of batch) last = Math.max(last, Date.parse(e.occurredAt));
     }
     const seconds = (Date.now() - started) / 1000;
+    const read = performance.now();
     const v = loyaltyView(state, new Date(last), DEFAULT_LOYALTY_POLICY);
+    const readMs = performance.now() - read;
     // Measured figures for the report (BENCHMARKS.md quotes them).
     process.stdout.write(
       `loyalty hot key: ${handled} loyalty events of 1 000 000, largest document ${largest} B, ` +
         `final ${size(state)} B, ${seconds.toFixed(1)} s including generation, fold ` +
         `${(folding / 1000).toFixed(2)} s (${Math.round(handled / (folding / 1000))} events/s), ` +
-        `tier ${v.tier}, window ${v.window.purchases} purchases, ${state.days.length} day sums, ` +
+        `default read ${readMs.toFixed(0)} ms, tier ${v.tier}, window ${v.window.purchases} purchases, ${state.days.length} day sums, ` +
         `${state.purchases.length} detail purchases\n`,
     );
     expect(handled).toBeGreaterThan(100_000);
@@ -70,7 +72,9 @@ describe('loyalty document size bounds (DESIGN §4 "Bounded")', () => {
     expect(v.points.balance).toBe(
       v.points.earned - v.points.reversed - v.points.redeemed + v.points.adjusted,
     );
-    expect(seconds).toBeLessThan(20);
+    // The fold itself (what the runner pays) stays well inside the test's ~20 s budget on two
+    // shared cores; most of the rest is generating the million events.
+    expect(folding / 1000).toBeLessThan(10);
   }, 60_000);
 
   it('Given 2 000 customers with heavy-tailed history lengths, When folded, Then the p99 document is at most 16 KB', () => {

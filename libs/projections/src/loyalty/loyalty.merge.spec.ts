@@ -161,6 +161,32 @@ describe('mergeLoyaltyStates', () => {
     expect(mergeLoyaltyStates(once, [visitor])).toEqual(once);
   });
 
+  it('Given customer and visitor documents that each compacted old purchases, When merged, Then the sums add up and views are exact from the later horizon', () => {
+    const small = { ...DEFAULT_LOYALTY_POLICY, horizonDays: 30 };
+    const fold = (key: string, events: RecordedEvent[]) =>
+      events.reduce(
+        (s, e, i) => evolveLoyalty(s, positioned(e, i), key, small),
+        initialLoyaltyState(key),
+      );
+    const customer = fold(customerKey('c-2031'), [
+      purchase({ at: AT, customerId: 'c-2031', orderId: 'O-1', total: 10_000 }),
+      purchase({ at: shift(AT, 100), customerId: 'c-2031', orderId: 'O-2', total: 20_000 }),
+      identified({ at: AT, customerId: 'c-2031', anonymousId: 'v-77f' }),
+    ]);
+    const visitor = fold(visitorKey('v-77f'), [
+      purchase({ at: shift(AT, -50), anonymousId: 'v-77f', orderId: 'O-3', total: 40_000 }),
+      purchase({ at: shift(AT, 50), anonymousId: 'v-77f', orderId: 'O-4', total: 80_000 }),
+    ]);
+    expect([customer.purchases.length, visitor.purchases.length]).toEqual([1, 1]);
+    const merged = mergeLoyaltyStates(customer, [visitor]);
+    const v = loyaltyView(merged, new Date(shift(AT, 100)), small);
+    expect(v.points).toMatchObject({ earned: 1_500, balance: 1_500, opening: { earned: 1_300 } });
+    expect(v.points.ledger.map((l) => l.reference)).toEqual(['O-2']);
+    expect(v.lifetime.purchases).toBe(4);
+    expect(v.window.purchases).toBe(4);
+    expect(v.horizon.exactFrom).toBe(new Date(customer.exactFromMs ?? 0).toISOString());
+  });
+
   describe('erasure (SCENARIOS 8)', () => {
     const erasure = erased({ at: shift(AT, 10), customerId: 'c-2031' });
 

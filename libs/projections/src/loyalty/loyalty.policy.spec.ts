@@ -51,6 +51,26 @@ describe('parseLoyaltyPolicy', () => {
     expect(result.ok && result.policy.version).toBe('v2');
   });
 
+  it('Given a time zone, a horizon and a detail cap, When parsed, Then they replace the defaults (UTC, 400 days, 150 events)', () => {
+    expect([
+      DEFAULT_LOYALTY_POLICY.timeZone,
+      DEFAULT_LOYALTY_POLICY.horizonDays,
+      DEFAULT_LOYALTY_POLICY.maxDetailEvents,
+    ]).toEqual(['UTC', 400, 150]);
+    const result = parseLoyaltyPolicy({
+      timeZone: 'Asia/Shanghai',
+      horizonDays: 30,
+      maxDetailEvents: 20,
+    });
+    expect(
+      result.ok && [
+        result.policy.timeZone,
+        result.policy.horizonDays,
+        result.policy.maxDetailEvents,
+      ],
+    ).toEqual(['Asia/Shanghai', 30, 20]);
+  });
+
   it('Given a tier without minTenureDays, When parsed, Then it has no tenure requirement', () => {
     const raw = clone();
     const tiers = raw.tiers as Record<string, unknown>[];
@@ -87,6 +107,17 @@ describe('parseLoyaltyPolicy', () => {
     ],
     ['an earning that is not an object', { earning: 1 }, ['earning: expected an object']],
     ['no tiers', { tiers: [] }, ['tiers: expected a non-empty array']],
+    [
+      'an unknown time zone',
+      { timeZone: 'Mars/Olympus' },
+      ['timeZone: expected an IANA time zone name such as "UTC" or "Asia/Shanghai"'],
+    ],
+    ['a zero horizon', { horizonDays: 0 }, ['horizonDays: expected a whole number of days']],
+    [
+      'a detail cap too small to read a window',
+      { maxDetailEvents: 5 },
+      ['maxDetailEvents: expected an integer from 10 to 1000, got 5'],
+    ],
   ])(
     'Given %s, When parsed, Then the error names the field and the expected form',
     (_what, raw, expected) => {
