@@ -43,7 +43,48 @@ interface Timeline {
   readonly linked: readonly LinkedRefund[];
   readonly orphanRefunds: readonly RefundFact[];
   readonly days: readonly DayBucket[];
+  readonly daySums: DaySums;
   readonly registrationMs: number | null;
+}
+
+/**
+ * Running totals over the day sums, per currency, so a window's share of them costs two binary
+ * searches rather than a pass over a year of days (the tier history reads hundreds of windows).
+ */
+interface DaySums {
+  /** Sorted, as `state.days`. */
+  readonly days: readonly number[];
+  /** Per currency: totals of the days before index i, for i = 0..days.length. */
+  readonly running: ReadonlyMap<string, { purchases: number[]; amount: number[] }>;
+}
+
+function daySums(days: readonly DayBucket[]): DaySums {
+  const running = new Map<string, { purchases: number[]; amount: number[] }>();
+  for (const d of days) {
+    for (const c of d.spend) {
+      if (!running.has(c.currency)) running.set(c.currency, { purchases: [0], amount: [0] });
+    }
+  }
+  days.forEach((d, i) => {
+    for (const [currency, r] of running) {
+      const c = d.spend.find((x) => x.currency === currency);
+      r.purchases.push((r.purchases[i] as number) + (c?.purchases ?? 0));
+      r.amount.push((r.amount[i] as number) + (c?.amount ?? 0));
+    }
+  });
+  return { days: days.map((d) => d.day), running };
+}
+
+/** Index of the first element not below `value`. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function timelineAt(state: LoyaltyState, asOfMs: number, policy: LoyaltyPolicy): Timeline {
@@ -76,6 +117,7 @@ function timelineAt(state: LoyaltyState, asOfMs: number, policy: LoyaltyPolicy):
     linked,
     orphanRefunds,
     days: state.days,
+    daySums: daySums(state.days),
     registrationMs: reg !== null && reg.atMs <= asOfMs ? reg.atMs : null,
   };
 }
@@ -141,10 +183,13 @@ function figuresAt(
   if (fromDay === null) {
     for (const c of state.compacted.spend) tally(counts, c.currency, c.purchases, c.amount);
   } else {
-    const toDay = localDay(t, policy.timeZone);
-    for (const d of tl.days) {
-      if (d.day < fromDay || d.day > toDay) continue;
-      for (const c of d.spend) tally(counts, c.currency, c.purchases, c.amount);
+    const { days, running } = tl.daySums;
+    const from = lowerBound(days, fromDay);
+    const to = lowerBound(days, localDay(t, policy.timeZone) + 1);
+    for (const [currency, r] of running) {
+      const purchases = (r.purchases[to] as number) - (r.purchases[from] as number);
+      const amount = (r.amount[to] as number) - (r.amount[from] as number);
+      if (purchases !== 0 || amount !== 0) tally(counts, currency, purchases, amount);
     }
   }
   for (const r of tl.linked) {
@@ -285,7 +330,8 @@ interface History {
  * at a purchase, a refund, a day of purchases leaving the window (the start of the local day
  * `windowDays` after it), the registration or a tenure anniversary, so evaluating the tier at
  * those instants finds every change, including drops that happen with no event at all. Each
- * evaluation reads the bounded detail and day sums, so the whole costs O((detail + days)²).
+ * evaluation reads the bounded detail and the day sums' running totals, so the whole costs
+ * O((detail + days) × detail).
  */
 function tierHistory(
   state: LoyaltyState,
