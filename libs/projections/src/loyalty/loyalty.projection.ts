@@ -137,7 +137,7 @@ class Work {
   newestMs: number | null;
   changed = false;
 
-  constructor(readonly state: LoyaltyState) {
+  constructor(state: LoyaltyState) {
     this.detail = {
       purchases: keyed(state.purchases, (p) => p.orderId),
       refunds: keyed(state.refunds, refundKey),

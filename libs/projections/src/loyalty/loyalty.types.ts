@@ -1,8 +1,12 @@
 /**
  * Shapes of the loyalty read model. The state is the stored document (plain JSON, MongoDB-safe:
  * collections are arrays sorted by a business key rather than objects keyed by ids, because ids
- * may contain dots, which MongoDB and FerretDB treat specially in field names). The view is what
- * `view(state, asOf, policy)` derives and is never stored.
+ * may contain dots, which MongoDB and FerretDB treat specially in field names). Its size is bounded
+ * whatever the customer's history (DESIGN §4 "Bounded"): facts are kept one by one only within
+ * the horizon (the policy's `horizonDays` back from the newest event time, and at most its
+ * `maxDetailEvents`); older ones are summed per local day while a window can still reach them,
+ * and into all-time totals. The view is what `view(state, asOf, policy)` derives and is never
+ * stored.
  */
 
 /** When something happened: the offset string as sent, and its instant for ordering. */
@@ -104,7 +108,11 @@ export interface CompactedTotals {
   readonly redeemed: number;
   /** Signed. */
   readonly adjusted: number;
-  /** Refunds compacted without ever meeting their order in detail (no effect, as today). */
+  /**
+   * Refunds compacted without ever meeting their order in detail: no effect, like a refund
+   * without purchase. Either the order was never seen, or it was compacted before the refund
+   * arrived (a document cannot keep every order's amount, so such a refund cannot be netted).
+   */
   readonly unmatchedRefunds: number;
 }
 
