@@ -62,7 +62,9 @@ describe('loyalty document size bounds (DESIGN §4 "Bounded")', () => {
         `final ${size(state)} B, ${seconds.toFixed(1)} s including generation, fold ` +
         `${(folding / 1000).toFixed(2)} s (${Math.round(handled / (folding / 1000))} events/s), ` +
         `default read ${readMs.toFixed(0)} ms, tier ${v.tier}, window ${v.window.purchases} purchases, ${state.days.length} day sums, ` +
-        `${state.purchases.length} detail purchases\n`,
+        `${state.purchases.length} detail purchases, refunds netted after their order was ` +
+        `compacted ${state.refunds.filter((r) => r.order !== null).length} in detail, ` +
+        `unmatched ${state.compacted.unmatchedRefunds}, exact from ${v.horizon.exactFrom}\n`,
     );
     expect(handled).toBeGreaterThan(100_000);
     expect(largest).toBeLessThanOrEqual(64 * KB);
