@@ -29,12 +29,14 @@ export interface CurrencyTotal {
   readonly spend: number;
 }
 
-/** One calendar month in the policy's time zone. */
-export interface MonthBucket {
-  /** Bit d − 1 set when a purchase fell on day d of the month. */
-  readonly days: number;
-  readonly byCurrency: Readonly<Record<string, CurrencyTotal>>;
-}
+/** Orders and spend, in minor units: a pair, because a ten-year history holds 120 months of them. */
+export type MonthTotal = readonly [orders: number, spend: number];
+
+/**
+ * One calendar month in the policy's time zone: the days with a purchase (bit d − 1 for day d)
+ * and orders and spend per currency. A pair, like MonthTotal, to keep ten years of them small.
+ */
+export type MonthBucket = readonly [days: number, spend: Readonly<Record<string, MonthTotal>>];
 
 export interface CategoryTotal {
   readonly orders: number;
@@ -49,8 +51,8 @@ export interface ScoreStamp {
 export interface RecentProduct {
   readonly name: string | null;
   readonly category: string | null;
-  /** The last stamp of the newest session that viewed it: what "recent" is ranked by. */
-  readonly seen: Stamp;
+  /** When it was last viewed (ms): what "recent" is ranked by, ties by sku. */
+  readonly seen: number;
 }
 
 export interface Customer360History {
@@ -90,8 +92,6 @@ export interface Customer360History {
   readonly abandonedSessions: number;
   readonly convertedSessions: number;
   readonly lastVisit: Stamp | null;
-  /** The RECENT_PRODUCTS most recently viewed products, by sku. */
-  readonly products: Readonly<Record<string, RecentProduct>>;
   /**
    * Timeline entries of compacted events, newest first, only as many as the detail lacks to
    * make TIMELINE_RETAINED (see customer360.state).
@@ -100,7 +100,7 @@ export interface Customer360History {
 }
 
 /** Products listed as viewed: the most recent ones, so the list stays bounded. */
-export const RECENT_PRODUCTS = 20;
+export const RECENT_PRODUCTS = 10;
 
 export const EMPTY_HISTORY: Customer360History = {
   timeZone: null,
@@ -132,7 +132,6 @@ export const EMPTY_HISTORY: Customer360History = {
   abandonedSessions: 0,
   convertedSessions: 0,
   lastVisit: null,
-  products: {},
   timeline: [],
 };
 
@@ -220,15 +219,20 @@ export function addChannel(
   });
 }
 
+export function addMonthTotal(into: Record<string, MonthTotal>, currency: string, t: MonthTotal) {
+  const before = getKey(into, currency);
+  setKey(into, currency, before === undefined ? t : [before[0] + t[0], before[1] + t[1]]);
+}
+
 function addMonth(into: Record<string, MonthBucket>, month: string, b: MonthBucket): void {
   const before = getKey(into, month);
   if (before === undefined) {
     setKey(into, month, b);
     return;
   }
-  const byCurrency = copyRecord(before.byCurrency);
-  for (const [c, t] of Object.entries(b.byCurrency)) addCurrency(byCurrency, c, t.orders, t.spend);
-  setKey(into, month, { days: before.days | b.days, byCurrency });
+  const spend = copyRecord(before[1]);
+  for (const [c, t] of Object.entries(b[1])) addMonthTotal(spend, c, t);
+  setKey(into, month, [before[0] | b[0], spend]);
 }
 
 /** Keeps the `limit` entries of `products` most recently seen. */
@@ -238,7 +242,7 @@ export function keepRecentProducts(
 ): Record<string, RecentProduct> {
   const entries = Object.entries(products);
   if (entries.length <= limit) return products;
-  entries.sort(([, a], [, b]) => compareStamps(b.seen, a.seen));
+  entries.sort(([x, a], [y, b]) => b.seen - a.seen || (x < y ? -1 : x > y ? 1 : 0));
   const out: Record<string, RecentProduct> = {};
   for (const [sku, p] of entries.slice(0, limit)) setKey(out, sku, p);
   return out;
@@ -258,7 +262,7 @@ export function addProduct(
       : {
           name: pickText(before.name, p.name),
           category: pickText(before.category, p.category),
-          seen: laterStamp(before.seen, p.seen) ?? p.seen,
+          seen: Math.max(p.seen, before.seen),
         },
   );
 }
@@ -275,7 +279,6 @@ export class HistoryBuilder {
   private readonly months: Record<string, MonthBucket>;
   private firstDaySpend: Record<string, number>;
   private readonly refundedByCurrency: Record<string, number>;
-  private readonly products: Record<string, RecentProduct>;
   private readonly timeline: TimelineEntry[] = [];
 
   constructor(from: Customer360History) {
@@ -286,7 +289,6 @@ export class HistoryBuilder {
     this.months = copyRecord(from.months);
     this.firstDaySpend = copyRecord(from.firstDaySpend);
     this.refundedByCurrency = copyRecord(from.refundedByCurrency);
-    this.products = copyRecord(from.products);
     this.timeline = [...from.timeline];
   }
 
@@ -317,10 +319,7 @@ export class HistoryBuilder {
     for (const [c, t] of Object.entries(categories)) addCategory(this.categories, c, t);
     const day = localDayNumber(stamp.ms, timeZone);
     const { month, dayOfMonth } = monthOfDay(day);
-    addMonth(this.months, month, {
-      days: 1 << (dayOfMonth - 1),
-      byCurrency: { [currency]: { orders: 1, spend: total } },
-    });
+    addMonth(this.months, month, [1 << (dayOfMonth - 1), { [currency]: [1, total] }]);
     if (this.h.firstDay === null || day < this.h.firstDay) {
       this.h.firstDay = day;
       this.firstDaySpend = {};
@@ -360,20 +359,12 @@ export class HistoryBuilder {
     }
   }
 
-  session(
-    last: Stamp,
-    engaged: boolean,
-    converted: boolean,
-    products: Readonly<Record<string, { name: string | null; category: string | null }>>,
-  ): void {
+  session(last: Stamp, engaged: boolean, converted: boolean): void {
     this.h.sessions += 1;
     if (engaged) this.h.engagedSessions += 1;
     if (engaged && !converted) this.h.abandonedSessions += 1;
     if (converted) this.h.convertedSessions += 1;
     this.h.lastVisit = laterStamp(this.h.lastVisit, last);
-    for (const [sku, p] of Object.entries(products)) {
-      addProduct(this.products, sku, { name: p.name, category: p.category, seen: last });
-    }
   }
 
   /** The history, its timeline cut to the `timelineRoom` newest entries. */
@@ -387,7 +378,6 @@ export class HistoryBuilder {
       months: this.months,
       firstDaySpend: this.firstDaySpend,
       refundedByCurrency: this.refundedByCurrency,
-      products: keepRecentProducts(this.products, RECENT_PRODUCTS),
       timeline: this.timeline.slice(0, Math.max(0, timelineRoom)),
     };
   }
@@ -441,8 +431,6 @@ export function joinHistories(
   }
   const refundedByCurrency = copyRecord(a.refundedByCurrency);
   for (const [k, n] of Object.entries(b.refundedByCurrency)) addNumber(refundedByCurrency, k, n);
-  const products = copyRecord(a.products);
-  for (const [k, p] of Object.entries(b.products)) addProduct(products, k, p);
   const max = (x: number | null, y: number | null): number | null =>
     x === null ? y : y === null ? x : Math.max(x, y);
   return {
@@ -475,7 +463,6 @@ export function joinHistories(
     abandonedSessions: a.abandonedSessions + b.abandonedSessions,
     convertedSessions: a.convertedSessions + b.convertedSessions,
     lastVisit: laterStamp(a.lastVisit, b.lastVisit),
-    products: keepRecentProducts(products, RECENT_PRODUCTS),
     timeline: [...a.timeline, ...b.timeline]
       .sort(compareTimelineEntries)
       .slice(0, Math.max(0, timelineRoom)),

@@ -2,6 +2,7 @@ import {
   DEFAULT_CUSTOMER360_POLICY,
   DEFAULT_DETAIL_EVENTS,
   parseCustomer360Policy,
+  TIMELINE_RETAINED,
 } from './customer360.policy';
 
 describe('parseCustomer360Policy', () => {
@@ -21,7 +22,7 @@ describe('parseCustomer360Policy', () => {
       policy: {
         timeZone: 'Asia/Shanghai',
         lifecycle: { atRiskAfterDays: 180, lapsedAfterDays: 400, activeMinFrequency: 1 },
-        timelineSize: 50,
+        timelineSize: TIMELINE_RETAINED,
         horizonDays: 400,
         detailEvents: DEFAULT_DETAIL_EVENTS,
       },
@@ -44,9 +45,13 @@ describe('parseCustomer360Policy', () => {
         expect.stringMatching(/^timeZone: expected an IANA time zone name/),
         expect.stringMatching(/^lifecycle\.atRiskAfterDays: expected an integer from 1 to/),
         expect.stringMatching(/^lifecycle\.colour: unknown field/),
-        expect.stringMatching(/^timelineSize: expected an integer from 1 to 50/),
+        expect.stringMatching(
+          new RegExp(`^timelineSize: expected an integer from 1 to ${TIMELINE_RETAINED}`),
+        ),
         expect.stringMatching(/^horizonDays: expected a whole number of days from 1/),
-        expect.stringMatching(/^detailEvents: expected an integer from 50 to 200/),
+        expect.stringMatching(
+          new RegExp(`^detailEvents: expected an integer from ${TIMELINE_RETAINED} to 200`),
+        ),
         expect.stringMatching(/^extra: unknown field/),
       ]),
     );

@@ -2,14 +2,14 @@ import { DEFAULT_HORIZON_DAYS, parseHorizonDays } from '../horizon';
 import { isValidTimeZone } from './customer360.calendar';
 
 /** Timeline entries a document yields at most; `timelineSize` cannot ask for more. */
-export const TIMELINE_RETAINED = 50;
+export const TIMELINE_RETAINED = 40;
 
 /**
  * Events a document keeps in detail at most, whatever the horizon in days says: a heavy
  * customer has ~100 000 events within 400 days, and this cap keeps such a document under
  * 64 KB (customer360.bounds.spec). The effective horizon is the later of the two.
  */
-export const DEFAULT_DETAIL_EVENTS = 60;
+export const DEFAULT_DETAIL_EVENTS = 40;
 export const MAX_DETAIL_EVENTS = 200;
 
 /**
@@ -42,7 +42,7 @@ export interface Customer360Policy {
 export const DEFAULT_CUSTOMER360_POLICY: Customer360Policy = {
   timeZone: 'UTC',
   lifecycle: { atRiskAfterDays: 180, lapsedAfterDays: 365, activeMinFrequency: 1 },
-  timelineSize: 50,
+  timelineSize: TIMELINE_RETAINED,
   horizonDays: DEFAULT_HORIZON_DAYS,
   detailEvents: DEFAULT_DETAIL_EVENTS,
 };

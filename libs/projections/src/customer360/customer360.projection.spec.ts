@@ -353,7 +353,7 @@ describe('customer360 evolve, one event type at a time', () => {
 });
 
 describe('customer360 timeline', () => {
-  it('Given 250 interactions in random arrival order, When viewed, Then the 50 newest by event time, newest first, ties by eventId', () => {
+  it('Given 250 interactions in random arrival order, When viewed, Then the TIMELINE_RETAINED newest by event time, newest first, ties by eventId', () => {
     const events: RecordedEvent[] = [];
     for (let i = 0; i < 250; i++) events.push(emailSent(i + 1, 'c-1', day(Math.floor(i / 2))));
     // 7 and 250 are coprime, so stepping by 7 visits every event once, far out of order.
@@ -361,13 +361,13 @@ describe('customer360 timeline', () => {
     const state = fold(arrival, C);
     expect(retainedTimeline(state).length).toBe(TIMELINE_RETAINED);
     const v = P.view(state, dayDate(1000), DEFAULT_CUSTOMER360_POLICY);
-    expect(v.timeline.length).toBe(50);
+    expect(v.timeline.length).toBe(TIMELINE_RETAINED);
     const expected = [...events]
       .sort(
         (a, b) =>
           Date.parse(b.occurredAt) - Date.parse(a.occurredAt) || (a.eventId < b.eventId ? -1 : 1),
       )
-      .slice(0, 50)
+      .slice(0, TIMELINE_RETAINED)
       .map((e) => e.eventId);
     expect(v.timeline.map((t) => t.eventId)).toEqual(expected);
     expect(v.totalContacts).toBe(250);

@@ -13,8 +13,6 @@ import {
   type Field,
   initialCustomer360State,
   isBelowHorizon,
-  joinProductSeen,
-  type ProductSeen,
   type ProfileState,
 } from './customer360.state';
 import { customer360View, type Customer360View } from './customer360.view';
@@ -165,12 +163,6 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
     }
     case 'web.visited': {
       const p = event.payload;
-      const productsViewed: Record<string, ProductSeen> = {};
-      for (const v of p.productsViewed) {
-        const seen: ProductSeen = { name: v.name ?? null, category: v.category ?? null };
-        const before = getKey(productsViewed, v.sku);
-        setKey(productsViewed, v.sku, before === undefined ? seen : joinProductSeen(before, seen));
-      }
       const outcome = p.converted
         ? 'converted'
         : p.checkoutStarted
@@ -181,10 +173,9 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
       return {
         session: {
           sessionId: p.sessionId,
+          products: p.productsViewed,
           record: {
-            first: stamp,
-            last: stamp,
-            productsViewed,
+            last: event.eventId,
             cart: p.cartAdds.length > 0,
             checkoutStarted: p.checkoutStarted,
             converted: p.converted,
@@ -202,7 +193,7 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
       return {
         purchase: {
           orderId: p.orderId,
-          record: { stamp, currency: p.currency, total: p.total, categories },
+          record: { eventId: event.eventId, currency: p.currency, total: p.total, categories },
         },
         summary: `Order ${p.orderId}: ${plural(p.items.length, 'line')}, ${formatMinorUnits(p.total, p.currency)}`,
         ref: p.orderId,
@@ -213,7 +204,12 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
       return {
         refund: {
           refundId: p.refundId,
-          record: { orderId: p.orderId, stamp, amount: p.amount, currency: p.currency },
+          record: {
+            eventId: event.eventId,
+            orderId: p.orderId,
+            amount: p.amount,
+            currency: p.currency,
+          },
         },
         summary: `Refund ${p.refundId} on order ${p.orderId}: ${formatMinorUnits(p.amount, p.currency)}`,
         ref: p.refundId,
@@ -273,7 +269,7 @@ function deltaOf(event: RecordedEvent, key: string, stamp: Stamp): Delta {
         ...(p.csat !== undefined ? [`CSAT ${p.csat}`] : []),
       ];
       return {
-        feedback: { stamp, nps: p.nps ?? null, csat: p.csat ?? null },
+        feedback: { nps: p.nps ?? null, csat: p.csat ?? null },
         summary: `Feedback: ${scores.join(', ')}`,
         ref: p.surveyId ?? null,
       };

@@ -1,10 +1,14 @@
 import { type Channel, type EventType } from '@touchpoint/contracts';
 
-/** When and by which event a fact was stated; `ms` is `at` parsed, kept to avoid re-parsing. */
-export interface Stamp {
-  readonly at: string;
+/** A position in the total order of facts: event time, ties by eventId. */
+export interface EventKey {
   readonly ms: number;
   readonly eventId: string;
+}
+
+/** When and by which event a fact was stated; `ms` is `at` parsed, kept to avoid re-parsing. */
+export interface Stamp extends EventKey {
+  readonly at: string;
 }
 
 export interface TimelineEntry {
@@ -20,7 +24,7 @@ export interface TimelineEntry {
 }
 
 /** Event time, ties by eventId: the total order every "earliest" and "latest" uses. */
-export function compareStamps(a: Stamp, b: Stamp): number {
+export function compareStamps(a: EventKey, b: EventKey): number {
   if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
   return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
 }

@@ -9,16 +9,21 @@ import {
   type PostalAddress,
 } from '@touchpoint/contracts';
 import {
+  addProduct,
   type Customer360History,
   compareTimelineEntries,
   EMPTY_HISTORY,
   HistoryBuilder,
   joinHistories,
+  keepRecentProducts,
+  RECENT_PRODUCTS,
+  type RecentProduct,
 } from './customer360.history';
 import { type Customer360Policy, TIMELINE_RETAINED } from './customer360.policy';
 import {
   compareStamps,
   copyRecord,
+  type EventKey,
   getKey,
   setKey,
   type Stamp,
@@ -40,8 +45,8 @@ const DAY_MS = 86_400_000;
  * only move forward as events arrive and both are functions of the SET of events, so a
  * document compacted batch by batch, in any order, equals one compacted once at the end: live
  * and replay agree. A record compacts when its own stamp (an order's first report, a
- * session's last event, a complaint's later half) falls below the boundary; an open complaint
- * never does, only the MAX_OPEN_COMPLAINTS bound removes it from the detail.
+ * session's last event, a complaint's later half) falls below the boundary; a complaint with
+ * one half missing never does, only the MAX_OPEN_COMPLAINTS bound removes it from the detail.
  *
  * What is lost beyond the horizon is the ability to recognise a duplicate: an event older than
  * the boundary, or a second report of a business id whose record was compacted, counts again
@@ -79,9 +84,13 @@ export const CONSENT_KEYS = ['email', 'sms', 'phone', 'post', 'profiling'] as co
 export type ConsentKey = (typeof CONSENT_KEYS)[number];
 export type ConsentState = Partial<Record<ConsentKey, Field<boolean>>>;
 
-/** An order as its first report (by event time, then eventId) stated it. */
+/**
+ * An order as its first report (by event time, then eventId) stated it. Records name the event
+ * that stated them instead of copying its stamp: a record is in the detail exactly while that
+ * event is (both compact when it falls below the horizon), so `events` always has it.
+ */
 export interface PurchaseRecord {
-  readonly stamp: Stamp;
+  readonly eventId: string;
   readonly currency: string;
   readonly total: number;
   /** Quantity per category of the order's lines. */
@@ -89,8 +98,8 @@ export interface PurchaseRecord {
 }
 
 export interface RefundRecord {
+  readonly eventId: string;
   readonly orderId: string;
-  readonly stamp: Stamp;
   readonly amount: number;
   readonly currency: string;
 }
@@ -119,8 +128,8 @@ export interface ComplaintRecord {
   readonly resolved: ComplaintResolvedRecord | null;
 }
 
+/** Filed under the eventId of the answer, which states its time. */
 export interface FeedbackRecord {
-  readonly stamp: Stamp;
   readonly nps: number | null;
   readonly csat: number | null;
 }
@@ -135,9 +144,10 @@ export interface ProductSeen {
  * eventId, an app that flushes twice); the facts are unioned, so resends never inflate it.
  */
 export interface SessionRecord {
-  readonly first: Stamp;
-  readonly last: Stamp;
-  readonly productsViewed: Readonly<Record<string, ProductSeen>>;
+  /** The eventId of its latest report: the session compacts with it. */
+  readonly last: string;
+  /** Its earliest report, when that is another event (which may already be compacted). */
+  readonly first?: Stamp;
   readonly cart: boolean;
   readonly checkoutStarted: boolean;
   readonly converted: boolean;
@@ -153,12 +163,11 @@ export interface ErasureRecord {
 
 export type DocumentKind = 'customer' | 'visitor';
 
-/** Where the detail starts: facts ordered below it are compacted. */
-export interface HorizonKey {
-  readonly ms: number;
-  /** '' stands below every eventId: the boundary then sits at the start of `ms`. */
-  readonly eventId: string;
-}
+/**
+ * Where the detail starts: facts ordered below it are compacted. An eventId of '' stands below
+ * every eventId: the boundary then sits at the start of `ms`.
+ */
+export type HorizonKey = EventKey;
 
 export interface Customer360State {
   readonly key: string;
@@ -193,6 +202,11 @@ export interface Customer360State {
   /** Keyed by eventId: two answers to the same survey are two answers. */
   readonly feedback: Readonly<Record<string, FeedbackRecord>>;
   readonly sessions: Readonly<Record<string, SessionRecord>>;
+  /**
+   * The RECENT_PRODUCTS products viewed last (by the event time of the view), by sku: a list
+   * shown to people, so it keeps the newest N, which is order-free like the timeline.
+   */
+  readonly recentProducts: Readonly<Record<string, RecentProduct>>;
   readonly history: Customer360History;
 }
 
@@ -204,9 +218,12 @@ export interface Customer360State {
 export { TIMELINE_RETAINED };
 
 /**
- * Open complaints itemised in the detail. Beyond it the oldest open ones are no longer listed
- * but still counted as open (`history.openNotItemised`); a later resolution of one of them
- * then shows as a resolution whose opening is unknown, and the count does not go down.
+ * Complaints with one half known (open ones, or a resolution whose opening has not arrived)
+ * kept in the detail whatever their age, so the halves pair in any arrival order. Beyond it
+ * the oldest are compacted unpaired: an open one is no longer listed but still counted as open
+ * (`history.openNotItemised`), and a later resolution of it shows as a resolution whose
+ * opening is unknown while the open count does not go down; a lone resolution counts as
+ * resolved with no time to resolve, and a later opening of it as a new open complaint.
  */
 export const MAX_OPEN_COMPLAINTS = 25;
 
@@ -259,6 +276,7 @@ export function initialCustomer360State(key: string): Customer360State {
     complaints: {},
     feedback: {},
     sessions: {},
+    recentProducts: {},
     history: EMPTY_HISTORY,
   };
 }
@@ -334,15 +352,39 @@ export function joinProductSeen(x: ProductSeen, y: ProductSeen): ProductSeen {
   return { name: pickText(x.name, y.name), category: pickText(x.category, y.category) };
 }
 
-function joinSessions(x: SessionRecord, y: SessionRecord): SessionRecord {
-  return {
-    first: earlier(x.first, y.first, ownStamp),
-    last: later(x.last, y.last, ownStamp),
-    productsViewed: joinRecords(x.productsViewed, y.productsViewed, joinProductSeen),
-    cart: x.cart || y.cart,
-    checkoutStarted: x.checkoutStarted || y.checkoutStarted,
-    converted: x.converted || y.converted,
+type EventLookup = (eventId: string) => DetailEvent | undefined;
+
+/** The stamp of an event the detail holds (records name theirs, see PurchaseRecord). */
+function stampVia(lookup: EventLookup, eventId: string): Stamp {
+  const e = lookup(eventId);
+  if (e === undefined) throw new Error(`customer360: record of event ${eventId} outlived it`);
+  return { at: e.at, ms: e.ms, eventId };
+}
+
+export function eventStamp(events: Readonly<Record<string, DetailEvent>>, eventId: string): Stamp {
+  return stampVia((id) => getKey(events, id), eventId);
+}
+
+/** Joins of records that name their event, resolved against the detail's events. */
+function recordJoins(lookup: EventLookup) {
+  const stamp = (eventId: string) => stampVia(lookup, eventId);
+  // The first report of an order or refund (by event time, then eventId) is the one that counts.
+  const firstReport = <T extends { readonly eventId: string }>(x: T, y: T): T =>
+    compareStamps(stamp(x.eventId), stamp(y.eventId)) <= 0 ? x : y;
+  const sessions = (x: SessionRecord, y: SessionRecord): SessionRecord => {
+    const xLast = stamp(x.last);
+    const yLast = stamp(y.last);
+    const last = compareStamps(xLast, yLast) >= 0 ? xLast : yLast;
+    const first = earlier(x.first ?? xLast, y.first ?? yLast, ownStamp);
+    return {
+      last: last.eventId,
+      ...(first.eventId === last.eventId ? {} : { first }),
+      cart: x.cart || y.cart,
+      checkoutStarted: x.checkoutStarted || y.checkoutStarted,
+      converted: x.converted || y.converted,
+    };
   };
+  return { purchases: firstReport, refunds: firstReport, sessions };
 }
 
 function joinComplaints(x: ComplaintRecord, y: ComplaintRecord): ComplaintRecord {
@@ -362,9 +404,6 @@ function joinComplaints(x: ComplaintRecord, y: ComplaintRecord): ComplaintRecord
   return { opened, resolved };
 }
 
-// The first report of an order or refund (by event time, then eventId) is the one that counts.
-const joinPurchases = (x: PurchaseRecord, y: PurchaseRecord) => earlier(x, y, (p) => p.stamp);
-const joinRefunds = (x: RefundRecord, y: RefundRecord) => earlier(x, y, (r) => r.stamp);
 const joinLinks = (x: Stamp, y: Stamp) => earlier(x, y, ownStamp);
 
 export function joinProfiles(a: ProfileState, b: ProfileState): ProfileState {
@@ -435,13 +474,22 @@ export interface EventFacts {
   readonly refund?: { readonly refundId: string; readonly record: RefundRecord };
   readonly complaint?: { readonly complaintId: string; readonly record: ComplaintRecord };
   readonly feedback?: FeedbackRecord;
-  readonly session?: { readonly sessionId: string; readonly record: SessionRecord };
+  readonly session?: {
+    readonly sessionId: string;
+    readonly record: SessionRecord;
+    readonly products: readonly {
+      readonly sku: string;
+      readonly name?: string;
+      readonly category?: string;
+    }[];
+  };
 }
 
 /**
- * A document being folded: its maps are copied once, each event's facts are added in place,
- * then `build` compacts below the (possibly moved) horizon once. The cost of a batch is its
- * own size plus the detail's, which the horizon bounds, never the customer's whole history.
+ * A document being folded: its records are loaded into Maps once, each event's facts are added
+ * in place, then `build` compacts below the (possibly moved) horizon once and writes plain
+ * records back. The cost of a batch is its own size plus the detail's, which the horizon
+ * bounds, never the customer's whole history.
  */
 export class DocumentBuilder {
   private registered: Stamp | null;
@@ -449,16 +497,20 @@ export class DocumentBuilder {
   private profile: ProfileState;
   private consent: ConsentState;
   private newestMs: number | null;
-  private readonly linkedAnonymousIds: Record<string, Stamp>;
-  private readonly linkedCustomerIds: Record<string, Stamp>;
-  private readonly absorbedCustomerIds: Record<string, Stamp>;
-  private readonly mergedInto: Record<string, Stamp>;
-  private readonly events: Record<string, DetailEvent>;
-  private readonly purchases: Record<string, PurchaseRecord>;
-  private readonly refunds: Record<string, RefundRecord>;
-  private readonly complaints: Record<string, ComplaintRecord>;
-  private readonly feedback: Record<string, FeedbackRecord>;
-  private readonly sessions: Record<string, SessionRecord>;
+  private readonly links = {
+    linkedAnonymousIds: new Map<string, Stamp>(),
+    linkedCustomerIds: new Map<string, Stamp>(),
+    absorbedCustomerIds: new Map<string, Stamp>(),
+    mergedInto: new Map<string, Stamp>(),
+  };
+  private readonly events: Map<string, DetailEvent>;
+  private readonly purchases: Map<string, PurchaseRecord>;
+  private readonly refunds: Map<string, RefundRecord>;
+  private readonly complaints: Map<string, ComplaintRecord>;
+  private readonly feedback: Map<string, FeedbackRecord>;
+  private readonly sessions: Map<string, SessionRecord>;
+  private readonly recentProducts: Map<string, RecentProduct>;
+  private readonly joins: ReturnType<typeof recordJoins>;
   /** The oldest fact added, to know whether some of it already lies below the horizon. */
   private oldestAdded: HorizonKey | null = null;
   private added = 0;
@@ -469,73 +521,85 @@ export class DocumentBuilder {
     this.profile = base.profile;
     this.consent = base.consent;
     this.newestMs = base.newestMs;
-    this.linkedAnonymousIds = copyRecord(base.linkedAnonymousIds);
-    this.linkedCustomerIds = copyRecord(base.linkedCustomerIds);
-    this.absorbedCustomerIds = copyRecord(base.absorbedCustomerIds);
-    this.mergedInto = copyRecord(base.mergedInto);
-    this.events = copyRecord(base.events);
-    this.purchases = copyRecord(base.purchases);
-    this.refunds = copyRecord(base.refunds);
-    this.complaints = copyRecord(base.complaints);
-    this.feedback = copyRecord(base.feedback);
-    this.sessions = copyRecord(base.sessions);
+    this.events = new Map(Object.entries(base.events));
+    this.purchases = new Map(Object.entries(base.purchases));
+    this.refunds = new Map(Object.entries(base.refunds));
+    this.complaints = new Map(Object.entries(base.complaints));
+    this.feedback = new Map(Object.entries(base.feedback));
+    this.sessions = new Map(Object.entries(base.sessions));
+    this.recentProducts = new Map(Object.entries(base.recentProducts));
+    this.joins = recordJoins((id) => this.events.get(id));
   }
 
   /** True when the event was applied before (within the horizon) or earlier in this batch. */
   knows(eventId: string): boolean {
-    return getKey(this.events, eventId) !== undefined;
+    return this.events.has(eventId);
   }
 
   add(eventId: string, event: DetailEvent, stamp: Stamp, facts: EventFacts): void {
     this.added += 1;
-    setKey(this.events, eventId, event);
+    this.events.set(eventId, event);
     this.newestMs = this.newestMs === null ? stamp.ms : Math.max(this.newestMs, stamp.ms);
-    const key = { ms: stamp.ms, eventId };
-    if (this.oldestAdded === null || compareKeys(key, this.oldestAdded) < 0) this.oldestAdded = key;
+    if (this.oldestAdded === null || compareKeys(stamp, this.oldestAdded) < 0) {
+      this.oldestAdded = stamp;
+    }
     if (facts.registered !== undefined)
       this.registered = joinRegistered(this.registered, facts.registered);
     if (facts.erased !== undefined) this.erased = joinErased(this.erased, facts.erased);
     if (facts.profile !== undefined) this.profile = joinProfiles(this.profile, facts.profile);
     if (facts.consent !== undefined) this.consent = joinConsent(this.consent, facts.consent);
+    const links = this.links;
     if (facts.linkedAnonymousId !== undefined)
-      upsert(this.linkedAnonymousIds, facts.linkedAnonymousId, stamp, joinLinks);
+      upsertIn(links.linkedAnonymousIds, facts.linkedAnonymousId, stamp, joinLinks);
     if (facts.linkedCustomerId !== undefined)
-      upsert(this.linkedCustomerIds, facts.linkedCustomerId, stamp, joinLinks);
+      upsertIn(links.linkedCustomerIds, facts.linkedCustomerId, stamp, joinLinks);
     if (facts.absorbedCustomerId !== undefined)
-      upsert(this.absorbedCustomerIds, facts.absorbedCustomerId, stamp, joinLinks);
-    if (facts.mergedInto !== undefined) upsert(this.mergedInto, facts.mergedInto, stamp, joinLinks);
+      upsertIn(links.absorbedCustomerIds, facts.absorbedCustomerId, stamp, joinLinks);
+    if (facts.mergedInto !== undefined)
+      upsertIn(links.mergedInto, facts.mergedInto, stamp, joinLinks);
     const { purchase, refund, complaint, feedback, session } = facts;
     if (purchase !== undefined)
-      upsert(this.purchases, purchase.orderId, purchase.record, joinPurchases);
-    if (refund !== undefined) upsert(this.refunds, refund.refundId, refund.record, joinRefunds);
+      upsertIn(this.purchases, purchase.orderId, purchase.record, this.joins.purchases);
+    if (refund !== undefined)
+      upsertIn(this.refunds, refund.refundId, refund.record, this.joins.refunds);
     if (complaint !== undefined)
-      upsert(this.complaints, complaint.complaintId, complaint.record, joinComplaints);
-    if (feedback !== undefined) setKey(this.feedback, eventId, feedback);
-    if (session !== undefined)
-      upsert(this.sessions, session.sessionId, session.record, joinSessions);
+      upsertIn(this.complaints, complaint.complaintId, complaint.record, joinComplaints);
+    if (feedback !== undefined) this.feedback.set(eventId, feedback);
+    if (session !== undefined) {
+      upsertIn(this.sessions, session.sessionId, session.record, this.joins.sessions);
+      const seen = stamp.ms;
+      for (const p of session.products) {
+        const before = this.recentProducts.get(p.sku);
+        const viewed = { name: p.name ?? null, category: p.category ?? null };
+        this.recentProducts.set(p.sku, {
+          ...(before === undefined ? viewed : joinProductSeen(before, viewed)),
+          seen: before === undefined ? seen : Math.max(seen, before.seen),
+        });
+      }
+    }
   }
 
   build(policy: Customer360Policy): Customer360State {
-    if (this.added === 0) return this.base;
+    const base = this.base;
+    if (this.added === 0) return base;
     const horizon = this.horizon(policy);
     const moved =
       horizon !== null &&
-      (this.base.horizon === null ||
-        compareKeys(horizon, this.base.horizon) !== 0 ||
+      (base.horizon === null ||
+        compareKeys(horizon, base.horizon) !== 0 ||
         (this.oldestAdded !== null && compareKeys(this.oldestAdded, horizon) < 0));
-    const openOverCap = this.openComplaints() > MAX_OPEN_COMPLAINTS;
-    const history =
-      moved || openOverCap ? this.compact(horizon, policy) : this.trimTimeline(this.base.history);
+    const overCap = this.unpairedComplaints() > MAX_OPEN_COMPLAINTS;
+    const history = moved || overCap ? this.compact(horizon, policy) : this.trimTimeline();
     const erased = this.erased;
     if (erased !== null) {
-      for (const [id, c] of Object.entries(this.complaints))
-        setKey(this.complaints, id, scrubComplaint(c));
+      for (const [id, c] of this.complaints) this.complaints.set(id, scrubComplaint(c));
     }
     const profile = erased === null ? this.profile : {};
+    const links = this.links;
     return {
-      key: this.base.key,
-      kind: this.base.kind,
-      id: this.base.id,
+      key: base.key,
+      kind: base.kind,
+      id: base.id,
       newestMs: this.newestMs,
       horizon,
       registered: this.registered,
@@ -545,19 +609,20 @@ export class DocumentBuilder {
       searchKeys:
         erased !== null
           ? EMPTY_SEARCH_KEYS
-          : profile === this.base.profile
-            ? this.base.searchKeys
+          : profile === base.profile
+            ? base.searchKeys
             : deriveSearchKeys(profile),
-      linkedAnonymousIds: this.linkedAnonymousIds,
-      linkedCustomerIds: this.linkedCustomerIds,
-      absorbedCustomerIds: this.absorbedCustomerIds,
-      mergedInto: this.mergedInto,
-      events: this.events,
-      purchases: this.purchases,
-      refunds: this.refunds,
-      complaints: this.complaints,
-      feedback: this.feedback,
-      sessions: this.sessions,
+      linkedAnonymousIds: withEntries(base.linkedAnonymousIds, links.linkedAnonymousIds),
+      linkedCustomerIds: withEntries(base.linkedCustomerIds, links.linkedCustomerIds),
+      absorbedCustomerIds: withEntries(base.absorbedCustomerIds, links.absorbedCustomerIds),
+      mergedInto: withEntries(base.mergedInto, links.mergedInto),
+      events: toRecord(this.events),
+      purchases: toRecord(this.purchases),
+      refunds: toRecord(this.refunds),
+      complaints: toRecord(this.complaints),
+      feedback: toRecord(this.feedback),
+      sessions: toRecord(this.sessions),
+      recentProducts: keepRecentProducts(toRecord(this.recentProducts), RECENT_PRODUCTS),
       history,
     };
   }
@@ -571,96 +636,118 @@ export class DocumentBuilder {
         eventId: '',
       });
     }
-    const ids = Object.keys(this.events);
-    if (ids.length > policy.detailEvents) {
-      const keys = ids.map((eventId) => ({
-        ms: (this.events[eventId] as DetailEvent).ms,
-        eventId,
-      }));
+    if (this.events.size > policy.detailEvents) {
+      const keys: HorizonKey[] = [];
+      for (const [eventId, e] of this.events) keys.push({ ms: e.ms, eventId });
       keys.sort((a, b) => compareKeys(b, a));
       horizon = laterKey(horizon, keys[policy.detailEvents - 1] as HorizonKey);
     }
     return horizon;
   }
 
-  private openComplaints(): number {
-    let open = 0;
-    for (const id in this.complaints) {
-      const c = this.complaints[id] as ComplaintRecord;
-      if (c.resolved === null) open += 1;
+  private unpairedComplaints(): number {
+    let unpaired = 0;
+    for (const c of this.complaints.values()) {
+      if (c.opened === null || c.resolved === null) unpaired += 1;
     }
-    return open;
+    return unpaired;
   }
 
-  private trimTimeline(history: Customer360History) {
-    const room = TIMELINE_RETAINED - Object.keys(this.events).length;
+  private trimTimeline(): Customer360History {
+    const history = this.base.history;
+    const room = TIMELINE_RETAINED - this.events.size;
     if (history.timeline.length <= Math.max(0, room)) return history;
     return new HistoryBuilder(history).build(room);
   }
 
-  /** Moves every fact below `horizon` (and open complaints over the cap) into the history. */
+  /** Moves every fact below `horizon` (and complaints over the cap) into the history. */
   private compact(horizon: HorizonKey | null, policy: Customer360Policy): Customer360History {
     const h = new HistoryBuilder(this.base.history);
-    const below = (s: Stamp) => isBelowHorizon(horizon, s.ms, s.eventId);
+    const below = (s: EventKey) => isBelowHorizon(horizon, s.ms, s.eventId);
+    const stamp = (eventId: string) => stampVia((id) => this.events.get(id), eventId);
     const tz = policy.timeZone;
-    for (const [eventId, e] of Object.entries(this.events)) {
+    // Records first: they read their stamps from the events, which compact last.
+    for (const [id, p] of this.purchases) {
+      const at = stamp(p.eventId);
+      if (!below(at)) continue;
+      this.purchases.delete(id);
+      const categories: Record<string, { orders: number; quantity: number }> = {};
+      for (const [c, quantity] of Object.entries(p.categories))
+        setKey(categories, c, { orders: 1, quantity });
+      h.purchase(at, p.currency, p.total, categories, tz);
+    }
+    for (const [id, r] of this.refunds) {
+      const at = stamp(r.eventId);
+      if (!below(at)) continue;
+      this.refunds.delete(id);
+      h.refund(at, r.currency, r.amount);
+    }
+    for (const [eventId, f] of this.feedback) {
+      const at = stamp(eventId);
+      if (!below(at)) continue;
+      this.feedback.delete(eventId);
+      h.feedback(at, f.csat, f.nps);
+    }
+    for (const [id, s] of this.sessions) {
+      const last = stamp(s.last);
+      if (!below(last)) continue;
+      this.sessions.delete(id);
+      h.session(last, s.cart || s.checkoutStarted, s.converted);
+    }
+    // A complaint compacts once both halves are known, so the halves pair in any arrival order.
+    const unpaired: [string, ComplaintRecord, Stamp][] = [];
+    for (const [id, c] of this.complaints) {
+      if (c.opened === null || c.resolved === null) {
+        const known = c.opened?.stamp ?? c.resolved?.stamp;
+        if (known !== undefined) unpaired.push([id, c, known]);
+        continue;
+      }
+      const newest =
+        compareStamps(c.opened.stamp, c.resolved.stamp) > 0 ? c.opened.stamp : c.resolved.stamp;
+      if (!below(newest)) continue;
+      this.complaints.delete(id);
+      h.through(newest.ms);
+      h.resolvedComplaint(c.resolved.stamp.ms - c.opened.stamp.ms);
+    }
+    if (unpaired.length > MAX_OPEN_COMPLAINTS) {
+      unpaired.sort(([, , a], [, , b]) => compareStamps(a, b));
+      for (const [id, c] of unpaired.slice(0, unpaired.length - MAX_OPEN_COMPLAINTS)) {
+        this.complaints.delete(id);
+        if (c.resolved === null) h.openComplaintNotItemised();
+        else h.resolvedComplaint(null);
+      }
+    }
+    for (const [eventId, e] of this.events) {
       if (!isBelowHorizon(horizon, e.ms, eventId)) continue;
-      delete this.events[eventId];
+      this.events.delete(eventId);
       h.through(e.ms);
       if (CONTACT_TYPES.has(e.type)) h.contact(e.channel, e.at, e.ms);
       h.timelineEntry({ eventId, ...e });
     }
-    for (const [id, p] of Object.entries(this.purchases)) {
-      if (!below(p.stamp)) continue;
-      delete this.purchases[id];
-      h.through(p.stamp.ms);
-      const categories: Record<string, { orders: number; quantity: number }> = {};
-      for (const [c, quantity] of Object.entries(p.categories))
-        setKey(categories, c, { orders: 1, quantity });
-      h.purchase(p.stamp, p.currency, p.total, categories, tz);
-    }
-    for (const [id, r] of Object.entries(this.refunds)) {
-      if (!below(r.stamp)) continue;
-      delete this.refunds[id];
-      h.through(r.stamp.ms);
-      h.refund(r.stamp, r.currency, r.amount);
-    }
-    for (const [id, f] of Object.entries(this.feedback)) {
-      if (!below(f.stamp)) continue;
-      delete this.feedback[id];
-      h.through(f.stamp.ms);
-      h.feedback(f.stamp, f.csat, f.nps);
-    }
-    for (const [id, s] of Object.entries(this.sessions)) {
-      if (!below(s.last)) continue;
-      delete this.sessions[id];
-      h.through(s.last.ms);
-      h.session(s.last, s.cart || s.checkoutStarted, s.converted, s.productsViewed);
-    }
-    const open: [string, ComplaintOpenedRecord][] = [];
-    for (const [id, c] of Object.entries(this.complaints)) {
-      if (c.resolved === null) {
-        if (c.opened !== null) open.push([id, c.opened]);
-        continue;
-      }
-      const newest =
-        c.opened !== null && compareStamps(c.opened.stamp, c.resolved.stamp) > 0
-          ? c.opened.stamp
-          : c.resolved.stamp;
-      if (!below(newest)) continue;
-      delete this.complaints[id];
-      h.through(newest.ms);
-      h.resolvedComplaint(c.opened === null ? null : c.resolved.stamp.ms - c.opened.stamp.ms);
-    }
-    if (open.length > MAX_OPEN_COMPLAINTS) {
-      open.sort(([, a], [, b]) => compareStamps(a.stamp, b.stamp));
-      for (const [id] of open.slice(0, open.length - MAX_OPEN_COMPLAINTS)) {
-        delete this.complaints[id];
-        h.openComplaintNotItemised();
-      }
-    }
-    return h.build(TIMELINE_RETAINED - Object.keys(this.events).length);
+    return h.build(TIMELINE_RETAINED - this.events.size);
   }
+}
+
+function upsertIn<T>(map: Map<string, T>, key: string, value: T, pick: (x: T, y: T) => T) {
+  const before = map.get(key);
+  map.set(key, before === undefined ? value : pick(before, value));
+}
+
+function toRecord<T>(map: ReadonlyMap<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of map) setKey(out, k, v);
+  return out;
+}
+
+/** `base` with the entries of `added` joined in; `base` itself when there are none. */
+function withEntries(
+  base: Readonly<Record<string, Stamp>>,
+  added: ReadonlyMap<string, Stamp>,
+): Readonly<Record<string, Stamp>> {
+  if (added.size === 0) return base;
+  const out = copyRecord(base);
+  for (const [k, v] of added) upsert(out, k, v, joinLinks);
+  return out;
 }
 
 /**
@@ -673,6 +760,8 @@ export function joinCustomer360States(a: Customer360State, b: Customer360State):
   const erased = joinErased(a.erased, b.erased);
   const complaints = joinRecords(a.complaints, b.complaints, joinComplaints);
   const newest = [a.newestMs, b.newestMs].filter((m): m is number => m !== null);
+  const events = joinRecords(a.events, b.events, contentTieBreak);
+  const joins = recordJoins((id) => getKey(events, id));
   return {
     key: a.key,
     kind: a.kind,
@@ -693,9 +782,9 @@ export function joinCustomer360States(a: Customer360State, b: Customer360State):
     linkedCustomerIds: joinRecords(a.linkedCustomerIds, b.linkedCustomerIds, joinLinks),
     absorbedCustomerIds: joinRecords(a.absorbedCustomerIds, b.absorbedCustomerIds, joinLinks),
     mergedInto: joinRecords(a.mergedInto, b.mergedInto, joinLinks),
-    events: joinRecords(a.events, b.events, contentTieBreak),
-    purchases: joinRecords(a.purchases, b.purchases, joinPurchases),
-    refunds: joinRecords(a.refunds, b.refunds, joinRefunds),
+    events,
+    purchases: joinRecords(a.purchases, b.purchases, joins.purchases),
+    refunds: joinRecords(a.refunds, b.refunds, joins.refunds),
     complaints:
       erased === null
         ? complaints
@@ -703,7 +792,18 @@ export function joinCustomer360States(a: Customer360State, b: Customer360State):
             Object.entries(complaints).map(([id, c]) => [id, scrubComplaint(c)] as const),
           ),
     feedback: joinRecords(a.feedback, b.feedback, contentTieBreak),
-    sessions: joinRecords(a.sessions, b.sessions, joinSessions),
+    sessions: joinRecords(a.sessions, b.sessions, joins.sessions),
+    recentProducts: joinRecentProducts(a.recentProducts, b.recentProducts),
     history: joinHistories(a.history, b.history, TIMELINE_RETAINED),
   };
+}
+
+function joinRecentProducts(
+  a: Readonly<Record<string, RecentProduct>>,
+  b: Readonly<Record<string, RecentProduct>>,
+): Readonly<Record<string, RecentProduct>> {
+  if (isEmpty(b)) return a;
+  const out = copyRecord(a);
+  for (const [sku, p] of Object.entries(b)) addProduct(out, sku, p);
+  return keepRecentProducts(out, RECENT_PRODUCTS);
 }

@@ -14,18 +14,16 @@ import {
   addCategory,
   addChannel,
   addCurrency,
+  addMonthTotal,
   addNumber,
-  addProduct,
   type CategoryTotal,
   type ChannelTotal,
   type CurrencyTotal,
   daysOfMonth,
   earlierStamp,
-  keepRecentProducts,
   laterStamp,
   monthOfDay,
-  RECENT_PRODUCTS,
-  type RecentProduct,
+  type MonthTotal,
   type ScoreStamp,
 } from './customer360.history';
 import { type Customer360Policy } from './customer360.policy';
@@ -43,6 +41,7 @@ import {
   type ConsentKey,
   type Customer360State,
   type DocumentKind,
+  eventStamp,
   retainedTimeline,
 } from './customer360.state';
 
@@ -167,7 +166,10 @@ export interface WebView {
   readonly convertedSessions: number;
   /** abandoned ÷ sessions with a cart add or a started checkout; null when there are none. */
   readonly abandonmentRate: number | null;
-  /** The RECENT_PRODUCTS products viewed most recently, by sku. */
+  /**
+   * The RECENT_PRODUCTS products viewed most recently, by sku; as of an earlier instant, those
+   * of them whose latest view was by then (a product viewed again since is left out).
+   */
   readonly productsViewed: readonly ViewedProduct[];
   readonly lastVisitAt: string | null;
 }
@@ -237,7 +239,7 @@ interface PurchaseTotals {
   readonly first: Stamp | null;
   readonly last: Stamp | null;
   readonly categories: Readonly<Record<string, CategoryTotal>>;
-  readonly months: ReadonlyMap<string, Record<string, CurrencyTotal>>;
+  readonly months: ReadonlyMap<string, Record<string, MonthTotal>>;
   readonly days: ReadonlySet<number>;
   readonly firstDay: number | null;
   readonly firstDaySpend: Readonly<Record<string, number>>;
@@ -248,29 +250,30 @@ function purchaseTotals(state: Customer360State, asOfMs: number, timeZone: strin
   const h = state.history;
   const orders = copyRecord(h.orders);
   const categories = copyRecord(h.categories);
-  const months = new Map<string, Record<string, CurrencyTotal>>();
+  const months = new Map<string, Record<string, MonthTotal>>();
   const days = new Set<number>();
-  for (const [month, bucket] of Object.entries(h.months)) {
-    months.set(month, copyRecord(bucket.byCurrency));
-    for (const d of daysOfMonth(month, bucket.days)) days.add(d);
+  for (const [month, [bits, spend]] of Object.entries(h.months)) {
+    months.set(month, copyRecord(spend));
+    for (const d of daysOfMonth(month, bits)) days.add(d);
   }
   let first = h.firstPurchase;
   let last = h.lastPurchase;
   let firstDay = h.firstDay;
   let firstDaySpend = copyRecord(h.firstDaySpend);
   for (const p of Object.values(state.purchases)) {
-    if (p.stamp.ms > asOfMs) continue;
+    const stamp = eventStamp(state.events, p.eventId);
+    if (stamp.ms > asOfMs) continue;
     addCurrency(orders, p.currency, 1, p.total);
-    first = earlierStamp(first, p.stamp);
-    last = laterStamp(last, p.stamp);
+    first = earlierStamp(first, stamp);
+    last = laterStamp(last, stamp);
     for (const [c, quantity] of Object.entries(p.categories))
       addCategory(categories, c, { orders: 1, quantity });
-    const day = localDayNumber(p.stamp.ms, timeZone);
+    const day = localDayNumber(stamp.ms, timeZone);
     days.add(day);
     const { month } = monthOfDay(day);
-    const byCurrency = months.get(month) ?? {};
-    addCurrency(byCurrency, p.currency, 1, p.total);
-    months.set(month, byCurrency);
+    const spend = months.get(month) ?? {};
+    addMonthTotal(spend, p.currency, [1, p.total]);
+    months.set(month, spend);
     if (firstDay === null || day < firstDay) {
       firstDay = day;
       firstDaySpend = {};
@@ -305,9 +308,9 @@ function purchaseSummary(t: PurchaseTotals): PurchaseSummary {
   }
   const spend = inMain?.spend ?? 0;
   const spendByMonth: MonthlySpend[] = [];
-  for (const [month, byCurrency] of t.months) {
-    const m = currency === null ? undefined : getKey(byCurrency, currency);
-    if (m !== undefined && m.orders > 0) spendByMonth.push({ month, ...m });
+  for (const [month, spend] of t.months) {
+    const m = currency === null ? undefined : getKey(spend, currency);
+    if (m !== undefined && m[0] > 0) spendByMonth.push({ month, orders: m[0], spend: m[1] });
   }
   return {
     orders,
@@ -457,8 +460,9 @@ function satisfactionView(state: Customer360State, asOfMs: number): Satisfaction
   let npsCount = h.npsCount;
   let latestCsat = h.latestCsat;
   let latestNps = h.latestNps;
-  for (const f of Object.values(state.feedback)) {
-    if (f.stamp.ms > asOfMs) continue;
+  for (const [eventId, f] of Object.entries(state.feedback)) {
+    const stamp = eventStamp(state.events, eventId);
+    if (stamp.ms > asOfMs) continue;
     responses += 1;
     if (f.csat !== null) {
       csatSum += f.csat;
@@ -468,8 +472,8 @@ function satisfactionView(state: Customer360State, asOfMs: number): Satisfaction
       npsSum += f.nps;
       npsCount += 1;
     }
-    latestCsat = laterScore(latestCsat, f.csat, f.stamp);
-    latestNps = laterScore(latestNps, f.nps, f.stamp);
+    latestCsat = laterScore(latestCsat, f.csat, stamp);
+    latestNps = laterScore(latestNps, f.nps, stamp);
   }
   const scoreAt = (s: ScoreStamp | null): ScoreAt | null =>
     s === null ? null : { score: s.score, at: s.stamp.at };
@@ -489,18 +493,15 @@ function webView(state: Customer360State, asOfMs: number): WebView {
   let abandoned = h.abandonedSessions;
   let converted = h.convertedSessions;
   let last = h.lastVisit;
-  const products: Record<string, RecentProduct> = copyRecord(h.products);
   for (const s of Object.values(state.sessions)) {
-    if (s.first.ms > asOfMs) continue;
+    const lastStamp = eventStamp(state.events, s.last);
+    if ((s.first ?? lastStamp).ms > asOfMs) continue;
     sessions += 1;
     const isEngaged = s.cart || s.checkoutStarted;
     if (isEngaged) engaged += 1;
     if (isEngaged && !s.converted) abandoned += 1;
     if (s.converted) converted += 1;
-    last = laterStamp(last, s.last);
-    for (const [sku, p] of Object.entries(s.productsViewed)) {
-      addProduct(products, sku, { name: p.name, category: p.category, seen: s.last });
-    }
+    last = laterStamp(last, lastStamp);
   }
   return {
     sessions,
@@ -508,7 +509,8 @@ function webView(state: Customer360State, asOfMs: number): WebView {
     abandonedSessions: abandoned,
     convertedSessions: converted,
     abandonmentRate: engaged > 0 ? abandoned / engaged : null,
-    productsViewed: Object.entries(keepRecentProducts(products, RECENT_PRODUCTS))
+    productsViewed: Object.entries(state.recentProducts)
+      .filter(([, p]) => p.seen <= asOfMs)
       .map(([sku, p]) => ({ sku, name: p.name, category: p.category }))
       .sort((a, b) => (a.sku < b.sku ? -1 : 1)),
     lastVisitAt: last?.at ?? null,
@@ -533,10 +535,11 @@ function refundSummary(state: Customer360State, asOfMs: number): RefundSummary {
   const amountByCurrency = copyRecord(h.refundedByCurrency);
   let last = h.lastRefund;
   for (const r of Object.values(state.refunds)) {
-    if (r.stamp.ms > asOfMs) continue;
+    const stamp = eventStamp(state.events, r.eventId);
+    if (stamp.ms > asOfMs) continue;
     count += 1;
     addNumber(amountByCurrency, r.currency, r.amount);
-    last = laterStamp(last, r.stamp);
+    last = laterStamp(last, stamp);
   }
   return { count, amountByCurrency, lastRefundAt: last?.at ?? null };
 }
