@@ -319,8 +319,8 @@ function Complaints({ c, now, ticking }: { c: Customer360View; now: number; tick
       {open.length === 0 ? (
         <p class="muted">
           No open complaint.
-          {c.complaints.resolved.length > 0 &&
-            ` ${c.complaints.resolved.length} resolved` +
+          {c.complaints.resolvedCount > 0 &&
+            ` ${c.complaints.resolvedCount} resolved` +
               (c.complaints.averageTimeToResolveHours !== null
                 ? `, on average in ${duration(c.complaints.averageTimeToResolveHours)}.`
                 : '.')}
