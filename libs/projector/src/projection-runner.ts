@@ -99,7 +99,7 @@ export class ProjectionRunner<S, V, P> {
     private readonly aggregates?: FoldAggregates<S>,
   ) {
     this.cache = new StateCache(options.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES);
-    this.figures = options.figures as FiguresOf<S, P> | undefined;
+    this.figures = options.figures;
   }
 
   private readonly figures: FiguresOf<S, P> | undefined;
