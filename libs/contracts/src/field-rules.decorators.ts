@@ -38,6 +38,38 @@ function compose(...decorators: PropertyDecorator[]): Decorator {
   };
 }
 
+export type RuleTest = (value: unknown) => boolean;
+
+/** Each rule's test, keyed by the constraints array its class-validator metadata keeps. */
+const ruleTests = new WeakMap<object, RuleTest>();
+
+/**
+ * The very function class-validator calls (through its wrapper) for a rule declared here, or
+ * undefined for a rule declared any other way. Lets a caller run a class's rules directly
+ * without keeping a second copy of any of them.
+ */
+export function ruleTestOf(constraints: unknown): RuleTest | undefined {
+  return typeof constraints === 'object' && constraints !== null
+    ? ruleTests.get(constraints)
+    : undefined;
+}
+
+function validateBy(
+  code: ViolationCode,
+  schema: FragmentSource,
+  validate: RuleTest,
+  message: string,
+): PropertyDecorator {
+  // class-validator stores this array on the rule's metadata by reference.
+  const constraints = [schema];
+  ruleTests.set(constraints, validate);
+  return ValidateBy({
+    name: code,
+    constraints,
+    validator: { validate, defaultMessage: () => message },
+  });
+}
+
 /** Every rule but `required` passes on absent values, so one missing field yields one violation. */
 function rule(
   code: ViolationCode,
@@ -45,26 +77,22 @@ function rule(
   message: string,
   schema: FragmentSource = {},
 ): PropertyDecorator {
-  return ValidateBy({
-    name: code,
-    constraints: [schema],
-    validator: {
-      validate: (value: unknown) => value === undefined || value === null || test(value),
-      defaultMessage: () => message,
-    },
-  });
+  return validateBy(
+    code,
+    schema,
+    (value) => value === undefined || value === null || test(value),
+    message,
+  );
 }
 
 function presence(options: FieldOptions): PropertyDecorator {
   if (options.optional) return IsOptional();
-  return ValidateBy({
-    name: 'required' satisfies ViolationCode,
-    constraints: [{}],
-    validator: {
-      validate: (value: unknown) => value !== undefined && value !== null,
-      defaultMessage: () => 'is required',
-    },
-  });
+  return validateBy(
+    'required',
+    {},
+    (value) => value !== undefined && value !== null,
+    'is required',
+  );
 }
 
 /** Descriptions go through JSONSchema metadata, not a constraint, to keep validation lean. */

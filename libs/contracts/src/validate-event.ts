@@ -158,7 +158,9 @@ function validateEvent(raw: unknown, mode: Mode): ValidationResult<Record<string
 
   const event: Record<string, unknown> = {};
   for (const key of mode.outputKeys) {
-    if (given(raw, key)) event[key] = raw[key];
+    // given(), with the cheap tests first: most keys are either absent or plainly set.
+    const value = raw[key];
+    if (value !== undefined && value !== null && has(raw, key)) event[key] = value;
   }
   event.eventId = (raw.eventId as string).toLowerCase();
   event.schemaVersion = CURRENT_SCHEMA_VERSION[type];
@@ -199,8 +201,8 @@ function validatePayload(
     if (afterUpcast.length > 0) return undefined;
   }
   const ctx = {
-    ...(typeof envelope.customerId === 'string' ? { customerId: envelope.customerId } : {}),
-    ...(typeof envelope.anonymousId === 'string' ? { anonymousId: envelope.anonymousId } : {}),
+    customerId: typeof envelope.customerId === 'string' ? envelope.customerId : undefined,
+    anonymousId: typeof envelope.anonymousId === 'string' ? envelope.anonymousId : undefined,
   };
   for (const v of refinePayload(type, payload, ctx)) violations.push(v);
   return payload;
@@ -244,7 +246,8 @@ export function validateIncomingEvent(
     const rest = result.ok ? [] : result.violations;
     return { ok: false, violations: [...serverFieldViolations, ...rest] };
   }
-  return result.ok ? { ok: true, event: result.event as unknown as IncomingEvent } : result;
+  // The validator built the event to the incoming contract; only its static type is wider.
+  return result as ValidationResult<unknown> as ValidationResult<IncomingEvent>;
 }
 
 /** Validates an event read from the log (or written there directly by a producer). */
@@ -265,7 +268,8 @@ export function validateRecordedEvent(
           },
         },
   );
-  return result.ok ? { ok: true, event: result.event as unknown as RecordedEvent } : result;
+  // The validator built the event to the recorded contract; only its static type is wider.
+  return result as ValidationResult<unknown> as ValidationResult<RecordedEvent>;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,12 +1,12 @@
-import {
-  type ValidationArguments,
-  ValidationTypes,
-  type ValidatorConstraintInterface,
-  getMetadataStorage,
-  validateSync,
-} from 'class-validator';
+import { ValidationTypes, getMetadataStorage, validateSync } from 'class-validator';
 import { type FieldViolation } from '@touchpoint/core';
-import { type DtoClass, isPlainObject, nestedFields } from './field-rules.decorators';
+import {
+  type DtoClass,
+  type RuleTest,
+  isPlainObject,
+  nestedFields,
+  ruleTestOf,
+} from './field-rules.decorators';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -17,11 +17,10 @@ export function joinPath(base: string, key: string | number): string {
   return `${base}[${JSON.stringify(key)}]`;
 }
 
-/** One constraint of one property, called with arguments allocated once per plan. */
-interface Check {
+/** A property and the tests of all its rules. */
+interface FieldCheck {
   readonly property: string;
-  readonly constraint: ValidatorConstraintInterface;
-  readonly args: ValidationArguments;
+  readonly tests: readonly RuleTest[];
 }
 
 interface NestedCheck {
@@ -38,13 +37,14 @@ interface ShapePlan {
   readonly declared: ReadonlySet<string>;
   readonly nested: readonly NestedCheck[];
   /**
-   * Every constraint class-validator would run, or null when the class uses a kind of rule the
+   * Runs every test class-validator would run, or is null when the class has a rule the
    * plan cannot call directly (it then always takes the full check). The contract's rules are
-   * plain synchronous custom constraints (`ValidateBy`) plus `IsOptional`; `IsOptional` is not
-   * consulted because every rule passes on absent values anyway, and ignoring it can only send
-   * a record to the full check, never let one through.
+   * synchronous `ValidateBy` constraints declared in field-rules.decorators (whose tests read
+   * only the value) plus `IsOptional`. `IsOptional` is not consulted: every rule passes on
+   * absent values anyway, and ignoring it can only send a record to the full check, never let
+   * one through.
    */
-  readonly checks: readonly Check[] | null;
+  readonly rulesHold: RulesHold | null;
 }
 
 const plans = new Map<DtoClass, ShapePlan>();
@@ -65,60 +65,68 @@ function buildPlan(cls: DtoClass): ShapePlan {
   );
   // Same arguments validateSync uses with our options (always: false, strictGroups: false).
   const metas = storage.getTargetValidationMetadatas(cls, '', false, false);
-  let checks: Check[] | null = [];
+  let tests: Map<string, RuleTest[]> | null = new Map();
   for (const meta of metas) {
     if (meta.type === ValidationTypes.CONDITIONAL_VALIDATION) continue;
-    if (meta.type !== ValidationTypes.CUSTOM_VALIDATION || meta.each || meta.validateIf) {
-      checks = null;
+    const test = ruleTestOf(meta.constraints);
+    if (meta.type !== ValidationTypes.CUSTOM_VALIDATION || meta.each || meta.validateIf || !test) {
+      tests = null;
       break;
     }
-    for (const constraint of storage.getTargetValidatorConstraints(meta.constraintCls)) {
-      checks.push({
-        property: meta.propertyName,
-        constraint: constraint.instance,
-        args: {
-          targetName: cls.name,
-          property: meta.propertyName,
-          object: {},
-          value: undefined,
-          constraints: meta.constraints as unknown[],
-        },
-      });
-    }
+    const list = tests.get(meta.propertyName) ?? [];
+    list.push(test);
+    tests.set(meta.propertyName, list);
   }
   const nested = [...nestedFields(cls)].map(([property, { type, array }]) => ({
     property,
     type,
     array,
   }));
-  return { declared, nested, checks };
+  const fields = tests && [...tests].map(([property, list]) => ({ property, tests: list }));
+  return { declared, nested, rulesHold: fields && compileRules(fields) };
 }
 
-/** True when every constraint of the plan holds for `object`; no message is built. */
-function constraintsHold(checks: readonly Check[], object: Record<string, unknown>): boolean {
-  for (const check of checks) {
-    const value = object[check.property];
-    const args = check.args;
-    // Reused rather than allocated per call: validation is synchronous, no rule keeps them.
-    args.object = object;
-    args.value = value;
-    // A promise (async rule) is not a pass: the full check decides.
-    if (check.constraint.validate(value, args) !== true) return false;
+type RulesHold = (object: Record<string, unknown>) => boolean;
+
+/**
+ * True when every rule of the plan holds for `object`; no message is built. Generated as one
+ * straight-line function per class: a loop over the tests is a single call site with hundreds
+ * of targets, which V8 cannot inline, and that call overhead was most of an accepted record's
+ * cost. The source holds only the declared property names (as JSON string literals) and
+ * indices into `tests`; the tests themselves are the rules' own functions.
+ */
+function compileRules(fields: readonly FieldCheck[]): RulesHold {
+  const tests = fields.flatMap((field) => field.tests);
+  const lines: string[] = [];
+  let index = 0;
+  for (const field of fields) {
+    lines.push(`v = o[${JSON.stringify(field.property)}];`);
+    for (let i = 0; i < field.tests.length; i++) lines.push(`if (!t${index++}(v)) return false;`);
   }
-  return true;
+  const source = [
+    ...tests.map((_, i) => `const t${i} = tests[${i}];`),
+    'return function rulesHold(o) {',
+    '  let v;',
+    ...lines.map((line) => `  ${line}`),
+    '  return true;',
+    '};',
+  ].join('\n');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see above: no input reaches the source
+  const build = new Function('tests', source) as (tests: readonly RuleTest[]) => RulesHold;
+  return build(tests);
 }
 
 /**
  * The fast path: true only when the full check of `raw` (and of everything nested in it) would
  * report nothing. It declines anything unusual, even what would pass: an undeclared key (also
- * one the caller skips), or an object not inheriting from Object.prototype. So the constraints
- * see `raw` itself with exactly the own properties the full check's instance would get, and
- * every field read from it resolves as on that instance.
+ * one the caller skips), or an object not inheriting from Object.prototype. So the rules see
+ * `raw` itself with exactly the own properties the full check's instance would get, and every
+ * field read from it resolves as on that instance.
  */
 function acceptsAll(plan: ShapePlan, raw: Record<string, unknown>): boolean {
-  if (plan.checks === null || Object.getPrototypeOf(raw) !== Object.prototype) return false;
+  if (plan.rulesHold === null || Object.getPrototypeOf(raw) !== Object.prototype) return false;
   for (const key of Object.keys(raw)) if (!plan.declared.has(key)) return false;
-  if (!constraintsHold(plan.checks, raw)) return false;
+  if (!plan.rulesHold(raw)) return false;
   for (const field of plan.nested) {
     const value = raw[field.property];
     if (field.array) {
@@ -169,7 +177,7 @@ export function validateShape(
   }
 
   const errors =
-    plan.checks !== null && constraintsHold(plan.checks, instance)
+    plan.rulesHold !== null && plan.rulesHold(instance)
       ? []
       : validateSync(instance, {
           forbidUnknownValues: false,
