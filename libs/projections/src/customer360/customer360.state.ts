@@ -570,11 +570,18 @@ export class DocumentBuilder {
       const seen = stamp.ms;
       for (const p of session.products) {
         const before = this.recentProducts.get(p.sku);
-        const viewed = { name: p.name ?? null, category: p.category ?? null };
-        this.recentProducts.set(p.sku, {
-          ...(before === undefined ? viewed : joinProductSeen(before, viewed)),
-          seen: before === undefined ? seen : Math.max(seen, before.seen),
-        });
+        const name = p.name ?? null;
+        const category = p.category ?? null;
+        this.recentProducts.set(
+          p.sku,
+          before === undefined
+            ? { name, category, seen }
+            : {
+                name: pickText(before.name, name),
+                category: pickText(before.category, category),
+                seen: Math.max(seen, before.seen),
+              },
+        );
       }
     }
   }

@@ -9,9 +9,10 @@ import { type Channel, type EventType, type RecordedEvent } from '@touchpoint/co
  */
 
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
+  // Kept a signed 32-bit integer: an unsigned one above 2^31 is a heap number per call.
+  let a = seed | 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
+    a = (a + 0x6d2b79f5) | 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
@@ -120,7 +121,10 @@ export function* customerWorkload(o: WorkloadOptions): Generator<RecordedEvent> 
   const rand = prng(o.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   // Popular products come up far more often (a squared uniform is a cheap skew).
-  const product = (): Product => CATALOGUE[Math.floor(rand() * rand() * CATALOGUE.length)]!;
+  const product = (): Product => {
+    const u = rand();
+    return CATALOGUE[Math.floor(u * u * CATALOGUE.length)]!;
+  };
   const step = (o.endMs - o.startMs) / Math.max(1, o.events);
   const pendingResolutions: { at: number; complaintId: string }[] = [];
   let produced = 0;
