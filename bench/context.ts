@@ -37,7 +37,7 @@ export const FULL: Sizes = {
 };
 
 export const QUICK: Sizes = {
-  b1Population: { customers: 200, eventsPerCustomer: 20 },
+  b1Population: { customers: 1_000, eventsPerCustomer: 20 },
   b1SustainSeconds: 5,
   warmEvents: 1_000,
   b5Events: 500,

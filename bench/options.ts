@@ -26,7 +26,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only B1,B5] [--profil
   --profile   write CPU profiles of the processes under test to bench/profiles/
   --output    the markdown file to rewrite (default BENCHMARKS.md)
   --b3-events events to replay in B3 (default 1 000 000, 1 000 with --quick)
-  --b1-population CUSTOMERSxEVENTS  B1's preloaded history, e.g. 20000x200 (default 5000x200, 200x20 with --quick)
+  --b1-population CUSTOMERSxEVENTS  B1's preloaded history, e.g. 20000x200 (default 5000x200, 1000x20 with --quick)
   --b8-events events of B8's hot customer (default 1 000 000, 20 000 with --quick)`;
 
 export class UsageError extends Error {}
