@@ -76,9 +76,12 @@ export async function benchEmbedded(ctx: BenchContext): Promise<Figure> {
       { profile: ctx.options.profile, name: 'b6-touchpoint' },
     );
     try {
-      await waitHealthy(url, app);
+      // The embedded app listens only once its groups have re-read the log (the start-up
+      // gate), so the fold itself may happen before /health answers.
+      const timeoutMs = ctx.options.quick ? 60_000 : 300_000;
+      await waitHealthy(url, app, timeoutMs);
       const samples = await watch(() => foldedByAll(url), events, {
-        timeoutMs: ctx.options.quick ? 60_000 : 300_000,
+        timeoutMs,
         intervalMs: 100,
       });
       const done = samples[samples.length - 1]?.done ?? 0;
