@@ -11,7 +11,8 @@ const table = {
   adapters: ['core', 'ports'],
   platform: ['core', 'ports', 'config', 'contracts', 'adapters'],
   ingest: ['core', 'ports', 'config', 'contracts', 'platform'],
-  projector: ['core', 'ports', 'config', 'contracts', 'projections', 'platform'],
+  'read-models': ['core', 'ports', 'contracts', 'projections', 'platform'],
+  projector: ['core', 'ports', 'config', 'contracts', 'projections', 'platform', 'read-models'],
   archiver: [
     'core',
     'ports',
@@ -20,7 +21,7 @@ const table = {
     'projections',
     'platform',
     'adapters',
-    'projector',
+    'read-models',
   ],
   query: [
     'core',
@@ -29,7 +30,7 @@ const table = {
     'contracts',
     'projections',
     'platform',
-    'projector',
+    'read-models',
     'archiver',
   ],
   console: [],

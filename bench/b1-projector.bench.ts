@@ -2,7 +2,7 @@ import type { Admin } from 'kafkajs';
 import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
 import { topicNames } from '@touchpoint/contracts';
 import type { EventLog, PartitionOffsets } from '@touchpoint/ports';
-import { collectionName } from '@touchpoint/projector';
+import { collectionName } from '@touchpoint/read-models';
 import type { BenchContext } from './context';
 import {
   type SizeSummary,

@@ -1,7 +1,7 @@
 import { MongoReadModelStore } from '@touchpoint/adapters';
 import { topicNames } from '@touchpoint/contracts';
 import type { EventLog } from '@touchpoint/ports';
-import type { StoredProjectionDoc } from '@touchpoint/projector';
+import type { StoredProjectionDoc } from '@touchpoint/read-models';
 import type { BenchContext } from './context';
 import { kafkaClient } from './engines';
 import { drainRate, projectorGroups, startProjector } from './b1-projector.bench';

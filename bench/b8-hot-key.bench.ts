@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { EmbeddedReadModelStore, partitionFor } from '@touchpoint/adapters';
 import type { RecordedEvent } from '@touchpoint/contracts';
-import { MODEL_KINDS } from '@touchpoint/projector';
+import { instantiate } from '@touchpoint/projector';
+import { MODEL_KINDS } from '@touchpoint/read-models';
 import type { BenchContext } from './context';
 import { type SizeSummary, describeSizes, documentBytes, kib, summarise } from './document-sizes';
 import { MODELS } from './b1-projector.bench';
@@ -48,7 +49,7 @@ async function foldThroughRunners(
   const store = new EmbeddedReadModelStore();
   const runners = MODEL_KINDS.filter((k) => (MODELS as readonly string[]).includes(k.model)).map(
     (k) => {
-      const model = k.instantiate('v1', k.projection.defaultPolicy);
+      const model = instantiate(k, 'v1', k.projection.defaultPolicy);
       return {
         model: k.model,
         collection: model.collection,

@@ -10,7 +10,8 @@ import {
 } from '@touchpoint/contracts';
 import { silentLogger } from '@touchpoint/core';
 import { platformTopics } from '@touchpoint/platform';
-import { LIVE_MODELS, type StoredProjectionDoc } from '@touchpoint/projector';
+import { LIVE_MODELS } from '@touchpoint/projector';
+import { type StoredProjectionDoc } from '@touchpoint/read-models';
 import { RuntimeConfig, loadConfig } from '@touchpoint/config';
 import { isolatedEnv, recordedExample, tempDir, uniqueName } from '@touchpoint/testing';
 import { runCli } from '../apps/cli/src/cli';

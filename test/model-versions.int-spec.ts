@@ -2,14 +2,8 @@ import { MongoReadModelStore } from '@touchpoint/adapters';
 import { RuntimeConfig } from '@touchpoint/config';
 import type { RecordedEvent } from '@touchpoint/contracts';
 import { type AppContext, type RunningApp, closeEngines, startApp } from '@touchpoint/platform';
-import {
-  DEFAULT_POLICIES,
-  ModelCatalog,
-  buildVersion,
-  contentDigest,
-  modelKind,
-  versionLag,
-} from '@touchpoint/projector';
+import { buildVersion, contentDigest, instantiate, versionLag } from '@touchpoint/projector';
+import { DEFAULT_POLICIES, ModelCatalog, modelKind } from '@touchpoint/read-models';
 import {
   appContextFor,
   appendEvents,
@@ -195,7 +189,7 @@ describe.each(['kafka+ferretdb', 'embedded'] as const)('as-of rebuilds (%s)', (m
           expect(result.state).toBe('built');
           expect(result.entry.status).toBe('frozen');
           const expected = oracleFoldModel(
-            kind.instantiate(version, kind.projection.defaultPolicy),
+            instantiate(kind, version, kind.projection.defaultPolicy),
             before[time],
           );
           const { stored, differing } = await differencesFromOracle(

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaEventLog, MongoReadModelStore } from '@touchpoint/adapters';
 import { encodeRecordedEvent, eventHeaders, partitionKey } from '@touchpoint/contracts';
-import { LIVE_MODELS, crosssellRules } from '@touchpoint/projector';
+import { LIVE_MODELS } from '@touchpoint/projector';
+import { crosssellRules } from '@touchpoint/read-models';
 import {
   type CustomerBasketsState,
   associationRules,

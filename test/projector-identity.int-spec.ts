@@ -9,12 +9,8 @@ import {
   partitionKey,
   validateRecordedEvent,
 } from '@touchpoint/contracts';
-import {
-  LIVE_MODELS,
-  ProjectionRunner,
-  type StoredProjectionDoc,
-  crosssellStats,
-} from '@touchpoint/projector';
+import { LIVE_MODELS, ProjectionRunner } from '@touchpoint/projector';
+import { type StoredProjectionDoc, crosssellStats } from '@touchpoint/read-models';
 import {
   type LoyaltyState,
   customerKey,

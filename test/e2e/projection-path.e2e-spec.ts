@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EXAMPLE_EVENTS } from '@touchpoint/contracts';
-import { type StoredProjectionDoc } from '@touchpoint/projector';
+import { type StoredProjectionDoc } from '@touchpoint/read-models';
 import { type RunningApp, startApp } from '@touchpoint/platform';
 import {
   createKey,

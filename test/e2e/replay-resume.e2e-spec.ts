@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeEngines } from '@touchpoint/platform';
-import { ModelCatalog, contentDigest, liveModels } from '@touchpoint/projector';
+import { contentDigest, liveModels } from '@touchpoint/projector';
+import { ModelCatalog } from '@touchpoint/read-models';
 import {
   appContextFor,
   appendEvents,

@@ -14,7 +14,7 @@ import {
   createEngines,
   ensurePlatformTopics,
 } from '@touchpoint/platform';
-import type { StoredProjectionDoc } from '@touchpoint/projector';
+import type { StoredProjectionDoc } from '@touchpoint/read-models';
 import { canonical } from './projector-oracle';
 import type { ReadModelStore } from '@touchpoint/ports';
 

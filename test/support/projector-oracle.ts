@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@touchpoint/contracts';
-import { LIVE_MODELS, type RegisteredModel, type StoredProjectionDoc } from '@touchpoint/projector';
+import { LIVE_MODELS, type RegisteredModel } from '@touchpoint/projector';
+import { type StoredProjectionDoc } from '@touchpoint/read-models';
 import type { ReadModelStore } from '@touchpoint/ports';
 import { eventually } from './helpers';
 

@@ -11,7 +11,8 @@ import { ArchiverConfig, ProjectorConfig, RuntimeConfig } from '@touchpoint/conf
 import { topicNames } from '@touchpoint/contracts';
 import { AppError } from '@touchpoint/core';
 import { connectEngines } from '@touchpoint/platform';
-import { liveModels, loadModelPolicies } from '@touchpoint/projector';
+import { liveModels } from '@touchpoint/projector';
+import { loadModelPolicies } from '@touchpoint/read-models';
 import type { CliContext } from './cli.context';
 
 export const CUSTOMER_USAGE = `touchpoint export-customer <customerId> [--out <file>]

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { ReadModelStore } from '@touchpoint/ports';
-import { type ModelKind, documents } from '@touchpoint/projector';
+import { type ModelKind, documents } from '@touchpoint/read-models';
 
 /**
  * Writes every document's view (as of `asOf`, with the version's policy) for analysts' tools:

@@ -1,6 +1,7 @@
 import { ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
 import { AppError } from '@touchpoint/core';
 import { type AppContext, JsonLogger, MetricsService } from '@touchpoint/platform';
+import { instantiate, replayVersion } from '@touchpoint/projector';
 import {
   type ModelKind,
   type ModelVersionEntry,
@@ -10,9 +11,8 @@ import {
   loadCatalogFile,
   loadModelPolicies,
   modelKind,
-  replayVersion,
   saveCatalogFile,
-} from '@touchpoint/projector';
+} from '@touchpoint/read-models';
 import type { CliContext } from './cli.context';
 
 /** What the model commands share: an app context for the replay shell and the catalog. */
@@ -82,7 +82,7 @@ export async function withModelCli<T>(
       if (embedded) {
         await replayVersion({
           ctx: app,
-          model: kind.instantiate(version, policy),
+          model: instantiate(kind, version, policy),
           bounds: {
             until: entry?.asOf
               ? { at: new Date(entry.asOf.until), time: entry.asOf.time }

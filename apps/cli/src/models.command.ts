@@ -2,18 +2,15 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ProjectorConfig } from '@touchpoint/config';
 import { AppError } from '@touchpoint/core';
+import { buildVersion, diffVersions, dropVersion, versionLag } from '@touchpoint/projector';
 import {
   MODEL_KINDS,
   type ModelKind,
   type TimeAxis,
-  buildVersion,
   codeHash,
   collectionName,
-  diffVersions,
-  dropVersion,
   modelKind,
-  versionLag,
-} from '@touchpoint/projector';
+} from '@touchpoint/read-models';
 import type { CliContext } from './cli.context';
 import { type ModelCli, parseInstant, withModelCli } from './model-cli.context';
 import { exportViews } from './export.writer';

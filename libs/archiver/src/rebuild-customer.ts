@@ -1,7 +1,7 @@
 import { stableStringify } from '@touchpoint/contracts';
 import type { ReadModelStore } from '@touchpoint/ports';
-import { customerKey, visitorKey } from '@touchpoint/projections';
-import type { RegisteredModel, StoredProjectionDoc } from '@touchpoint/projector';
+import { type Projection, customerKey, visitorKey } from '@touchpoint/projections';
+import type { StoredProjectionDoc } from '@touchpoint/read-models';
 import type { CustomerHistory } from './customer-history';
 import { CUSTOMER_STREAM_PREFIX, VISITOR_STREAM_PREFIX } from './stream-names';
 
@@ -18,6 +18,18 @@ export interface DocumentComparison {
 
 const MAX_DIFFERENCES = 10;
 
+/**
+ * A model version as the rebuild check needs it: the pure projection and the policy its live
+ * documents were folded with. The caller (the CLI) builds these from the catalog, so the archiver
+ * knows nothing of the projector that keeps the live documents.
+ */
+export interface FoldedModel {
+  readonly model: string;
+  readonly collection: string;
+  readonly projection: Projection<unknown, unknown, unknown>;
+  readonly policy: unknown;
+}
+
 /** Document keys of the identities whose streams the history read. */
 export function identityKeys(streams: readonly string[]): string[] {
   return streams.map((s) =>
@@ -30,7 +42,7 @@ export function identityKeys(streams: readonly string[]): string[] {
 /** Folds the history with each model's pure projection, for the customer's own documents only. */
 export function recomputeDocuments(
   history: CustomerHistory,
-  model: RegisteredModel,
+  model: FoldedModel,
 ): Map<string, unknown> {
   const wanted = new Set(identityKeys(history.streams));
   const states = new Map<string, unknown>();
@@ -57,7 +69,7 @@ export function recomputeDocuments(
  */
 export async function compareCustomerDocuments(
   history: CustomerHistory,
-  models: readonly RegisteredModel[],
+  models: readonly FoldedModel[],
   store: ReadModelStore,
 ): Promise<DocumentComparison[]> {
   const out: DocumentComparison[] = [];

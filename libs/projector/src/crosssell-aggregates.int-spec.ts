@@ -9,10 +9,13 @@ import {
   sumStats,
 } from '@touchpoint/projections';
 import { realEngines, uniqueName } from '@touchpoint/testing';
-import { copurchaseCollectionName } from './crosssell-aggregates';
-import { crosssellStats } from './crosssell-rules';
-import { modelKind } from './model-kinds';
-import type { StoredProjectionDoc } from './stored-document';
+import {
+  type StoredProjectionDoc,
+  copurchaseCollectionName,
+  crosssellStats,
+  modelKind,
+} from '@touchpoint/read-models';
+import { instantiate } from './model-registry';
 
 const COLLECTION = 'crosssell_v1';
 const SKUS = ['BB-260', 'BF-STAGE1', 'TOY-RATTLE', 'GIFT-SCARF', 'LT-X1', 'CAM-P9'];
@@ -70,9 +73,9 @@ async function recount(store: ReadModelStore): Promise<BasketStats> {
 }
 
 function runner(store: ReadModelStore) {
-  return modelKind('crosssell')
-    .instantiate('v1', DEFAULT_CROSSSELL_POLICY)
-    .runner(store, { stateCacheBytes: 0 });
+  return instantiate(modelKind('crosssell'), 'v1', DEFAULT_CROSSSELL_POLICY).runner(store, {
+    stateCacheBytes: 0,
+  });
 }
 
 /** The store, except that writes of the customer documents fail: a crash between the two writes. */

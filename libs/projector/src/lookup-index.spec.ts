@@ -2,13 +2,8 @@ import fc from 'fast-check';
 import { EmbeddedReadModelStore } from '@touchpoint/adapters';
 import { EXAMPLE_EVENTS, type RecordedEvent } from '@touchpoint/contracts';
 import { type Projection, customerKey } from '@touchpoint/projections';
-import {
-  ProjectionRunner,
-  backfillLookups,
-  findByLookup,
-  lookupCollectionName,
-  lookupId,
-} from '@touchpoint/projector';
+import { ProjectionRunner, backfillLookups } from '@touchpoint/projector';
+import { findByLookup, lookupCollectionName, lookupId } from '@touchpoint/read-models';
 
 /** A small model whose searched value changes: each purchase sets the customer's address. */
 interface Contact {

@@ -1,47 +1,20 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '@touchpoint/core';
 import type { ReadModelStore } from '@touchpoint/ports';
-import { documents } from './model-digest';
-import type { StoredProjectionDoc } from './stored-document';
+import {
+  LOOKUP_COMPLETE,
+  type LookupDoc,
+  documents,
+  lookupCollectionName,
+  lookupEntries,
+} from '@touchpoint/read-models';
 
 /**
- * Exact lookups (a customer by e-mail, phone, card) through documents keyed by `_id`.
- *
- * The store answers a filter on `_id` from its index, but a filter on any other field (even an
- * indexed `search.emails` on FerretDB v1) reads and decodes the whole collection. So the write
- * path keeps, next to each collection, `<collection>_lookup`: one document per searched value,
- * its `_id` a hash of field and value (no address in clear in an id), holding the keys of the
- * documents that carry that value. A key is added before the document that carries the value is
- * written and taken off after the document no longer does, so the lookup always holds every
- * current match; between the two a stale hint is dropped by readers, who check the document.
- * A marker document says the lookup covers every document of the collection: collections that
- * predate it are backfilled once by the projector, and readers scan until the marker exists.
+ * The write side of the exact lookups (the format and the reads: @touchpoint/read-models
+ * lookup.ts): the runner adds a document's keys before it writes the document and removes them
+ * after the document no longer carries the value.
  */
 
-interface LookupDoc extends Record<string, unknown> {
-  readonly keys: readonly string[];
-  readonly revision: number;
-}
-
-const COMPLETE = '$complete';
 const MAX_ATTEMPTS = 6;
-
-export function lookupCollectionName(collection: string): string {
-  return `${collection}_lookup`;
-}
-
-export function lookupId(field: string, value: string): string {
-  return createHash('sha256').update(`${field}\n${value}`).digest('base64url');
-}
-
-/** Lookup ids of every value of the given search fields, mapped to the document key. */
-export function lookupEntries(
-  fields: readonly string[],
-  search: Record<string, readonly string[]> | undefined,
-): string[] {
-  if (!search) return [];
-  return fields.flatMap((f) => (search[f] ?? []).map((v) => lookupId(f, v)));
-}
 
 /**
  * Makes each lookup document list the given document keys (one read of the lookup documents,
@@ -104,7 +77,7 @@ export async function backfillLookups(
 ): Promise<void> {
   if (fields.length === 0) return;
   const lookup = lookupCollectionName(collection);
-  if (await store.get(lookup, COMPLETE)) return;
+  if (await store.get(lookup, LOOKUP_COMPLETE)) return;
   let additions = new Map<string, Set<string>>();
   const flush = async () => {
     await addLookups(store, collection, additions);
@@ -117,30 +90,7 @@ export async function backfillLookups(
     if (additions.size >= 500) await flush();
   }
   await flush();
-  await store.writeVersioned(lookup, [{ id: COMPLETE, doc: { complete: true }, version: 1 }]);
-}
-
-/**
- * Documents whose search field holds the value, in id order: through the lookup when it is
- * complete (two reads by `_id`), else by the field itself (a collection scan on FerretDB).
- */
-export async function findByLookup(
-  store: ReadModelStore,
-  collection: string,
-  field: string,
-  value: string,
-  limit: number,
-): Promise<StoredProjectionDoc[]> {
-  const id = lookupId(field, value);
-  const found = await store.getMany<LookupDoc>(lookupCollectionName(collection), [COMPLETE, id]);
-  if (!found.has(COMPLETE)) {
-    return store.findBy<StoredProjectionDoc>(collection, `search.${field}`, value, { limit });
-  }
-  const keys = found.get(id)?.keys ?? [];
-  const docs = await store.getMany<StoredProjectionDoc>(collection, keys);
-  return [...docs]
-    .filter(([, d]) => d.search?.[field]?.includes(value))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, limit)
-    .map(([, d]) => d);
+  await store.writeVersioned(lookup, [
+    { id: LOOKUP_COMPLETE, doc: { complete: true }, version: 1 },
+  ]);
 }

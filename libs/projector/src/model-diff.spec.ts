@@ -6,7 +6,8 @@ import {
   validateRecordedEvent,
 } from '@touchpoint/contracts';
 import { DEFAULT_CONTACT_PREFERENCE_POLICY } from '@touchpoint/projections';
-import { contentDigest, diffVersions, modelKind } from '@touchpoint/projector';
+import { contentDigest, diffVersions, instantiate } from '@touchpoint/projector';
+import { modelKind } from '@touchpoint/read-models';
 
 let n = 0;
 function ev(type: EventType, customerId: string, payload: Record<string, unknown> = {}) {
@@ -42,8 +43,8 @@ describe('diff of two versions of a model', () => {
     }));
     const lenient = { ...DEFAULT_CONTACT_PREFERENCE_POLICY, minEvidence: 1 };
     const strict = { ...DEFAULT_CONTACT_PREFERENCE_POLICY, minEvidence: 50 };
-    await kind.instantiate('v1', lenient).runner(store).apply(positioned);
-    await kind.instantiate('v2', strict).runner(store).apply(positioned);
+    await instantiate(kind, 'v1', lenient).runner(store).apply(positioned);
+    await instantiate(kind, 'v2', strict).runner(store).apply(positioned);
 
     const d = await diffVersions(
       store,

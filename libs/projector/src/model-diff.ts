@@ -1,8 +1,7 @@
 import { stableStringify } from '@touchpoint/contracts';
 import type { ReadModelStore } from '@touchpoint/ports';
-import type { ModelKind } from './model-kinds';
-import { ContentDigest, documents } from './model-digest';
-import type { StoredProjectionDoc } from './stored-document';
+import { type ModelKind, type StoredProjectionDoc, documents } from '@touchpoint/read-models';
+import { ContentDigest } from './model-digest';
 
 export interface DiffSide {
   readonly version: string;

@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stableStringify } from '@touchpoint/contracts';
 import type { ReadModelStore } from '@touchpoint/ports';
-import type { StoredProjectionDoc } from './stored-document';
-
-/** Every stored projection document of a collection, once each, in no promised order. */
-export function documents(
-  store: ReadModelStore,
-  collection: string,
-): AsyncIterable<{ id: string; doc: StoredProjectionDoc }> {
-  return store.scan<StoredProjectionDoc>(collection);
-}
+import { documents } from '@touchpoint/read-models';
 
 /**
  * A stable hash of what a version computed: ids and states, canonically encoded. Bookkeeping

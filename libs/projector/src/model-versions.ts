@@ -1,17 +1,24 @@
-import { copurchaseCollectionName } from './crosssell-aggregates';
-import { lookupCollectionName } from './lookup-index';
 import { RuntimeConfig } from '@touchpoint/config';
 import { topicNames } from '@touchpoint/contracts';
 import { AppError } from '@touchpoint/core';
 import type { AppContext } from '@touchpoint/platform';
-import type { ModelCatalog, ModelVersionEntry, TimeAxis } from './model-catalog';
-import { type ModelKind, codeHash, configHash } from './model-kinds';
-import { collectionName } from './model-registry';
+import {
+  type ModelCatalog,
+  type ModelKind,
+  type ModelVersionEntry,
+  type TimeAxis,
+  codeHash,
+  collectionName,
+  configHash,
+  copurchaseCollectionName,
+  lookupCollectionName,
+  projectorGroupId,
+} from '@touchpoint/read-models';
+import { instantiate } from './model-registry';
 import {
   type ReplayBounds,
   type ReplayOutcome,
   type ReplayProgress,
-  projectorGroupId,
   replayVersion,
 } from './replay';
 
@@ -101,7 +108,7 @@ export async function buildVersion(
   let recording: Promise<unknown> = Promise.resolve();
   const outcome = await replayVersion({
     ctx,
-    model: kind.instantiate(version, request.policy),
+    model: instantiate(kind, version, request.policy),
     bounds,
     signal: options.signal,
     onProgress: (p) => {

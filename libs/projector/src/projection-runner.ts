@@ -2,10 +2,15 @@ import type { RecordedEvent } from '@touchpoint/contracts';
 import { AppError } from '@touchpoint/core';
 import type { EventPosition, PositionedEvent, Projection } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
-import { addLookups, lookupEntries, removeLookups } from './lookup-index';
-import type { FoldAggregates } from './fold-aggregates';
+import {
+  type FiguresOf,
+  type FoldAggregates,
+  type StoredFigures,
+  type StoredProjectionDoc,
+  lookupEntries,
+} from '@touchpoint/read-models';
+import { addLookups, removeLookups } from './lookup-index';
 import { StateCache } from './state-cache';
-import type { StoredFigures, StoredProjectionDoc } from './stored-document';
 
 export interface ChangedDocument {
   readonly key: string;
@@ -37,9 +42,6 @@ export interface RunnerOptions {
   /** Figures stored as native fields with each document (none when absent). */
   readonly figures?: FiguresOf<unknown, unknown>;
 }
-
-/** A model's native top-level figures of one document, as of an instant (stored-document). */
-export type FiguresOf<S, P> = (state: S, asOf: Date, policy: P) => Record<string, unknown>;
 
 export const DEFAULT_STATE_CACHE_BYTES = 64 * 1024 * 1024;
 

@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ProjectorConfig } from '@touchpoint/config';
 import type { AppContext } from '@touchpoint/platform';
-import { liveModels, loadModelPolicies } from './live-models';
+import { loadModelPolicies } from '@touchpoint/read-models';
+import { liveModels } from './live-models';
 import { ProjectorService } from './projector.service';
 import { APP_CONTEXT, MODELS } from './tokens';
 

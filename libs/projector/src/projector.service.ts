@@ -6,17 +6,25 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
-import { errorMessage } from '@touchpoint/core';
+import { FoldQueue, errorMessage } from '@touchpoint/core';
 import { topicNames } from '@touchpoint/contracts';
 import type { Subscription } from '@touchpoint/ports';
 import { type AppContext, type ConsumedEvent, startEventConsumer } from '@touchpoint/platform';
-import { catalogFile, loadCatalogFile, saveCatalogFile } from './catalog-file';
-import { FoldQueue } from './fold-queue';
-import { ModelCatalog } from './model-catalog';
-import { MODEL_KINDS, codeHash, configHash, modelKind } from './model-kinds';
-import type { RegisteredModel } from './model-registry';
+import {
+  MODEL_KINDS,
+  ModelCatalog,
+  catalogFile,
+  codeHash,
+  configHash,
+  encodeChangeNotice,
+  loadCatalogFile,
+  modelKind,
+  projectorGroupId,
+  saveCatalogFile,
+} from '@touchpoint/read-models';
+import { type RegisteredModel, instantiate } from './model-registry';
 import type { ApplyOutcome, ProjectionRunner } from './projection-runner';
-import { projectorGroupId, replayVersion } from './replay';
+import { replayVersion } from './replay';
 import { APP_CONTEXT, MODELS } from './tokens';
 
 /**
@@ -167,7 +175,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         );
         wanted.set(
           `${pointer.model}/${v.version}`,
-          configured ?? kind.instantiate(v.version, v.policy ?? kind.projection.defaultPolicy),
+          configured ?? instantiate(kind, v.version, v.policy ?? kind.projection.defaultPolicy),
         );
       }
     }
@@ -217,7 +225,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
           if (!kind || v.status !== 'frozen' || !v.asOf || this.rebuilds.signal.aborted) continue;
           await replayVersion({
             ctx: this.ctx,
-            model: kind.instantiate(v.version, v.policy ?? kind.projection.defaultPolicy),
+            model: instantiate(kind, v.version, v.policy ?? kind.projection.defaultPolicy),
             bounds: {
               until: { at: new Date(v.asOf.until), time: v.asOf.time },
               from: v.from ? new Date(v.from) : undefined,
@@ -270,19 +278,17 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       changesTopic,
       outcome.changed.map((c) => ({
         key: c.key,
-        value: Buffer.from(
-          JSON.stringify({
-            model: model.model,
-            version: model.version,
-            key: c.key,
-            revision: c.revision,
-            partition: c.position.partition,
-            offset: c.position.offset,
-            occurredAt: c.occurredAt,
-            receivedAt: c.receivedAt,
-            committedAt,
-          }),
-        ),
+        value: encodeChangeNotice({
+          model: model.model,
+          version: model.version,
+          key: c.key,
+          revision: c.revision,
+          partition: c.position.partition,
+          offset: c.position.offset,
+          occurredAt: c.occurredAt,
+          receivedAt: c.receivedAt,
+          committedAt,
+        }),
       })),
     );
   }

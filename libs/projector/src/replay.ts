@@ -2,7 +2,7 @@ import { backfillLookups } from './lookup-index';
 import { RuntimeConfig } from '@touchpoint/config';
 import { type RecordedEvent, parseOffsetTimestamp, topicNames } from '@touchpoint/contracts';
 import { type AppContext, startEventConsumer } from '@touchpoint/platform';
-import type { TimeAxis } from './model-catalog';
+import { type TimeAxis, projectorGroupId } from '@touchpoint/read-models';
 import type { RegisteredModel } from './model-registry';
 
 /**
@@ -10,11 +10,6 @@ import type { RegisteredModel } from './model-registry';
  * chunk, so a document is loaded and written once per fetch rather than once per few events.
  */
 const REPLAY_FETCH_BYTES_PER_PARTITION = 32 * 1024 * 1024;
-
-/** The consumer group of one model version: live processing and its replay share it. */
-export function projectorGroupId(prefix: string, model: string, version: string): string {
-  return `${prefix}.projector.${model}.${version}`;
-}
 
 export interface ReplayBounds {
   /** Only events that happened (event) or were received (ingest) strictly before this instant. */

@@ -2,7 +2,7 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthConfig, ProjectorConfig, RuntimeConfig, jwtAlgorithms } from '@touchpoint/config';
 import type { AppContext } from '@touchpoint/platform';
-import { loadModelPolicies } from '@touchpoint/projector';
+import { loadModelPolicies } from '@touchpoint/read-models';
 import { AuditService } from './audit/audit.service';
 import { AgentAuthGuard } from './auth/agent-auth.guard';
 import { resolveJwtSecret } from './auth/jwt-secret';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditSink } from '@touchpoint/config';
+import { FoldQueue } from '@touchpoint/core';
 import { currentCorrelationId } from '@touchpoint/platform';
 import type { ReadModelStore } from '@touchpoint/ports';
-import { FoldQueue } from '@touchpoint/projector';
 import type { Principal } from '../auth/jwt';
 import type { PiiField } from '../domain/masking';
 import type { Clock } from '../tokens';

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import type { ModelPolicies } from '@touchpoint/projector';
+import type { ModelPolicies } from '@touchpoint/read-models';
 import { Inject } from '@nestjs/common';
 import { AgentAuthGuard, RequireRole } from '../auth/agent-auth.guard';
 import {

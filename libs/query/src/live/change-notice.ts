@@ -1,49 +1,10 @@
-/** A read model's change notice as the projector writes it to `<prefix>.changes`. */
-export interface ChangeNotice {
-  readonly model: string;
-  readonly version: string;
-  /** Document key, e.g. `customer:c-1` or `visitor:v-77f`. */
-  readonly key: string;
-  readonly revision: number;
-  /** Position in the events log of the newest event applied. */
-  readonly partition: number;
-  readonly offset: string;
-  readonly occurredAt: string;
-  readonly receivedAt: string;
-  readonly committedAt: string;
-}
+import type { ChangeNotice } from '@touchpoint/read-models';
 
 /** A notice with its own position in the changes topic (what resume tokens count). */
 export interface PositionedNotice {
   readonly notice: ChangeNotice;
   readonly partition: number;
   readonly offset: string;
-}
-
-export function parseChangeNotice(bytes: Buffer): ChangeNotice | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!v || typeof v !== 'object') return undefined;
-  const n = v as Record<string, unknown>;
-  const str = (k: string) => typeof n[k] === 'string';
-  if (
-    !str('model') ||
-    !str('version') ||
-    !str('key') ||
-    !str('offset') ||
-    !str('occurredAt') ||
-    !str('receivedAt') ||
-    !str('committedAt') ||
-    typeof n.partition !== 'number' ||
-    typeof n.revision !== 'number'
-  ) {
-    return undefined;
-  }
-  return n as unknown as ChangeNotice;
 }
 
 /**

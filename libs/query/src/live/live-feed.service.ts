@@ -25,16 +25,12 @@ import {
   type ModelPolicies,
   type StoredProjectionDoc,
   collectionName,
-} from '@touchpoint/projector';
+  parseChangeNotice,
+} from '@touchpoint/read-models';
 import { CrosssellAggregatesCache } from '../read/crosssell-aggregates.cache';
 import { EventTimes } from '../read/event-times';
 import { type Clock, MODEL_POLICIES, QUERY_CLOCK } from '../tokens';
-import {
-  type PositionedNotice,
-  type StreamPosition,
-  isAfter,
-  parseChangeNotice,
-} from './change-notice';
+import { type PositionedNotice, type StreamPosition, isAfter } from './change-notice';
 import { type SupervisorEvent, complaintEvent, tierChange } from './supervisor-events';
 
 /** Notices kept in memory for resuming streams; older ones are read back from the topic. */

@@ -4,7 +4,7 @@ import {
   initialLoyaltyState,
   loyaltyView,
 } from '@touchpoint/projections';
-import { decodePosition, encodePosition, isAfter, parseChangeNotice } from './change-notice';
+import { decodePosition, encodePosition, isAfter } from './change-notice';
 import { tierChange } from './supervisor-events';
 
 describe('stream positions (SSE ids)', () => {
@@ -28,25 +28,6 @@ describe('stream positions (SSE ids)', () => {
       true,
       true,
     ]);
-  });
-
-  it('Given notice bytes, When parsed, Then well-formed notices pass and anything else is ignored', () => {
-    const notice = {
-      model: 'customer360',
-      version: 'v1',
-      key: 'customer:c-1',
-      revision: 3,
-      partition: 1,
-      offset: '42',
-      occurredAt: '2026-01-01T00:00:00Z',
-      receivedAt: '2026-01-01T00:00:01Z',
-      committedAt: '2026-01-01T00:00:02Z',
-    };
-    expect(parseChangeNotice(Buffer.from(JSON.stringify(notice)))).toEqual(notice);
-    expect(parseChangeNotice(Buffer.from('{'))).toBeUndefined();
-    expect(
-      parseChangeNotice(Buffer.from(JSON.stringify({ ...notice, offset: 42 }))),
-    ).toBeUndefined();
   });
 });
 

@@ -12,7 +12,7 @@ import {
   normalisePhone,
   parseSearchQuery,
 } from '@touchpoint/projections';
-import { type StoredProjectionDoc, findByLookup } from '@touchpoint/projector';
+import { type StoredProjectionDoc, findByLookup } from '@touchpoint/read-models';
 import { AuditService } from '../audit/audit.service';
 import { maskEmail, maskPhone } from '../domain/masking';
 import { encodeCursor } from '../domain/query-params';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { READ_MODEL_STORE, type ReadModelStore } from '@touchpoint/ports';
 import type { CrosssellPolicy } from '@touchpoint/projections';
-import { type CrosssellAggregates, crosssellAggregates } from '@touchpoint/projector';
+import { type CrosssellAggregates, crosssellAggregates } from '@touchpoint/read-models';
 import { type Clock, QUERY_CLOCK } from '../tokens';
 
 /** After a change notice, totals this young are still served: a busy store must not recompute per request. */
@@ -17,7 +17,7 @@ interface Entry {
 
 /**
  * Co-purchase totals (summed from the aggregate documents) and the customers' spends (still a
- * pass over the customer documents, for the value-segment decile cut; libs/projector
+ * pass over the customer documents, for the value-segment decile cut; @touchpoint/read-models
  * crosssell-rules): computed once, shared by concurrent requests, and marked stale by crosssell
  * change notices.
  */

@@ -8,7 +8,7 @@ import {
   recommend,
   spendDecileThreshold,
 } from '@touchpoint/projections';
-import { collectionName } from '@touchpoint/projector';
+import { collectionName } from '@touchpoint/read-models';
 import { CrosssellAggregatesCache } from './crosssell-aggregates.cache';
 import { CustomerReader } from './customer-reader';
 import type { Freshness } from './freshness';

@@ -18,7 +18,11 @@ import {
   mergeLoyaltyStates,
   relatedKeys,
 } from '@touchpoint/projections';
-import { ModelCatalog, type ModelPolicies, type StoredProjectionDoc } from '@touchpoint/projector';
+import {
+  ModelCatalog,
+  type ModelPolicies,
+  type StoredProjectionDoc,
+} from '@touchpoint/read-models';
 import { type Clock, MODEL_POLICIES, QUERY_CLOCK } from '../tokens';
 import { type Freshness, freshnessOf } from './freshness';
 import { ModelLag } from './model-lag.service';

@@ -1,4 +1,4 @@
-import type { StoredProjectionDoc } from '@touchpoint/projector';
+import type { StoredProjectionDoc } from '@touchpoint/read-models';
 
 /** How current the served data is (docs/agent-api.md). */
 export interface Freshness {

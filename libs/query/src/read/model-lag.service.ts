@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RuntimeConfig } from '@touchpoint/config';
 import { topicNames } from '@touchpoint/contracts';
 import { EVENT_LOG, type EventLog } from '@touchpoint/ports';
+import { projectorGroupId } from '@touchpoint/read-models';
 import { type Clock, QUERY_CLOCK } from '../tokens';
 import { EventTimes } from './event-times';
 
@@ -40,8 +41,7 @@ export class ModelLag {
   }
 
   private async measure(model: string, version: string, now: number): Promise<number | null> {
-    // The projector's group for this model version (libs/projector ProjectorService).
-    const groupId = `${this.prefix}.projector.${model}.${version}`;
+    const groupId = projectorGroupId(this.prefix, model, version);
     const [heads, committed] = await Promise.all([
       this.log.offsets(this.eventsTopic),
       this.log.committedOffsets(groupId, this.eventsTopic),

@@ -2,8 +2,13 @@ import { EmbeddedReadModelStore } from '@touchpoint/adapters';
 import type { EventLog } from '@touchpoint/ports';
 import { RuntimeConfig } from '@touchpoint/config';
 import { recordEvent } from '@touchpoint/contracts';
-import { DEFAULT_CROSSSELL_POLICY } from '@touchpoint/projections';
-import { modelKind } from '@touchpoint/projector';
+import {
+  type CustomerBasketsState,
+  DEFAULT_CROSSSELL_POLICY,
+  type PositionedEvent,
+  crosssellProjection,
+} from '@touchpoint/projections';
+import { CopurchaseAggregates, type StoredProjectionDoc } from '@touchpoint/read-models';
 import { CrosssellAggregatesCache } from './crosssell-aggregates.cache';
 import { EventTimes } from './event-times';
 import { ModelLag } from './model-lag.service';
@@ -95,12 +100,31 @@ describe('CrosssellAggregatesCache', () => {
     ),
     position: { partition: 0, offset: String(offset) },
   });
-  const runner = (store: EmbeddedReadModelStore) =>
-    modelKind('crosssell').instantiate('v1', policy).runner(store);
+  /** What the projector writes for these purchases: the aggregates, then the customer documents. */
+  async function fold(store: EmbeddedReadModelStore, events: readonly PositionedEvent[]) {
+    const aggregates = new CopurchaseAggregates(store, 'crosssell_v1', policy);
+    const byKey = new Map<string, PositionedEvent[]>();
+    for (const e of events)
+      for (const key of crosssellProjection.keys(e.event))
+        byKey.set(key, [...(byKey.get(key) ?? []), e]);
+    const writes = [];
+    for (const [key, fresh] of byKey) {
+      const doc = await store.get<StoredProjectionDoc>('crosssell_v1', key);
+      const state = doc
+        ? (JSON.parse(doc.state) as CustomerBasketsState)
+        : crosssellProjection.initial(key);
+      const revision = (doc?.revision ?? 0) + 1;
+      const next = JSON.stringify(aggregates.fold(state, fresh, key));
+      writes.push({ id: key, doc: { state: next, watermarks: {}, revision }, version: revision });
+    }
+    await aggregates.flush(() => Promise.resolve());
+    await store.writeVersioned('crosssell_v1', writes);
+  }
 
   async function storeWith(n: number) {
     const store = new EmbeddedReadModelStore();
-    await runner(store).apply(
+    await fold(
+      store,
       Array.from({ length: n }, (_, i) => purchase(`c-${i}`, `O-${i}`, ['A', 'B'], 100 * (i + 1))),
     );
     return store;
@@ -126,7 +150,7 @@ describe('CrosssellAggregatesCache', () => {
     let t = 0;
     const cache = new CrosssellAggregatesCache(store, () => new Date(t));
     const first = await cache.get('crosssell_v1', policy);
-    await runner(store).apply([purchase('c-9', 'O-9', ['A'], 50)]);
+    await fold(store, [purchase('c-9', 'O-9', ['A'], 50)]);
     t = 60_000;
     expect(await cache.get('crosssell_v1', policy)).toBe(first); // no notice: still current
     cache.invalidate('crosssell_v1');

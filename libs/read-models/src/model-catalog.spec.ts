@@ -1,5 +1,6 @@
 import { EmbeddedReadModelStore } from '@touchpoint/adapters';
-import { ModelCatalog, modelKind } from '@touchpoint/projector';
+import { ModelCatalog } from './model-catalog';
+import { modelKind } from './model-kinds';
 
 const entry = (version: string, status: 'building' | 'live' | 'frozen') => ({
   version,

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_POLICIES, loadModelPolicies } from '@touchpoint/projector';
+import { DEFAULT_POLICIES, loadModelPolicies } from './model-policies';
 import { StartupError } from '@touchpoint/platform';
 import { tempDir } from '@touchpoint/testing';
 

@@ -20,16 +20,17 @@ import {
 } from '@touchpoint/projections';
 import { CopurchaseAggregates } from './crosssell-aggregates';
 import { crosssellRules } from './crosssell-rules';
-import { type ModelDefinition, type RegisteredModel, registerModel } from './model-registry';
-import type { FiguresOf } from './projection-runner';
+import type { FoldAggregates } from './fold-aggregates';
+import type { FiguresOf } from './stored-document';
 
 type ParsedPolicy<P> =
   { readonly ok: true; readonly policy: P } | { readonly ok: false; readonly errors: string[] };
 
 /**
- * Everything the platform needs to know about a model to build, run and compare its versions.
- * Adding a model is one projection in libs/projections plus one `defineModel` entry below
- * (docs/models.md).
+ * Everything the platform needs to know about a model to build, run, read and compare its
+ * versions, with the model's types erased so that different models sit in one list. Adding a
+ * model is one projection in libs/projections plus one `defineModel` entry below
+ * (docs/models.md); the projector turns a kind into a running version (`instantiate`).
  */
 export interface ModelKind {
   readonly model: string;
@@ -40,6 +41,19 @@ export interface ModelKind {
   readonly liveByDefault: boolean;
   /** The model's directory under libs/projections/src: its files are the version's code. */
   readonly codeDir: string;
+  /** Search fields stored outside the serialised state, so the store can index them. */
+  readonly searchFields?: (state: unknown) => Record<string, readonly string[]> | undefined;
+  readonly indexes: readonly IndexSpec[];
+  /** Search fields found by exact value through the collection's lookup (lookup.ts). */
+  readonly lookupFields: readonly string[];
+  /** Native top-level figures stored with each document (docs/read-models.md). */
+  readonly figures?: FiguresOf<unknown, unknown>;
+  /** Store-wide aggregate documents kept by the fold next to the collection (crosssell). */
+  readonly aggregates?: (
+    store: ReadModelStore,
+    collection: string,
+    policy: unknown,
+  ) => FoldAggregates<unknown>;
   /** Categorical figures of one document's view whose distributions `diff` compares. */
   readonly facets?: (view: unknown) => Record<string, string | null>;
   /** Collection-wide figures (e.g. top rules) listed by `diff` as gained and lost. */
@@ -47,7 +61,6 @@ export interface ModelKind {
     store: ReadModelStore,
     collection: string,
   ) => Promise<Record<string, string[]>>;
-  instantiate(version: string, policy: unknown): RegisteredModel;
 }
 
 interface ModelSpec<S, V, P> {
@@ -58,15 +71,13 @@ interface ModelSpec<S, V, P> {
   readonly searchFields?: (state: S) => Record<string, readonly string[]> | undefined;
   readonly indexes?: readonly IndexSpec[];
   readonly lookupFields?: readonly string[];
-  /** Native top-level figures stored with each document (docs/read-models.md). */
   readonly figures?: FiguresOf<S, P>;
-  /** Store-wide aggregate documents kept by the fold (fold-aggregates). */
-  readonly aggregates?: ModelDefinition<S, V, P>['aggregates'];
+  readonly aggregates?: (store: ReadModelStore, collection: string, policy: P) => FoldAggregates<S>;
   readonly facets?: (view: V) => Record<string, string | null>;
   readonly summaries?: ModelKind['summaries'];
 }
 
-/** Erases a model's types so that different models sit in one list. */
+/** Erases a model's types: the projector hands each function only its own model's values. */
 export function defineModel<S, V, P>(spec: ModelSpec<S, V, P>): ModelKind {
   return {
     model: spec.projection.model,
@@ -74,19 +85,13 @@ export function defineModel<S, V, P>(spec: ModelSpec<S, V, P>): ModelKind {
     parsePolicy: spec.parsePolicy,
     liveByDefault: spec.liveByDefault,
     codeDir: spec.codeDir,
+    searchFields: spec.searchFields as ModelKind['searchFields'],
+    indexes: spec.indexes ?? [],
+    lookupFields: spec.lookupFields ?? [],
+    figures: spec.figures as ModelKind['figures'],
+    aggregates: spec.aggregates as ModelKind['aggregates'],
     facets: spec.facets as ModelKind['facets'],
     summaries: spec.summaries,
-    instantiate: (version, policy) =>
-      registerModel({
-        projection: spec.projection,
-        version,
-        policy: policy as P,
-        searchFields: spec.searchFields,
-        indexes: spec.indexes,
-        lookupFields: spec.lookupFields,
-        figures: spec.figures,
-        aggregates: spec.aggregates,
-      }),
   };
 }
 

@@ -12,11 +12,7 @@ import {
   foldBaskets,
 } from '@touchpoint/projections';
 import type { FoldAggregates } from './fold-aggregates';
-
-/** The aggregate documents of a crosssell collection live next to it. */
-export function copurchaseCollectionName(collection: string): string {
-  return `${collection}_copurchase`;
-}
+import { copurchaseCollectionName } from './names';
 
 export interface StoredCopurchaseDoc extends CopurchaseDoc {
   readonly [field: string]: unknown;

@@ -1,3 +1,5 @@
+import type { ReadModelStore } from '@touchpoint/ports';
+
 /**
  * How a read-model document is stored. The state travels as a JSON string: model states use
  * free-form map keys (skus, categories, e-mail addresses) that MongoDB field names cannot
@@ -33,4 +35,15 @@ export interface LastApplied {
   readonly offset: string;
   readonly occurredAt: string;
   readonly receivedAt: string;
+}
+
+/** A model's native top-level figures of one document, as of an instant. */
+export type FiguresOf<S, P> = (state: S, asOf: Date, policy: P) => Record<string, unknown>;
+
+/** Every stored projection document of a collection, once each, in no promised order. */
+export function documents(
+  store: ReadModelStore,
+  collection: string,
+): AsyncIterable<{ id: string; doc: StoredProjectionDoc }> {
+  return store.scan<StoredProjectionDoc>(collection);
 }

@@ -9,7 +9,7 @@ import {
 } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
 import { copurchaseDocs } from './crosssell-aggregates';
-import { documents } from './model-digest';
+import { documents } from './stored-document';
 
 /**
  * Co-purchase statistics, summed from the aggregate documents the fold keeps (one per partition

@@ -1,6 +1,6 @@
 import { AppError } from '@touchpoint/core';
 import type { ReadModelStore } from '@touchpoint/ports';
-import { collectionName } from './model-registry';
+import { collectionName } from './names';
 
 /** The collection holding one pointer document per model (id = model name). */
 export const MODEL_CATALOG_COLLECTION = 'touchpoint_models';

@@ -1,8 +1,10 @@
 /**
- * The single writer of one model version in this process. The consumer hands over the batches
- * of every partition of a fetch at once; whatever batches are waiting are folded by ONE call,
- * and each caller resolves (or rejects) with the call that carried its events, so each batch
- * is still committed on its own, only after its events are written.
+ * A group commit, in core because two libraries use it: the projector, where it is the single
+ * writer of one model version in a process, and the agent API's audit trail, whose concurrent
+ * records share one store write. The consumer hands over the batches of every partition of a
+ * fetch at once; whatever batches are waiting are folded by ONE call, and each caller resolves
+ * (or rejects) with the call that carried its events, so each batch is still committed on its
+ * own, only after its events are written.
  *
  * Why not fold partitions concurrently: two partitions can touch the same document (a visitor's
  * events and the event identifying her are keyed differently), and FerretDB v1 runs a guarded
