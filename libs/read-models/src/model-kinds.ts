@@ -11,7 +11,9 @@ import {
   type Projection,
   contactPreferenceProjection,
   crosssellProjection,
+  customer360Figures,
   customer360Projection,
+  loyaltyFigures,
   loyaltyProjection,
   parseContactPreferencePolicy,
   parseCrosssellPolicy,
@@ -103,11 +105,16 @@ export const MODEL_KINDS: readonly ModelKind[] = [
     codeDir: 'customer360',
     // Lookup fields live outside the serialised state so the store can index them.
     searchFields: (state) => ({ ...state.searchKeys }),
-    indexes: ['emails', 'phones', 'names', 'loyaltyCards'].map((f) => ({
-      fields: [`search.${f}`],
-    })),
+    indexes: [
+      ...['emails', 'phones', 'names', 'loyaltyCards'].map((f) => ({ fields: [`search.${f}`] })),
+      // Analysts filter by stage, and list who is at risk at their own "now" by a range on
+      // both instants. FerretDB-SQLite scans instead (docs/read-models.md); MongoDB uses them.
+      { fields: ['figures.lifecycleAtAsOf'] },
+      { fields: ['figures.atRiskFrom', 'figures.lapsedFrom'] },
+    ],
     // Agents look customers up by these exact values; names are prefix searches.
     lookupFields: ['emails', 'phones', 'loyaltyCards'],
+    figures: customer360Figures,
     facets: (v: Customer360View) => ({ kind: v.kind, lifecycle: v.lifecycle.stage }),
   }),
   defineModel({
@@ -115,6 +122,9 @@ export const MODEL_KINDS: readonly ModelKind[] = [
     parsePolicy: parseLoyaltyPolicy,
     liveByDefault: true,
     codeDir: 'loyalty',
+    figures: loyaltyFigures,
+    // "Loyal, and still loyal now": the tier at asOf and the instant it first changes.
+    indexes: [{ fields: ['figures.tierAtAsOf', 'figures.tierUntil'] }],
     facets: (v: LoyaltyView) => ({ tier: v.tier, status: v.status }),
   }),
   defineModel({

@@ -36,6 +36,7 @@ export {
   type ViewedProduct,
   type ScoreAt,
 } from './customer360.view';
+export { customer360Figures, localDayStart, type Customer360Figures } from './customer360.figures';
 export { mergeCustomerStates, relatedKeys } from './customer360.merge';
 export {
   initialCustomer360State,

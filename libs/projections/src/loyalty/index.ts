@@ -16,4 +16,5 @@ export {
 } from './loyalty.policy';
 export { joinLoyaltyStates, loyaltyRelatedKeys, mergeLoyaltyStates } from './loyalty.merge';
 export { loyaltyView, pointsForAmount } from './loyalty.view';
+export { loyaltyFigures, type LoyaltyFigures } from './loyalty.figures';
 export type * from './loyalty.types';
