@@ -1,6 +1,7 @@
 export * from './api-key';
 export * from './api-key.repository';
 export * from './clock';
+export * from './event-id-registry';
 export * from './ingest.module';
 export * from './openapi';
 export * from './rate-limiter';

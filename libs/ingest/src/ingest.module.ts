@@ -5,6 +5,7 @@ import { READ_MODEL_STORE, type ReadModelStore } from '@touchpoint/ports';
 import { ApiKeyGuard } from './api-key.guard';
 import { API_KEY_REPOSITORY, apiKeyRepositoryFor } from './api-key.repository';
 import { CLOCK, systemClock } from './clock';
+import { EventIdRegistryRebuild } from './event-id-registry';
 import { IngestController } from './ingest.controller';
 import { requireJsonBody } from './json-body.middleware';
 import { RecordEventsHandler } from './record-events.handler';
@@ -15,6 +16,7 @@ import { RecordEventsHandler } from './record-events.handler';
   controllers: [IngestController],
   providers: [
     RecordEventsHandler,
+    EventIdRegistryRebuild,
     ApiKeyGuard,
     { provide: CLOCK, useValue: systemClock },
     {

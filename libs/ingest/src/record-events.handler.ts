@@ -15,15 +15,8 @@ import { EVENT_LOG, type EventLog, READ_MODEL_STORE, type ReadModelStore } from 
 import { LOGGER, MetricsService } from '@touchpoint/platform';
 import { mayRecord } from './api-key';
 import { CLOCK, type Clock } from './clock';
+import { type AcceptedEventId, EVENT_ID_COLLECTION } from './event-id-registry';
 import { type ItemResult, RecordEventsCommand, type RecordOutcome } from './record-events.command';
-
-/** Accepted event ids and where they landed; answers "duplicate" for client retries. */
-export const EVENT_ID_COLLECTION = 'ingest_event_ids';
-
-interface Accepted {
-  partition: number;
-  offset: string;
-}
 
 /**
  * Validates, authorises per item, drops duplicates, appends the rest in one durable write and
@@ -108,7 +101,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
       candidates.push({ index, event });
     });
 
-    const known = await this.store.getMany<Accepted & Record<string, unknown>>(
+    const known = await this.store.getMany<AcceptedEventId>(
       EVENT_ID_COLLECTION,
       candidates.map((c) => c.event.eventId),
     );

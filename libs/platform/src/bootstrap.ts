@@ -23,6 +23,7 @@ import { httpContextMiddleware } from './http-context.middleware';
 import { JsonLogger } from './json-logger';
 import { MetricsService } from './metrics.service';
 import type { AppContext } from './platform.module';
+import { StartupGate } from './startup-gate';
 
 export interface AppDefinition {
   /** Process name used in logs, metrics and error lines (e.g. `touchpoint-ingest`). */
@@ -61,7 +62,13 @@ export async function startApp(
   const engines = createEngines(runtime, logger);
   const metrics = new MetricsService(def.name);
   const uses = def.uses ?? ALL_ENGINES;
-  const ctx: AppContext = { name: def.name, config, engines, logger, metrics, uses };
+  // With the embedded log every group re-reads the log on start: memory is rebuilt before the
+  // port opens, so nothing is served (or answered "ready") from half-folded models.
+  const startup =
+    engines.log.kind === 'embedded'
+      ? new StartupGate(engines.log, logger.child({ component: 'startup' }))
+      : undefined;
+  const ctx: AppContext = { name: def.name, config, engines, logger, metrics, uses, startup };
   let root: DynamicModule;
   try {
     await connectEngines(engines, runtime, uses);
@@ -84,6 +91,14 @@ export async function startApp(
   });
   app.use(httpContextMiddleware(metrics));
   def.configure?.(app, ctx);
+  try {
+    // init runs the bootstrap hooks, which start the consumer groups the gate follows.
+    await app.init();
+    await startup?.pass();
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
   try {
     await app.listen(runtime.PORT);
   } catch (e) {

@@ -85,7 +85,12 @@ export async function startEventConsumer(
     ['group', 'partition'],
   );
 
-  return log.subscribe({
+  // With the embedded log a group reading from the beginning is a rebuild of memory: the port
+  // opens once it has reached the log's end (StartupGate).
+  const rebuilding = options.fromBeginning && ctx.startup && !ctx.startup.isOpen;
+  if (rebuilding) ctx.startup?.follow(options.groupId, [topics.events]);
+
+  const subscription = await log.subscribe({
     groupId: options.groupId,
     topics: [topics.events],
     fromBeginning: options.fromBeginning,
@@ -148,4 +153,11 @@ export async function startEventConsumer(
       }
     },
   });
+  if (!rebuilding) return subscription;
+  return {
+    stop: async () => {
+      ctx.startup?.unfollow(options.groupId);
+      await subscription.stop();
+    },
+  };
 }

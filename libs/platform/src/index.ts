@@ -7,6 +7,7 @@ export * from './json-logger';
 export * from './metrics.service';
 export * from './platform.module';
 export * from './request-context';
+export * from './startup-gate';
 export * from './tokens';
 export * from './topics';
 export * from './event-consumer';

@@ -14,7 +14,8 @@ import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-error.filter';
 import type { JsonLogger } from './json-logger';
 import { MetricsService } from './metrics.service';
-import { APP_NAME, ENGINES, ENGINES_USED, LOGGER } from './tokens';
+import type { StartupGate } from './startup-gate';
+import { APP_NAME, ENGINES, ENGINES_USED, LOGGER, STARTUP_GATE } from './tokens';
 
 export interface AppContext {
   readonly name: string;
@@ -24,6 +25,11 @@ export interface AppContext {
   readonly metrics: MetricsService;
   /** Engines this app works with (connected at start, checked by /health); default all. */
   readonly uses?: readonly EngineName[];
+  /**
+   * Present while a process rebuilds memory from the embedded log: the port opens only once the
+   * groups and tasks registered with it are done (`startApp`). Absent elsewhere (CLI, tests).
+   */
+  readonly startup?: StartupGate;
 }
 
 /**
@@ -49,6 +55,7 @@ export class PlatformModule implements OnApplicationShutdown {
       { provide: EVENT_STORE, useValue: ctx.engines.eventStore },
       { provide: LOGGER, useValue: ctx.logger },
       { provide: MetricsService, useValue: ctx.metrics },
+      { provide: STARTUP_GATE, useValue: ctx.startup ?? null },
       { provide: APP_FILTER, useFactory: () => new HttpErrorFilter(ctx.logger) },
     ];
     return {
