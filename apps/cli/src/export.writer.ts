@@ -1,7 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { ReadModelStore } from '@touchpoint/ports';
-import { type ModelKind, documents } from '@touchpoint/read-models';
+import {
+  type ModelKind,
+  type StoredProjectionDoc,
+  documents,
+  readState,
+} from '@touchpoint/read-models';
 
 /**
  * Writes every document's view (as of `asOf`, with the version's policy) for analysts' tools:
@@ -21,22 +26,23 @@ export async function exportViews(
   const sink: Writable = out ? createWriteStream(out) : process.stdout;
   const write = (line: string) =>
     sink.write(line + '\n') ? Promise.resolve() : new Promise<void>((r) => sink.once('drain', r));
-  const view = (state: string) => kind.projection.view(JSON.parse(state), asOf, policy);
+  const view = (doc: StoredProjectionDoc) =>
+    kind.projection.view(readState(doc, kind.projection), asOf, policy);
   let rows = 0;
   if (format === 'jsonl') {
     for await (const { id, doc } of documents(store, collection)) {
-      await write(JSON.stringify({ key: id, ...(view(doc.state) as object) }));
+      await write(JSON.stringify({ key: id, ...(view(doc) as object) }));
       rows++;
     }
   } else {
     const columns = new Set<string>(['key']);
     for await (const { doc } of documents(store, collection)) {
-      for (const c of flatten(view(doc.state)).keys()) columns.add(c);
+      for (const c of flatten(view(doc)).keys()) columns.add(c);
     }
     const header = [...columns];
     await write(header.map(csvCell).join(','));
     for await (const { id, doc } of documents(store, collection)) {
-      const flat = flatten(view(doc.state));
+      const flat = flatten(view(doc));
       flat.set('key', id);
       await write(header.map((c) => csvCell(flat.get(c) ?? '')).join(','));
       rows++;

@@ -1,7 +1,7 @@
 import { stableStringify } from '@touchpoint/contracts';
 import type { ReadModelStore } from '@touchpoint/ports';
 import { type Projection, customerKey, visitorKey } from '@touchpoint/projections';
-import type { StoredProjectionDoc } from '@touchpoint/read-models';
+import { type StoredProjectionDoc, readState } from '@touchpoint/read-models';
 import type { CustomerHistory } from './customer-history';
 import { CUSTOMER_STREAM_PREFIX, VISITOR_STREAM_PREFIX } from './stream-names';
 
@@ -87,7 +87,7 @@ export async function compareCustomerDocuments(
       } else if (mine === undefined) {
         out.push({ ...base, verdict: 'not_in_stream', differences: [] });
       } else {
-        const differences = diffPaths(JSON.parse(doc.state), mine);
+        const differences = diffPaths(readState(doc, model.projection), mine);
         out.push({
           ...base,
           verdict: differences.length === 0 ? 'same' : 'different',

@@ -29,6 +29,12 @@ export interface PositionedEvent {
  */
 export interface Projection<S, V, P> {
   readonly model: string;
+  /**
+   * The shape of the stored state, bumped whenever a release changes it (absent: 1). Documents
+   * are written with it and a reader of another schema refuses them instead of misreading them:
+   * an upgrade replays the model into a new version (docs/models.md, "Upgrading").
+   */
+  readonly stateSchema?: number;
   readonly defaultPolicy: P;
   /** Document keys the event touches, e.g. `customer:c-1`, `visitor:v-77f`; may be empty. */
   keys(event: RecordedEvent): readonly string[];

@@ -1,6 +1,11 @@
 import { stableStringify } from '@touchpoint/contracts';
 import type { ReadModelStore } from '@touchpoint/ports';
-import { type ModelKind, type StoredProjectionDoc, documents } from '@touchpoint/read-models';
+import {
+  type ModelKind,
+  type StoredProjectionDoc,
+  documents,
+  readState,
+} from '@touchpoint/read-models';
 import { ContentDigest } from './model-digest';
 
 export interface DiffSide {
@@ -52,7 +57,7 @@ async function scan(
   const digest = new ContentDigest();
   for await (const { id, doc } of documents(store, side.collection)) {
     ids.push(id);
-    const state: unknown = JSON.parse(doc.state);
+    const state = readState<unknown>(doc, kind.projection);
     digest.add(id, state);
     if (!kind.facets) continue;
     for (const [facet, value] of Object.entries(
@@ -106,8 +111,12 @@ export async function diffVersions(
   ];
   const fields = new Map<string, FieldDifference>();
   for (const id of sample) {
-    const va = flatten(kind.projection.view(JSON.parse(da.get(id)!.state), options.asOf, a.policy));
-    const vb = flatten(kind.projection.view(JSON.parse(db.get(id)!.state), options.asOf, b.policy));
+    const va = flatten(
+      kind.projection.view(readState(da.get(id)!, kind.projection), options.asOf, a.policy),
+    );
+    const vb = flatten(
+      kind.projection.view(readState(db.get(id)!, kind.projection), options.asOf, b.policy),
+    );
     for (const path of new Set([...va.keys(), ...vb.keys()])) {
       if (va.get(path) === vb.get(path)) continue;
       const seen = fields.get(path);

@@ -273,4 +273,16 @@ describe('ProjectionRunner', () => {
     expect(await stored(events)).toEqual(expected);
     expect(await stored([...events].reverse())).toEqual(expected);
   });
+  it('given documents another release wrote with an older state schema, when events for them arrive, then the fold refuses them instead of misreading their state, and writes its own schema', async () => {
+    const store = new EmbeddedReadModelStore();
+    const current = { ...ordersProjection, stateSchema: 2 };
+    const older = new ProjectionRunner(ordersProjection, store, 'orders_v1', null);
+    await older.apply(positioned([purchase('c-1', 1)]));
+    const runner = new ProjectionRunner(current, store, 'orders_v1', null);
+    await expect(runner.apply(positioned([purchase('c-1', 2)], 1))).rejects.toMatchObject({
+      code: 'state_schema_mismatch',
+    });
+    await runner.apply(positioned([purchase('c-2', 3)], 1));
+    expect((await store.get<{ schema?: number }>('orders_v1', customerKey('c-2')))?.schema).toBe(2);
+  });
 });

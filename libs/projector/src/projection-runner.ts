@@ -8,6 +8,8 @@ import {
   type StoredFigures,
   type StoredProjectionDoc,
   lookupEntries,
+  readState,
+  stateSchemaOf,
 } from '@touchpoint/read-models';
 import { addLookups, removeLookups } from './lookup-index';
 import { StateCache } from './state-cache';
@@ -182,7 +184,7 @@ export class ProjectionRunner<S, V, P> {
       }
       for (const ids of slices(missing, DOCUMENTS_PER_ROUND_TRIP)) {
         for (const [id, doc] of await this.store.getMany<StoredProjectionDoc>(this.collection, ids))
-          docs.set(id, { doc, state: JSON.parse(doc.state) as S });
+          docs.set(id, { doc, state: readState<S>(doc, this.projection) });
         await heartbeat();
       }
       const writes: { id: string; doc: StoredProjectionDoc; version: number; state: S }[] = [];
@@ -225,6 +227,7 @@ export class ProjectionRunner<S, V, P> {
         const figures = this.figuresOf(state, doc?.figures, fresh);
         const stored: StoredProjectionDoc = {
           state: JSON.stringify(state),
+          schema: stateSchemaOf(this.projection),
           watermarks,
           revision,
           ...(search ? { search } : {}),
@@ -316,7 +319,7 @@ export class ProjectionRunner<S, V, P> {
   /** The stored state of one document (undefined when no event touched it yet). */
   async state(key: string): Promise<S | undefined> {
     const doc = await this.store.get<StoredProjectionDoc>(this.collection, key);
-    return doc ? (JSON.parse(doc.state) as S) : undefined;
+    return doc ? readState<S>(doc, this.projection) : undefined;
   }
 }
 

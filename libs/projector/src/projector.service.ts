@@ -19,8 +19,11 @@ import {
   encodeChangeNotice,
   loadCatalogFile,
   modelKind,
+  type StoredProjectionDoc,
   projectorGroupId,
   saveCatalogFile,
+  stateSchemaMismatch,
+  stateSchemaOf,
 } from '@touchpoint/read-models';
 import { type RegisteredModel, instantiate } from './model-registry';
 import type { ApplyOutcome, ProjectionRunner } from './projection-runner';
@@ -41,6 +44,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly subscriptions: Subscription[] = [];
   /** model/version → its running group. */
   private readonly running = new Map<string, Subscription>();
+  /** Versions left alone because another release's state schema is stored in them. */
+  private readonly refused = new Set<string>();
   private readonly catalog: ModelCatalog;
   private timer?: NodeJS.Timeout;
   private syncing?: Promise<void>;
@@ -181,6 +186,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     }
     for (const [id, model] of wanted) {
       if (this.running.has(id) || this.stopped) continue;
+      if (await this.writtenByAnotherSchema(id, model)) continue;
       this.running.set(id, await this.startGroup(model));
       this.ctx.logger.info('model version live', { model: model.model, version: model.version });
     }
@@ -190,6 +196,32 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       await subscription.stop();
       this.ctx.logger.info('model version stopped', { model: id });
     }
+  }
+
+  /**
+   * Whether the version's documents hold a state another release wrote in another shape (one
+   * document tells: a version is written by one release). Folding onto them would corrupt them,
+   * so the version is left alone and the error says how to upgrade, once per version.
+   */
+  private async writtenByAnotherSchema(id: string, model: RegisteredModel): Promise<boolean> {
+    const [first] = await this.ctx.engines.store.page<StoredProjectionDoc>(model.collection, {
+      limit: 1,
+    });
+    if (first === undefined) return false;
+    const stored = first.doc.schema ?? 1;
+    const expected = stateSchemaOf(model.projection);
+    if (stored === expected) return false;
+    if (!this.refused.has(id)) {
+      this.refused.add(id);
+      const error = stateSchemaMismatch(model.model, stored, expected);
+      this.ctx.logger.error('model version not folded', {
+        model: model.model,
+        version: model.version,
+        code: error.code,
+        error: error.message,
+      });
+    }
+    return true;
   }
 
   private async startGroup(model: RegisteredModel): Promise<Subscription> {

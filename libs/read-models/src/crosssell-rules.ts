@@ -5,11 +5,12 @@ import {
   associationRules,
   basketsProfile,
   copurchaseStats,
+  crosssellProjection,
   customerKey,
 } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
 import { copurchaseDocs } from './crosssell-aggregates';
-import { documents } from './stored-document';
+import { documents, readState } from './stored-document';
 
 /**
  * Co-purchase statistics, summed from the aggregate documents the fold keeps (one per partition
@@ -45,7 +46,7 @@ export async function crosssellAggregates(
   if (currency !== null && policy !== undefined) {
     for await (const { id, doc } of documents(store, collection)) {
       if (!id.startsWith(customerKey(''))) continue;
-      const state = JSON.parse(doc.state) as CustomerBasketsState;
+      const state = readState<CustomerBasketsState>(doc, crosssellProjection);
       if (state.erased || state.mergedInto !== null) continue;
       spends.push(basketsProfile(state, policy).netSpend[currency] ?? 0);
     }

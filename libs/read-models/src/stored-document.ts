@@ -1,3 +1,4 @@
+import { AppError } from '@touchpoint/core';
 import type { ReadModelStore } from '@touchpoint/ports';
 
 /**
@@ -10,6 +11,8 @@ import type { ReadModelStore } from '@touchpoint/ports';
  */
 export interface StoredProjectionDoc extends Record<string, unknown> {
   readonly state: string;
+  /** The projection's `stateSchema` that wrote `state`; absent on documents of schema 1. */
+  readonly schema?: number;
   /** Partition → offset of the last event applied to this document from that partition. */
   readonly watermarks: Record<string, string>;
   /** Optimistic-concurrency revision, also the store's version guard. */
@@ -46,4 +49,34 @@ export function documents(
   collection: string,
 ): AsyncIterable<{ id: string; doc: StoredProjectionDoc }> {
   return store.scan<StoredProjectionDoc>(collection);
+}
+
+/** What a reader needs to know of a projection to trust a stored state. */
+export interface StateSchemaOf {
+  readonly model: string;
+  readonly stateSchema?: number;
+}
+
+export const stateSchemaOf = (projection: StateSchemaOf): number => projection.stateSchema ?? 1;
+
+/**
+ * The parsed state of a stored document, refused when another release wrote it in another
+ * shape: folding onto or viewing a state of another schema would give wrong figures silently.
+ */
+export function readState<S>(doc: StoredProjectionDoc, projection: StateSchemaOf): S {
+  const stored = doc.schema ?? 1;
+  const expected = stateSchemaOf(projection);
+  if (stored !== expected) throw stateSchemaMismatch(projection.model, stored, expected);
+  return JSON.parse(doc.state) as S;
+}
+
+export function stateSchemaMismatch(model: string, stored: number, expected: number): AppError {
+  return AppError.unavailable(
+    'state_schema_mismatch',
+    `${model} documents of this version hold state schema ${stored}, written by another release; ` +
+      `this release reads schema ${expected}. Build a new version from the log and switch to it: ` +
+      `touchpoint replay ${model} --as <new version>, then touchpoint promote ${model} <new version> ` +
+      `(docs/models.md, "Upgrading").`,
+    30,
+  );
 }

@@ -74,6 +74,8 @@ export const crosssellProjection: Projection<
   CrosssellPolicy
 > = {
   model: 'crosssell',
+  // 2: bounded documents (detail within the horizon, compacted history).
+  stateSchema: 2,
   defaultPolicy: DEFAULT_CROSSSELL_POLICY,
   keys: keysOf,
   initial: () => EMPTY_BASKETS_STATE,

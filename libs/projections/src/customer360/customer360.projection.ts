@@ -373,6 +373,8 @@ export const customer360Projection: Projection<
   Customer360Policy
 > = {
   model: CUSTOMER360_MODEL,
+  // 2: bounded documents (detail within the horizon, compacted history).
+  stateSchema: 2,
   defaultPolicy: DEFAULT_CUSTOMER360_POLICY,
   keys: customer360Keys,
   initial: initialCustomer360State,

@@ -392,6 +392,8 @@ export function loyaltyBeyondHorizon(state: LoyaltyState, positioned: Positioned
  */
 export const loyaltyProjection: Projection<LoyaltyState, LoyaltyView, LoyaltyPolicy> = {
   model: LOYALTY_MODEL,
+  // 2: bounded documents (detail within the horizon, compacted history).
+  stateSchema: 2,
   defaultPolicy: DEFAULT_LOYALTY_POLICY,
   keys: loyaltyKeys,
   initial: initialLoyaltyState,

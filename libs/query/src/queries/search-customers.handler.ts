@@ -4,15 +4,17 @@ import { READ_MODEL_STORE, type ReadModelStore } from '@touchpoint/ports';
 import {
   type Customer360State,
   type LoyaltyState,
+  customer360Projection,
   customer360View,
   customerKey,
+  loyaltyProjection,
   loyaltyView,
   normaliseEmail,
   normaliseLoyaltyCard,
   normalisePhone,
   parseSearchQuery,
 } from '@touchpoint/projections';
-import { type StoredProjectionDoc, findByLookup } from '@touchpoint/read-models';
+import { type StoredProjectionDoc, findByLookup, readState } from '@touchpoint/read-models';
 import { AuditService } from '../audit/audit.service';
 import { maskEmail, maskPhone } from '../domain/masking';
 import { encodeCursor } from '../domain/query-params';
@@ -94,7 +96,8 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
     const after = q.cursor?.after;
     // Parsed once: states of heavy customers run to hundreds of kilobytes.
     const found = new Map<string, Customer360State>();
-    const state = (doc: StoredProjectionDoc) => JSON.parse(doc.state) as Customer360State;
+    const state = (doc: StoredProjectionDoc) =>
+      readState<Customer360State>(doc, customer360Projection);
     for (const l of lookups(q.criterion)) {
       if (l.value.length === 0) continue;
       if (l.kind === 'id') {
@@ -140,7 +143,9 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
         phone: phone === null || q.reader.pii ? phone : maskPhone(phone),
         loyaltyCardId: view.contact.loyaltyCardId,
         lifecycleStage: view.lifecycle.stage,
-        tier: l ? loyaltyView(JSON.parse(l.state) as LoyaltyState, now, loyaltyPolicy).tier : null,
+        tier: l
+          ? loyaltyView(readState<LoyaltyState>(l, loyaltyProjection), now, loyaltyPolicy).tier
+          : null,
       };
     });
     await this.audit.profileRead(

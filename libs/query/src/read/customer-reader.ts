@@ -22,6 +22,8 @@ import {
   ModelCatalog,
   type ModelPolicies,
   type StoredProjectionDoc,
+  modelKind,
+  readState,
 } from '@touchpoint/read-models';
 import { type Clock, MODEL_POLICIES, QUERY_CLOCK } from '../tokens';
 import { type Freshness, freshnessOf } from './freshness';
@@ -179,7 +181,8 @@ export class CustomerReader {
     const key = customerKey(customerId);
     const doc = await this.store.get<StoredProjectionDoc>(collection, key);
     if (!doc) return undefined;
-    const primary = JSON.parse(doc.state) as S;
+    const projection = modelKind(model).projection;
+    const primary = readState<S>(doc, projection);
     const seen = new Set([key]);
     const others: S[] = [];
     let frontier = identity.related(primary).filter((k) => !seen.has(k));
@@ -188,7 +191,7 @@ export class CustomerReader {
       const docs = await this.store.getMany<StoredProjectionDoc>(collection, frontier);
       const next: string[] = [];
       for (const d of docs.values()) {
-        const state = JSON.parse(d.state) as S;
+        const state = readState<S>(d, projection);
         others.push(state);
         next.push(...identity.related(state).filter((k) => !seen.has(k)));
       }
