@@ -6,8 +6,9 @@
 //
 // The stamp holds the instant the last successful build *started*, so a file saved during a build
 // counts as changed. Sources are everything the build reads: apps/, libs/, bench/ (directories
-// too, so a deleted or renamed file counts), the tsconfig files, the console bundler, package.json
-// and the installed dependencies (node_modules/.package-lock.json, rewritten by npm ci/install).
+// too, so a deleted or renamed file counts; not the benchmarks' profiles and logs), the tsconfig
+// files, the console bundler, package.json and the installed dependencies
+// (node_modules/.package-lock.json, rewritten by npm ci/install).
 // Tests are not built, so *.spec.ts files are not sources. `npm run build` always rebuilds.
 import { spawnSync } from 'node:child_process';
 import {
@@ -39,6 +40,8 @@ const SOURCE_FILES = [
   'node_modules/.package-lock.json',
 ];
 const NOT_BUILT = /\.(spec|int-spec|e2e-spec)\.ts$/;
+// What benchmark runs write (git-ignored): outputs, not sources.
+const OUTPUTS = new Set(['bench/profiles', 'bench/logs'].map((d) => join(root, d)));
 
 /** The newest modification time among the build's inputs, and the path that has it. */
 function newestSource() {
@@ -49,8 +52,8 @@ function newestSource() {
   const walk = (dir) => {
     consider(dir, statSync(dir).mtimeMs);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === 'node_modules') continue;
       const path = join(dir, entry.name);
+      if (entry.name === 'node_modules' || OUTPUTS.has(path)) continue;
       if (entry.isDirectory()) walk(path);
       else if (!NOT_BUILT.test(entry.name)) consider(path, statSync(path).mtimeMs);
     }
