@@ -12,7 +12,7 @@ import type { Response } from 'express';
 import { IngestConfig } from '@touchpoint/config';
 import { EVENT_TYPES, invalidEventError } from '@touchpoint/contracts';
 import { AppError } from '@touchpoint/core';
-import { currentCorrelationId } from '@touchpoint/platform';
+import { API_SECURITY, currentCorrelationId } from '@touchpoint/platform';
 import { ApiKeyGuard, type AuthenticatedRequest } from './api-key.guard';
 import { RecordEventsCommand, type RecordOutcome } from './record-events.command';
 
@@ -24,7 +24,7 @@ export function eventSchemaName(type: string): string {
 
 /** Channels publish interactions (DESIGN §3–§4). Validation and recording live in the handler. */
 @ApiTags('ingest')
-@ApiSecurity('apiKey')
+@ApiSecurity(API_SECURITY.channelKey)
 @ApiHeader({
   name: 'x-correlation-id',
   required: false,

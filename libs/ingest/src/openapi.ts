@@ -1,9 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { EVENT_TYPES, eventJsonSchemas } from '@touchpoint/contracts';
+import { API_SECURITY } from '@touchpoint/platform';
 import { eventSchemaName } from './ingest.controller';
 
-/** Swagger UI at /docs and the document at /docs-json, with the event schemas of the contract. */
+/**
+ * Swagger UI at /docs and the document at /docs-json, with the event schemas of the contract and
+ * both security schemes: the channels' API key (ingest) and the agents' bearer token (agent API).
+ */
 export function setupOpenApi(app: INestApplication, title: string): void {
   const config = new DocumentBuilder()
     .setTitle(title)
@@ -11,7 +15,16 @@ export function setupOpenApi(app: INestApplication, title: string): void {
       'Touchpoint APIs. Event schemas are generated from the same DTOs that validate them.',
     )
     .setVersion('1')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'apiKey')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, API_SECURITY.channelKey)
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'An agent token: `npx touchpoint tokens create --role agent [--pii]`',
+      },
+      API_SECURITY.agentToken,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   const schemas = eventJsonSchemas({ refPointerPrefix: '#/components/schemas/' });

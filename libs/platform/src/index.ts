@@ -5,6 +5,7 @@ export * from './http-context.middleware';
 export * from './http-error.filter';
 export * from './json-logger';
 export * from './metrics.service';
+export * from './openapi-schemes';
 export * from './platform.module';
 export * from './request-context';
 export * from './startup-gate';

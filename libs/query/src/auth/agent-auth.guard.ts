@@ -4,11 +4,20 @@ import {
   Inject,
   Injectable,
   SetMetadata,
+  UseGuards,
+  applyDecorators,
   createParamDecorator,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppError } from '@touchpoint/core';
+import { API_SECURITY } from '@touchpoint/platform';
 import { JWT_VERIFIER } from '../tokens';
 import type { Principal, Role } from './jwt';
 import type { TokenVerifier } from './token-verifier';
@@ -66,3 +75,19 @@ export class AgentAuthGuard implements CanActivate {
     return true;
   }
 }
+
+/**
+ * Every agent controller: the guard, and what the OpenAPI document says of it (the bearer scheme,
+ * so "Try it out" in /docs sends the token, and the 401/403 answers), declared together so that
+ * no guarded route is documented without its credential.
+ */
+export const AgentRoutes = () =>
+  applyDecorators(
+    UseGuards(AgentAuthGuard),
+    ApiTags('agent'),
+    ApiBearerAuth(API_SECURITY.agentToken),
+    ApiUnauthorizedResponse({
+      description: 'no token, or a malformed, expired or forged one (`token_*` codes)',
+    }),
+    ApiForbiddenResponse({ description: "the token's role may not do this (`forbidden`)" }),
+  );

@@ -1,8 +1,8 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { ModelPolicies } from '@touchpoint/read-models';
 import { Inject } from '@nestjs/common';
-import { AgentAuthGuard, RequireRole } from '../auth/agent-auth.guard';
+import { AgentRoutes, RequireRole } from '../auth/agent-auth.guard';
 import {
   type RawQuery,
   parseEnum,
@@ -15,7 +15,7 @@ import { ListCrosssellRulesQuery, isRuleCursor } from '../queries/crosssell-rule
 import { MODEL_POLICIES } from '../tokens';
 
 @Controller('v1/crosssell/rules')
-@UseGuards(AgentAuthGuard)
+@AgentRoutes()
 @RequireRole('analyst', 'admin')
 export class CrosssellRulesController {
   constructor(

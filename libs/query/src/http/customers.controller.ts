@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { AppError } from '@touchpoint/core';
-import { Agent, AgentAuthGuard } from '../auth/agent-auth.guard';
+import { Agent, AgentRoutes } from '../auth/agent-auth.guard';
 import type { Principal } from '../auth/jwt';
 import {
   type RawQuery,
@@ -32,7 +32,7 @@ function isSearchCursor(v: unknown): v is SearchCursor {
 
 /** The agent API over customers (docs/agent-api.md): validate, map, one query each. */
 @Controller('v1/customers')
-@UseGuards(AgentAuthGuard)
+@AgentRoutes()
 export class CustomersController {
   constructor(
     private readonly queries: QueryBus,

@@ -1,10 +1,10 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { Agent, AgentAuthGuard } from '../auth/agent-auth.guard';
+import { Controller, Get } from '@nestjs/common';
+import { Agent, AgentRoutes } from '../auth/agent-auth.guard';
 import type { Principal } from '../auth/jwt';
 
 /** Who the console is signed in as: lets it hide what the role cannot do. */
 @Controller('v1/me')
-@UseGuards(AgentAuthGuard)
+@AgentRoutes()
 export class MeController {
   @Get()
   me(@Agent() agent: Principal) {

@@ -1,8 +1,8 @@
-import { Controller, Get, Headers, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { AppError } from '@touchpoint/core';
-import { AgentAuthGuard, AllowQueryToken, RequireRole } from '../auth/agent-auth.guard';
+import { AgentRoutes, AllowQueryToken, RequireRole } from '../auth/agent-auth.guard';
 import { type RawQuery, parseCustomerId, single } from '../domain/query-params';
 import { decodePosition } from '../live/change-notice';
 import { pipeSse } from '../live/sse';
@@ -16,7 +16,7 @@ function lastEventId(header: string | undefined, query: RawQuery): string | unde
 
 /** Server-Sent Events (docs/agent-api.md): live updates without polling. */
 @Controller('v1')
-@UseGuards(AgentAuthGuard)
+@AgentRoutes()
 @AllowQueryToken()
 export class StreamsController {
   constructor(private readonly queries: QueryBus) {}
