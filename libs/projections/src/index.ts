@@ -1,4 +1,5 @@
 export * from './projection.types';
+export * from './model.types';
 export * from './horizon';
 export * from './customer360';
 export * from './loyalty';

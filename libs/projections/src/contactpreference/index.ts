@@ -1,2 +1,3 @@
 export * from './contactpreference.policy';
 export * from './contactpreference.projection';
+export * from './contactpreference.model';

@@ -57,3 +57,4 @@ export {
   type Trigger,
 } from './recommendations';
 export { recurringOccasions, type Occasion } from './occasions';
+export { crosssellModel } from './crosssell.model';

@@ -64,3 +64,4 @@ export {
   type SearchKeys,
   type SearchQuery,
 } from './customer360.search';
+export { customer360Model } from './customer360.model';

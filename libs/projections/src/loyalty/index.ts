@@ -18,3 +18,4 @@ export { joinLoyaltyStates, loyaltyRelatedKeys, mergeLoyaltyStates } from './loy
 export { loyaltyView, pointsForAmount } from './loyalty.view';
 export { loyaltyFigures, type LoyaltyFigures } from './loyalty.figures';
 export type * from './loyalty.types';
+export { loyaltyModel } from './loyalty.model';

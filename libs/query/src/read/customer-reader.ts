@@ -6,23 +6,19 @@ import {
   type Customer360Policy,
   type Customer360State,
   type CustomerBasketsState,
-  EMPTY_BASKETS_STATE,
+  type IdentityMerge,
   type LoyaltyPolicy,
   type LoyaltyState,
+  type Projection,
+  crosssellModel,
+  customer360Model,
   customerKey,
-  crosssellRelatedKeys,
-  initialLoyaltyState,
-  loyaltyRelatedKeys,
-  mergeCrosssellStates,
-  mergeCustomerStates,
-  mergeLoyaltyStates,
-  relatedKeys,
+  loyaltyModel,
 } from '@touchpoint/projections';
 import {
   ModelCatalog,
   type ModelPolicies,
   type StoredProjectionDoc,
-  modelKind,
   readState,
 } from '@touchpoint/read-models';
 import { type Clock, MODEL_POLICIES, QUERY_CLOCK } from '../tokens';
@@ -38,10 +34,10 @@ export interface Served<S, P> {
   readonly freshness: Freshness;
 }
 
-/** How a model finds and folds in the documents of the same person. */
-interface IdentityMerge<S, P> {
-  readonly related: (state: S) => readonly string[];
-  readonly merge: (primary: S, others: readonly S[], policy: P) => S;
+/** What the reader takes from a served model's descriptor. */
+interface ServedModel<S, P> {
+  readonly projection: Projection<S, unknown, P>;
+  readonly identity: IdentityMerge<S, P>;
 }
 
 /** Customers merged into merged ones, visitors of absorbed customers…: a generous bound. */
@@ -108,10 +104,7 @@ export class CustomerReader {
    * time (visitor and customer documents evolve separately). 404 when no document exists.
    */
   async customer360(customerId: string): Promise<Served<Customer360State, Customer360Policy>> {
-    const served = await this.merged<'customer360', Customer360State>('customer360', customerId, {
-      related: relatedKeys,
-      merge: mergeCustomerStates,
-    });
+    const served = await this.merged('customer360', customerId, customer360Model);
     if (!served) {
       throw AppError.notFound('customer_not_found', `no customer with id ${customerId}`);
     }
@@ -130,37 +123,23 @@ export class CustomerReader {
 
   /** The loyalty account; a known customer without one yet has an empty account. */
   async loyalty(customerId: string): Promise<Served<LoyaltyState, LoyaltyPolicy>> {
-    return this.orInitial(
-      'loyalty',
-      customerId,
-      { related: loyaltyRelatedKeys, merge: mergeLoyaltyStates },
-      initialLoyaltyState,
-    );
+    return this.orInitial('loyalty', customerId, loyaltyModel);
   }
 
   async crosssell(customerId: string): Promise<Served<CustomerBasketsState, CrosssellPolicy>> {
-    return this.orInitial(
-      'crosssell',
-      customerId,
-      {
-        related: crosssellRelatedKeys,
-        merge: (primary, others, policy) => mergeCrosssellStates(primary, others, policy),
-      },
-      () => EMPTY_BASKETS_STATE,
-    );
+    return this.orInitial('crosssell', customerId, crosssellModel);
   }
 
   private async orInitial<M extends keyof ModelPolicies, S>(
     model: M,
     customerId: string,
-    identity: IdentityMerge<S, ModelPolicies[M]>,
-    initial: (key: string) => S,
+    served: ServedModel<S, ModelPolicies[M]>,
   ): Promise<Served<S, ModelPolicies[M]>> {
-    const served = await this.merged(model, customerId, identity);
-    if (served) return served;
+    const found = await this.merged(model, customerId, served);
+    if (found) return found;
     const { version, policy } = await this.active(model);
     return {
-      state: initial(customerKey(customerId)),
+      state: served.projection.initial(customerKey(customerId)),
       version,
       policy,
       freshness: freshnessOf(model, version, undefined, await this.lag.lagMs(model, version)),
@@ -175,17 +154,16 @@ export class CustomerReader {
   private async merged<M extends keyof ModelPolicies, S>(
     model: M,
     customerId: string,
-    identity: IdentityMerge<S, ModelPolicies[M]>,
+    { projection, identity }: ServedModel<S, ModelPolicies[M]>,
   ): Promise<Served<S, ModelPolicies[M]> | undefined> {
     const { version, collection, policy } = await this.active(model);
     const key = customerKey(customerId);
     const doc = await this.store.get<StoredProjectionDoc>(collection, key);
     if (!doc) return undefined;
-    const projection = modelKind(model).projection;
     const primary = readState<S>(doc, projection);
     const seen = new Set([key]);
     const others: S[] = [];
-    let frontier = identity.related(primary).filter((k) => !seen.has(k));
+    let frontier = identity.relatedKeys(primary).filter((k) => !seen.has(k));
     while (frontier.length > 0 && seen.size < MAX_RELATED) {
       frontier.forEach((k) => seen.add(k));
       const docs = await this.store.getMany<StoredProjectionDoc>(collection, frontier);
@@ -193,7 +171,7 @@ export class CustomerReader {
       for (const d of docs.values()) {
         const state = readState<S>(d, projection);
         others.push(state);
-        next.push(...identity.related(state).filter((k) => !seen.has(k)));
+        next.push(...identity.relatedKeys(state).filter((k) => !seen.has(k)));
       }
       frontier = [...new Set(next)];
     }

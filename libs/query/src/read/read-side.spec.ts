@@ -8,7 +8,11 @@ import {
   type PositionedEvent,
   crosssellProjection,
 } from '@touchpoint/projections';
-import { CopurchaseAggregates, type StoredProjectionDoc } from '@touchpoint/read-models';
+import {
+  CopurchaseAggregates,
+  type StoredProjectionDoc,
+  stateSchemaOf,
+} from '@touchpoint/read-models';
 import { CrosssellAggregatesCache } from './crosssell-aggregates.cache';
 import { EventTimes } from './event-times';
 import { ModelLag } from './model-lag.service';
@@ -115,7 +119,12 @@ describe('CrosssellAggregatesCache', () => {
         : crosssellProjection.initial(key);
       const revision = (doc?.revision ?? 0) + 1;
       const next = JSON.stringify(aggregates.fold(state, fresh, key));
-      writes.push({ id: key, doc: { state: next, watermarks: {}, revision }, version: revision });
+      const schema = stateSchemaOf(crosssellProjection);
+      writes.push({
+        id: key,
+        doc: { state: next, schema, watermarks: {}, revision },
+        version: revision,
+      });
     }
     await aggregates.flush(() => Promise.resolve());
     await store.writeVersioned('crosssell_v1', writes);
