@@ -26,18 +26,16 @@ describe('projector killed at random instants', () => {
     const events = workload({
       seed: 42,
       events: 1500,
-      customers: 60,
+      // Within every model's horizon (400 days, and fewer events per customer than the detail
+      // caps): there a duplicate or a reused business id is recognised in any arrival order and
+      // any batch split; beyond it such events count again, by design (docs/models.md).
+      customers: 80,
       until: new Date('2026-11-01T00:00:00Z'),
-      days: 800,
+      days: 360,
     });
     const rand = prng(4242);
-    // Client retries: some events reach the log twice, at two offsets. The log is in event-time
-    // order, as channels send it, so a retry lands inside its document's horizon (docs/models.md:
-    // a duplicate older than the horizon is counted, by design) while 800 days of history still
-    // make every model compact.
-    const stream = [...events]
-      .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt))
-      .flatMap((e) => (rand() < 0.05 ? [e, e] : [e]));
+    // Client retries: some events reach the log twice, at two offsets.
+    const stream = events.flatMap((e) => (rand() < 0.05 ? [e, e] : [e]));
 
     const log = new KafkaEventLog({
       brokers: env.KAFKA_BROKERS!.split(','),
