@@ -10,6 +10,11 @@ import {
 } from '@touchpoint/contracts';
 import { silentLogger } from '@touchpoint/core';
 import { platformTopics } from '@touchpoint/platform';
+import {
+  type Customer360State,
+  DEFAULT_CUSTOMER360_POLICY,
+  customer360Projection,
+} from '@touchpoint/projections';
 import { LIVE_MODELS } from '@touchpoint/projector';
 import { type StoredProjectionDoc } from '@touchpoint/read-models';
 import { RuntimeConfig, loadConfig } from '@touchpoint/config';
@@ -129,5 +134,57 @@ describe('touchpoint export-customer / rebuild-customer (real Kafka + MongoDB, e
     expect(differs.out.join('\n')).toMatch(
       new RegExp(`customer:${customer}\\s+different\\s+at \\$\\.tampered`),
     );
+  });
+  it('given a document that differs from the streams, when rebuilt with --repair, then it is rewritten from the streams, the check passes, and the live fold goes on from it counting nothing twice', async () => {
+    const model = LIVE_MODELS.find((m) => m.model === 'customer360')!;
+    const key = `customer:${customer}`;
+    const before = (await store.get<StoredProjectionDoc>(model.collection, key))!;
+    const state = JSON.parse(before.state) as Record<string, unknown>;
+    await store.writeVersioned(model.collection, [
+      {
+        id: key,
+        doc: {
+          ...before,
+          state: JSON.stringify({ ...state, tampered: 2 }),
+          revision: before.revision + 1,
+        },
+        version: before.revision + 1,
+      },
+    ]);
+    const repaired = await cli(['rebuild-customer', customer, '--repair']);
+    expect(repaired.out).toContainEqual(
+      expect.stringMatching(new RegExp(`customer360_v1\\s+${key}\\s+repaired`)),
+    );
+    const after = repaired.out.slice(repaired.out.indexOf('after the repair:'));
+    expect(after.join('\n')).not.toMatch(/different|missing_live|not_in_stream/);
+    expect(repaired.code).toBe(0);
+    const doc = (await store.get<StoredProjectionDoc>(model.collection, key))!;
+    expect(JSON.parse(doc.state)).not.toHaveProperty('tampered');
+    expect(doc.watermarks).toEqual(before.watermarks);
+
+    // The projector's next batch redelivers what the document already holds, plus one new call.
+    const call = recordedExample('call.logged', { customerId: customer });
+    const [position] = await log.append(topic, [
+      { key: partitionKey(call), value: encodeRecordedEvent(call), headers: eventHeaders(call) },
+    ]);
+    const redelivered = events
+      .map((event, i) => ({ event, i }))
+      .filter(({ event }) => event.customerId === customer);
+    const outcome = await model.runner(store).apply([
+      ...redelivered.map(({ event }) => ({
+        event,
+        position: { partition: position!.partition, offset: '0' },
+      })),
+      { event: call, position: { partition: position!.partition, offset: position!.offset } },
+    ]);
+    expect(outcome.documentsWritten).toBeGreaterThan(0);
+    const contacts = (d: StoredProjectionDoc) =>
+      customer360Projection.view(
+        JSON.parse(d.state) as Customer360State,
+        new Date('2100-01-01T00:00:00Z'),
+        DEFAULT_CUSTOMER360_POLICY,
+      ).totalContacts;
+    const folded = (await store.get<StoredProjectionDoc>(model.collection, key))!;
+    expect(contacts(folded)).toBe(contacts(doc) + 1);
   });
 });

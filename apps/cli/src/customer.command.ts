@@ -9,7 +9,7 @@ import {
 } from '@touchpoint/archiver';
 import { ArchiverConfig, ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
 import { topicNames } from '@touchpoint/contracts';
-import { AppError } from '@touchpoint/core';
+import { AppError, isAppError } from '@touchpoint/core';
 import { connectEngines } from '@touchpoint/platform';
 import { liveModels } from '@touchpoint/projector';
 import { loadModelPolicies } from '@touchpoint/read-models';
@@ -18,9 +18,11 @@ import type { CliContext } from './cli.context';
 export const CUSTOMER_USAGE = `touchpoint export-customer <customerId> [--out <file>]
   every event of one customer as JSON lines, oldest first (its stream, the visitor streams its
   identifications link and the customers merged into it); stdout unless --out
-touchpoint rebuild-customer <customerId>
+touchpoint rebuild-customer <customerId> [--repair]
   recompute the customer's documents in every model from the event store alone and report any
-  difference from the live documents (exit 1 when some differ)`;
+  difference from the live documents (exit 1 when some differ); --repair writes the recomputed
+  documents over those that differ (not crosssell, whose store-wide aggregates a single customer's
+  repair would leave wrong: replay that model instead)`;
 
 /**
  * The event store to read from. The embedded one lives in the memory of the process that runs
@@ -46,13 +48,20 @@ function customerIdOf(args: readonly string[], command: string) {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
-    options: { out: { type: 'string' } },
+    options:
+      command === 'rebuild-customer'
+        ? { repair: { type: 'boolean' } }
+        : { out: { type: 'string' } },
   });
   const [customerId] = positionals;
   if (!customerId || positionals.length > 1) {
     throw AppError.validation('usage', `${command} needs one customer id\n${CUSTOMER_USAGE}`);
   }
-  return { customerId, out: values.out };
+  return {
+    customerId,
+    out: typeof values.out === 'string' ? values.out : undefined,
+    repair: values.repair === true,
+  };
 }
 
 /** Subject-access export (DESIGN §2: per-customer export). */
@@ -84,7 +93,7 @@ export async function rebuildCustomerCommand(
   ctx: CliContext,
   args: readonly string[],
 ): Promise<number> {
-  const { customerId } = customerIdOf(args, 'rebuild-customer');
+  const { customerId, repair } = customerIdOf(args, 'rebuild-customer');
   if (ctx.engines.store.kind === 'embedded') {
     throw AppError.validation(
       'no_live_documents',
@@ -95,13 +104,34 @@ export async function rebuildCustomerCommand(
   await eventStoreReady(ctx);
   const models = liveModels(loadModelPolicies(ctx.config.get(ProjectorConfig).MODELS_CONFIG));
   const history = await readCustomerHistory(ctx.engines.eventStore, customerId);
-  const results = await compareCustomerDocuments(history, models, ctx.engines.store);
+  let results = await compareCustomerDocuments(history, models, ctx.engines.store);
   ctx.out(
     `customer ${customerId}: ${history.events.length} events from ${history.streams.join(', ')}`,
   );
-  for (const r of results) {
-    const detail = r.differences.length > 0 ? `  at ${r.differences.join(', ')}` : '';
-    ctx.out(`${r.collection.padEnd(18)} ${r.key.padEnd(40)} ${r.verdict}${detail}`);
+  const report = () => {
+    for (const r of results) {
+      const detail = r.differences.length > 0 ? `  at ${r.differences.join(', ')}` : '';
+      ctx.out(`${r.collection.padEnd(18)} ${r.key.padEnd(40)} ${r.verdict}${detail}`);
+    }
+  };
+  report();
+  if (repair && results.some((r) => r.verdict === 'different' || r.verdict === 'missing_live')) {
+    for (const r of results) {
+      const model = models.find((m) => m.collection === r.collection);
+      if (!model || !r.recomputed || (r.verdict !== 'different' && r.verdict !== 'missing_live'))
+        continue;
+      const { state, covered, newestEventTime } = r.recomputed;
+      try {
+        await model.runner(ctx.engines.store).repair(r.key, state, covered, newestEventTime);
+        ctx.out(`${r.collection.padEnd(18)} ${r.key.padEnd(40)} repaired`);
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        ctx.out(`${r.collection.padEnd(18)} ${r.key.padEnd(40)} not repaired: ${e.message}`);
+      }
+    }
+    ctx.out('after the repair:');
+    results = await compareCustomerDocuments(history, models, ctx.engines.store);
+    report();
   }
   const differing = results.filter((r) => r.verdict !== 'same').length;
   ctx.out(

@@ -14,6 +14,8 @@ export interface DocumentComparison {
   readonly verdict: DocumentVerdict;
   /** Up to a few JSON paths where the states differ (verdict `different`). */
   readonly differences: readonly string[];
+  /** The document as the streams give it (absent for `not_in_stream`). */
+  readonly recomputed?: RecomputedDocument;
 }
 
 const MAX_DIFFERENCES = 10;
@@ -39,28 +41,41 @@ export function identityKeys(streams: readonly string[]): string[] {
   );
 }
 
+/** A document folded from the archived streams alone. */
+export interface RecomputedDocument {
+  readonly state: unknown;
+  /** The newest log position per partition among the events folded into it. */
+  readonly covered: Readonly<Record<string, string>>;
+  /** The latest event time folded into it. */
+  readonly newestEventTime: Date;
+}
+
 /** Folds the history with each model's pure projection, for the customer's own documents only. */
 export function recomputeDocuments(
   history: CustomerHistory,
   model: FoldedModel,
-): Map<string, unknown> {
+): Map<string, RecomputedDocument> {
   const wanted = new Set(identityKeys(history.streams));
-  const states = new Map<string, unknown>();
+  const docs = new Map<string, RecomputedDocument>();
   for (const archived of history.events) {
-    const positioned = {
-      event: archived.event,
-      position: {
-        partition: archived.metadata.kafka.partition,
-        offset: archived.metadata.kafka.offset,
-      },
-    };
+    const { partition, offset } = archived.metadata.kafka;
+    const positioned = { event: archived.event, position: { partition, offset } };
     for (const key of model.projection.keys(archived.event)) {
       if (!wanted.has(key)) continue;
-      const state = states.get(key) ?? model.projection.initial(key);
-      states.set(key, model.projection.evolve(state, positioned, key, model.policy));
+      const before = docs.get(key);
+      const state = before?.state ?? model.projection.initial(key);
+      const covered = { ...before?.covered };
+      const mine = covered[partition];
+      if (mine === undefined || BigInt(offset) > BigInt(mine)) covered[partition] = offset;
+      const at = Date.parse(archived.event.occurredAt);
+      docs.set(key, {
+        state: model.projection.evolve(state, positioned, key, model.policy),
+        covered,
+        newestEventTime: new Date(Math.max(at, before?.newestEventTime.getTime() ?? at)),
+      });
     }
   }
-  return states;
+  return docs;
 }
 
 /**
@@ -80,14 +95,14 @@ export async function compareCustomerDocuments(
     for (const key of keys) {
       const mine = recomputed.get(key);
       const doc = live.get(key);
-      const base = { model: model.model, collection: model.collection, key };
+      const base = { model: model.model, collection: model.collection, key, recomputed: mine };
       if (mine === undefined && doc === undefined) continue;
       if (doc === undefined) {
         out.push({ ...base, verdict: 'missing_live', differences: [] });
       } else if (mine === undefined) {
         out.push({ ...base, verdict: 'not_in_stream', differences: [] });
       } else {
-        const differences = diffPaths(readState(doc, model.projection), mine);
+        const differences = diffPaths(readState(doc, model.projection), mine.state);
         out.push({
           ...base,
           verdict: differences.length === 0 ? 'same' : 'different',

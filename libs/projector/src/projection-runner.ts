@@ -316,6 +316,78 @@ export class ProjectionRunner<S, V, P> {
     return { ...this.figures(state, asOf, this.policy), asOf: asOf.toISOString() };
   }
 
+  /**
+   * Replaces one document's state with `state`, folded elsewhere from the customer's archived
+   * streams (`touchpoint rebuild-customer --repair`). Figures, search fields and lookups follow
+   * the new state; each watermark becomes the later of the document's and `covered` (the newest
+   * archived position per partition the fold included), so the live fold neither applies those
+   * events again nor skips later ones. Guarded by the document's revision: a write in between
+   * wins and the repair fails with a conflict to retry. A model keeping store-wide aggregates is
+   * refused: the aggregates would keep the customer's old contribution.
+   */
+  async repair(
+    key: string,
+    state: S,
+    covered: Readonly<Record<string, string>>,
+    newestEventTime: Date,
+  ): Promise<void> {
+    if (this.aggregates) {
+      throw AppError.validation(
+        'repair_unsupported',
+        `${this.projection.model}: its documents feed store-wide aggregates, which repairing one customer would leave wrong; replay the model into a new version instead (touchpoint replay ${this.projection.model} --as <version>)`,
+      );
+    }
+    const doc = await this.store.get<StoredProjectionDoc>(this.collection, key);
+    for (const [partition, offset] of Object.entries(doc?.watermarks ?? {})) {
+      const archived = covered[partition];
+      if (archived === undefined || BigInt(archived) < BigInt(offset)) {
+        throw AppError.conflict(
+          'streams_behind',
+          `${this.collection}: ${key} holds events up to offset ${offset} of partition ${partition}, which the customer's streams do not have yet; let the archiver catch up and run the command again`,
+        );
+      }
+    }
+    const watermarks = { ...(doc?.watermarks ?? {}) };
+    for (const [partition, offset] of Object.entries(covered)) {
+      const mine = watermarks[partition];
+      if (mine === undefined || BigInt(offset) > BigInt(mine)) watermarks[partition] = offset;
+    }
+    const search = this.searchFields(state);
+    const asOf = new Date(
+      Math.max(newestEventTime.getTime(), doc?.figures ? Date.parse(doc.figures.asOf) : -Infinity),
+    );
+    const figures = this.figures
+      ? { ...this.figures(state, asOf, this.policy), asOf: asOf.toISOString() }
+      : undefined;
+    const revision = (doc?.revision ?? 0) + 1;
+    const stored: StoredProjectionDoc = {
+      state: JSON.stringify(state),
+      schema: stateSchemaOf(this.projection),
+      watermarks,
+      revision,
+      ...(search ? { search } : {}),
+      ...(figures ? { figures } : {}),
+      ...(doc?.last ? { last: doc.last } : {}),
+    };
+    const entries = (search: StoredProjectionDoc['search']) =>
+      new Map(lookupEntries(this.lookupFields, search).map((e) => [e, new Set([key])]));
+    const added = entries(stored.search);
+    if (added.size > 0) await addLookups(this.store, this.collection, added);
+    const outcome = await this.store.writeVersioned(this.collection, [
+      { id: key, doc: stored, version: revision },
+    ]);
+    this.cache.take(key);
+    if (outcome.applied !== 1) {
+      throw AppError.conflict(
+        'repair_conflict',
+        `${this.collection}: ${key} changed while it was repaired; run the command again`,
+      );
+    }
+    const gone = entries(doc?.search);
+    for (const entry of added.keys()) gone.delete(entry);
+    if (gone.size > 0) await removeLookups(this.store, this.collection, gone);
+  }
+
   /** The stored state of one document (undefined when no event touched it yet). */
   async state(key: string): Promise<S | undefined> {
     const doc = await this.store.get<StoredProjectionDoc>(this.collection, key);
