@@ -158,9 +158,32 @@ export class EmbeddedReadModelStore implements ReadModelStore {
   }
 }
 
-/** Callers must not be able to mutate stored state through a returned object (Mongo can't either). */
+/**
+ * Callers must not be able to mutate stored state through a returned object (Mongo can't
+ * either). Documents are plain data whose bulk is strings (a read model's state is one JSON
+ * string), and strings are immutable: they are shared instead of copied, and only the objects
+ * and arrays holding them are rebuilt. structuredClone would copy every byte of every string on
+ * every read and write; anything that is not a plain object or array still goes through it.
+ */
 function copy<T>(value: T): T {
-  return value === undefined ? value : structuredClone(value);
+  return value === undefined ? value : (copyValue(value) as T);
+}
+
+function copyValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null)
+    return typeof value === 'function' || typeof value === 'symbol'
+      ? structuredClone(value)
+      : value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copyValue(value[i]);
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = copyValue((value as Record<string, unknown>)[key]);
+  return out;
 }
 
 /** Same rule as MongoDB's equality: an array field matches when any element is equal. */
