@@ -16,16 +16,71 @@ import type {
 /** EventStoreDB's default MaxAppendSize (1 MiB). */
 export const DEFAULT_MAX_APPEND_BYTES = 1024 * 1024;
 
+/** An event as the server receives it: its data and metadata as JSON, and their size. */
+interface EncodedEvent {
+  readonly data: string;
+  readonly metadata: string;
+  readonly bytes: number;
+}
+
+/**
+ * Encodings by event object. An archived event's size is asked for while it is chunked, again
+ * for its chunk and once more by the embedded store, which also keeps the JSON: one
+ * serialisation serves them all. Events are values (every field readonly): one is not changed
+ * after it has been handed over for appending.
+ */
+const encodings = new WeakMap<NewStreamEvent, EncodedEvent>();
+
+function encoded(e: NewStreamEvent): EncodedEvent {
+  let found = encodings.get(e);
+  if (found === undefined) {
+    const data = JSON.stringify(e.data);
+    const metadata = JSON.stringify(e.metadata ?? {});
+    found = {
+      data,
+      metadata,
+      bytes: Buffer.byteLength(e.type) + Buffer.byteLength(data) + Buffer.byteLength(metadata),
+    };
+    encodings.set(e, found);
+  }
+  return found;
+}
+
 /** Bytes an append carries, counted like the server: event type, data and metadata. */
 export function appendSize(events: readonly NewStreamEvent[]): number {
   let size = 0;
-  for (const e of events) {
-    size +=
-      Buffer.byteLength(e.type) +
-      Buffer.byteLength(JSON.stringify(e.data)) +
-      Buffer.byteLength(JSON.stringify(e.metadata ?? {}));
-  }
+  for (const e of events) size += encoded(e).bytes;
   return size;
+}
+
+/**
+ * A stored event as the server holds it: JSON text, parsed again for every reader (as the real
+ * client does), so no reader can change what the store holds. Text is also a fraction of the
+ * parsed objects' size, and it is a leaf the garbage collector does not trace into: the store
+ * holds every event of the process's log.
+ */
+interface StoredEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+  readonly streamId: string;
+  readonly revision: number;
+  /** Index in `$all`, which is both parts of its position. */
+  readonly seq: number;
+}
+
+function materialise(e: StoredEvent): StreamEvent {
+  const seq = BigInt(e.seq);
+  return {
+    id: e.id,
+    type: e.type,
+    data: JSON.parse(e.data) as Record<string, unknown>,
+    metadata: JSON.parse(e.metadata) as Record<string, unknown>,
+    streamId: e.streamId,
+    revision: e.revision,
+    position: { commit: seq, prepare: seq },
+  };
 }
 
 /**
@@ -35,9 +90,9 @@ export function appendSize(events: readonly NewStreamEvent[]): number {
  */
 export class EmbeddedEventStore implements EventStore {
   readonly kind = 'embedded' as const;
-  private readonly streams = new Map<string, StreamEvent[]>();
+  private readonly streams = new Map<string, StoredEvent[]>();
   /** `$all`: every event in append order; an event's position is its index here. */
-  private readonly all: StreamEvent[] = [];
+  private readonly all: StoredEvent[] = [];
   private readonly appended = new EventEmitter();
 
   constructor(private readonly maxAppendBytes = DEFAULT_MAX_APPEND_BYTES) {
@@ -107,13 +162,15 @@ export class EmbeddedEventStore implements EventStore {
       if (seen.length > 0) throw wrong();
     }
     for (const e of events) {
-      const seq = BigInt(this.all.length);
-      const stored: StreamEvent = {
-        ...structuredClone(e),
-        metadata: structuredClone(e.metadata ?? {}),
+      const { data, metadata } = encoded(e);
+      const stored: StoredEvent = {
+        id: e.id,
+        type: e.type,
+        data,
+        metadata,
         streamId,
         revision: stream.length,
-        position: { commit: seq, prepare: seq },
+        seq: this.all.length,
       };
       stream.push(stored);
       this.all.push(stored);
@@ -125,7 +182,7 @@ export class EmbeddedEventStore implements EventStore {
 
   read(streamId: string, options: ReadStreamOptions): Promise<StreamEvent[]> {
     const stream = this.streams.get(streamId) ?? [];
-    let out: StreamEvent[];
+    let out: StoredEvent[];
     if (options.direction === 'forwards') {
       const from = options.fromRevision ?? 0;
       out = stream.slice(from, from + options.maxCount);
@@ -134,11 +191,11 @@ export class EmbeddedEventStore implements EventStore {
       out = from < 0 ? [] : stream.slice(Math.max(0, from - options.maxCount + 1), from + 1);
       out.reverse();
     }
-    return Promise.resolve(out.map((e) => structuredClone(e)));
+    return Promise.resolve(out.map(materialise));
   }
 
   readAll(options: ReadAllOptions): Promise<StreamEvent[]> {
-    const out: StreamEvent[] = [];
+    const out: StoredEvent[] = [];
     const keep = prefixFilter(options.streamPrefixes);
     if (options.direction === 'forwards') {
       for (let i = nextIndex(options.after); i < this.all.length; i++) {
@@ -153,7 +210,7 @@ export class EmbeddedEventStore implements EventStore {
         if (keep(this.all[i]!)) out.push(this.all[i]!);
       }
     }
-    return Promise.resolve(out.map((e) => structuredClone(e)));
+    return Promise.resolve(out.map(materialise));
   }
 
   subscribeToAll(options: CatchUpOptions): Promise<StoreSubscription> {
@@ -168,7 +225,7 @@ export class EmbeddedEventStore implements EventStore {
         if (next < this.all.length) {
           const event = this.all[next]!;
           next++;
-          if (keep(event)) await options.handle(structuredClone(event));
+          if (keep(event)) await options.handle(materialise(event));
           continue;
         }
         await new Promise<void>((resolve) => {
@@ -218,7 +275,7 @@ function nextIndex(after: AllPosition | undefined): number {
   return after === undefined ? 0 : Number(after.commit) + 1;
 }
 
-function prefixFilter(prefixes: readonly string[] | undefined): (e: StreamEvent) => boolean {
+function prefixFilter(prefixes: readonly string[] | undefined): (e: StoredEvent) => boolean {
   if (!prefixes || prefixes.length === 0) return () => true;
   return (e) => prefixes.some((p) => e.streamId.startsWith(p));
 }

@@ -43,7 +43,10 @@ export class ArchiverService implements OnApplicationBootstrap, OnApplicationShu
     const settings = ctx.config.get(ArchiverConfig);
     this.archiver = new StreamArchiver(ctx.engines.eventStore, {
       maxAppendBytes: settings.ARCHIVER_MAX_APPEND_BYTES,
-      cachedStreams: settings.ARCHIVER_CACHED_STREAMS,
+      // The embedded store holds every stream in this process's memory anyway, and their ids are
+      // a small part of it; a stream dropped from the cache would be read back and parsed whole.
+      cachedStreams:
+        ctx.engines.eventStore.kind === 'embedded' ? Infinity : settings.ARCHIVER_CACHED_STREAMS,
       concurrency: CONCURRENT_STREAMS,
     });
     // Retry inside one delivery for a while (well within the consumer session), then let the
