@@ -33,7 +33,14 @@ interface TopicState {
   readonly fds: number[];
 }
 
-const MAX_BATCH = 500;
+/**
+ * A delivery's bound, as a Kafka fetch's: bytes of one partition (SubscribeOptions
+ * .fetchBytesPerPartition, kafkajs' live default when absent), at least one record. A fold
+ * writes each document it touched once, so the more events of a document one batch carries,
+ * the fewer times the document is serialised and written.
+ */
+const FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+const MAX_BATCH_RECORDS = 50_000;
 
 /**
  * A durable single-process log: one JSON-lines file per topic partition under
@@ -181,44 +188,69 @@ export class EmbeddedEventLog implements EventLog {
     const onAppend = () => wake?.();
     for (const t of options.topics) this.appended.on(t, onAppend);
 
+    const fetchBytes = options.fetchBytesPerPartition ?? FETCH_BYTES_PER_PARTITION;
+    const concurrent = Math.max(1, options.concurrentPartitions ?? 1);
+    /** The next batch of one partition, or undefined when the group is at its end. */
+    const nextBatch = (topicName: string, topic: TopicState, p: number) => {
+      const key = `${topicName}/${p}`;
+      const records = topic.partitions[p]!;
+      const from = positions.get(key) ?? (options.fromBeginning ? 0 : records.length);
+      positions.set(key, from);
+      if (from >= records.length) return undefined;
+      let to = from;
+      let bytes = 0;
+      while (to < records.length && to - from < MAX_BATCH_RECORDS) {
+        bytes += records[to]!.value.length;
+        if (to > from && bytes > fetchBytes) break;
+        to++;
+      }
+      const batch: LogBatch = {
+        topic: topicName,
+        partition: p,
+        records: records.slice(from, to),
+        highWatermark: String(records.length),
+        // One process owns every partition: there is no group to stay alive in.
+        heartbeat: () => Promise.resolve(),
+      };
+      return { key, from, batch };
+    };
+    const deliver = async (next: { key: string; from: number; batch: LogBatch }) => {
+      try {
+        await options.handleBatch(next.batch);
+        const after = next.from + next.batch.records.length;
+        positions.set(next.key, after);
+        committed.set(next.key, after);
+        return true;
+      } catch (e) {
+        // Same as Kafka without a commit: the batch is redelivered after a pause.
+        this.logger.error('batch handler failed; will retry', {
+          topic: next.batch.topic,
+          partition: next.batch.partition,
+          groupId: options.groupId,
+          error: errorMessage(e),
+        });
+        await sleep(500);
+        return false;
+      }
+    };
+
     const loop = async () => {
       while (running) {
         let delivered = false;
         for (const topicName of options.topics) {
           const topic = this.topics.get(topicName);
           if (!topic) continue;
-          for (let p = 0; p < topic.partitions.length && running; p++) {
-            const key = `${topicName}/${p}`;
-            const records = topic.partitions[p]!;
-            const from = positions.get(key) ?? (options.fromBeginning ? 0 : records.length);
-            if (from >= records.length) {
-              positions.set(key, from);
-              continue;
+          // Like kafkajs' partitionsConsumedConcurrently: up to `concurrent` partitions' batches
+          // are handed over at once (a FoldQueue then folds them together).
+          for (let p = 0; p < topic.partitions.length && running; p += concurrent) {
+            const batches = [];
+            for (let q = p; q < Math.min(p + concurrent, topic.partitions.length); q++) {
+              const next = nextBatch(topicName, topic, q);
+              if (next) batches.push(next);
             }
-            const slice = records.slice(from, from + MAX_BATCH);
-            const batch: LogBatch = {
-              topic: topicName,
-              partition: p,
-              records: slice,
-              highWatermark: String(records.length),
-              // One process owns every partition: there is no group to stay alive in.
-              heartbeat: () => Promise.resolve(),
-            };
-            try {
-              await options.handleBatch(batch);
-              positions.set(key, from + slice.length);
-              committed.set(key, from + slice.length);
-              delivered = true;
-            } catch (e) {
-              // Same as Kafka without a commit: the batch is redelivered after a pause.
-              this.logger.error('batch handler failed; will retry', {
-                topic: topicName,
-                partition: p,
-                groupId: options.groupId,
-                error: errorMessage(e),
-              });
-              await sleep(500);
-            }
+            if (batches.length === 0) continue;
+            const outcomes = await Promise.all(batches.map(deliver));
+            if (outcomes.includes(true)) delivered = true;
           }
         }
         if (!delivered && running) {
