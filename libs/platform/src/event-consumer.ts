@@ -41,25 +41,41 @@ type Verdict = ReturnType<typeof decodeRecordedEvent>;
  * one process, as in tests, may share topic names). Bounded: groups read roughly in step, and an
  * evicted entry is only a missed saving.
  */
-const verdicts = new WeakMap<object, Map<string, Verdict>>();
 const MAX_VERDICTS = 50_000;
+
+class VerdictCache {
+  private readonly byPosition = new Map<string, Verdict>();
+  /**
+   * Positions in insertion order, a ring: the oldest is evicted by its key. Taking the Map's
+   * first key instead walks over every slot deleted since the Map was last rehashed, which made
+   * each eviction cost a scan of tens of thousands of holes.
+   */
+  private readonly ring: (string | undefined)[] = new Array<string | undefined>(MAX_VERDICTS);
+  private next = 0;
+
+  decode(record: LogRecord): Verdict {
+    const position = `${record.topic}\u0000${record.partition}\u0000${record.offset}`;
+    const found = this.byPosition.get(position);
+    if (found) return found;
+    const verdict = decodeRecordedEvent(record.value);
+    const evicted = this.ring[this.next];
+    if (evicted !== undefined) this.byPosition.delete(evicted);
+    this.ring[this.next] = position;
+    this.next = (this.next + 1) % MAX_VERDICTS;
+    this.byPosition.set(position, verdict);
+    return verdict;
+  }
+}
+
+const verdicts = new WeakMap<object, VerdictCache>();
 
 function decodeOnce(log: object, record: LogRecord): Verdict {
   let known = verdicts.get(log);
   if (known === undefined) {
-    known = new Map();
+    known = new VerdictCache();
     verdicts.set(log, known);
   }
-  const position = `${record.topic}\u0000${record.partition}\u0000${record.offset}`;
-  const found = known.get(position);
-  if (found) return found;
-  const verdict = decodeRecordedEvent(record.value);
-  known.set(position, verdict);
-  if (known.size > MAX_VERDICTS) {
-    const oldest = known.keys().next().value;
-    if (oldest !== undefined) known.delete(oldest);
-  }
-  return verdict;
+  return known.decode(record);
 }
 
 /**
