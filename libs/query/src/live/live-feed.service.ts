@@ -22,6 +22,7 @@ import {
 import { type LoyaltyPolicy, type LoyaltyState, loyaltyView } from '@touchpoint/projections';
 import {
   ModelCatalog,
+  type ChangeNotice,
   type ModelPolicies,
   type StoredProjectionDoc,
   collectionName,
@@ -74,6 +75,8 @@ export class LiveFeed
   private seq = 0;
   private readonly tiers = new Map<string, string>();
   private tierWork: Promise<void> = Promise.resolve();
+  /** Documents (version, key) with a tier check queued and not started: the newest notice. */
+  private readonly tierChecks = new Map<string, ChangeNotice>();
   private readonly active = new Map<string, { at: number; version: Promise<string> }>();
   private readonly catalog: ModelCatalog;
   private readonly topics: ReturnType<typeof topicNames>;
@@ -225,9 +228,21 @@ export class LiveFeed
     this.supervisor$.next(sequenced);
   }
 
-  /** In notice order, one at a time: the tier last seen must be the one before this update. */
-  private queueTierCheck({ notice }: PositionedNotice): void {
+  /**
+   * In notice order, one at a time: the tier last seen must be the one before this update. A
+   * check reads the document as it is when the check runs, not as the notice saw it, so notices
+   * for a customer whose check has not started yet join that check (with the newest notice):
+   * a burst of folds, a rebuild above all, costs one view per customer rather than one per
+   * notice, and publishes the same changes.
+   */
+  private queueTierCheck({ notice: queued }: PositionedNotice): void {
+    const id = `${queued.version}\u0000${queued.key}`;
+    const waiting = this.tierChecks.has(id);
+    this.tierChecks.set(id, queued);
+    if (waiting) return;
     this.tierWork = this.tierWork.then(async () => {
+      const notice = this.tierChecks.get(id) ?? queued;
+      this.tierChecks.delete(id);
       try {
         if (!(await this.isActive(notice.model, notice.version))) return;
         const doc = await this.store.get<StoredProjectionDoc>(
