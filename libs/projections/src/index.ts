@@ -1,5 +1,6 @@
 export * from './projection.types';
 export * from './model.types';
+export * from './event-handlers';
 export * from './horizon';
 export * from './customer360';
 export * from './loyalty';

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@touchpoint/contracts';
 import { assertNever } from '@touchpoint/core';
+import { type EventHandlers, handle } from '../event-handlers';
 import { type PositionedEvent, type Projection, customerKey } from '../projection.types';
 import {
   type ContactPreferencePolicy,
@@ -77,43 +78,27 @@ type Effect =
   | { readonly kind: 'erase' }
   | { readonly kind: 'none' };
 
-function effectOf(event: RecordedEvent): Effect {
-  switch (event.type) {
-    case 'email.sent':
-      return { kind: 'email_sent', messageId: event.payload.messageId };
-    case 'email.opened':
-    case 'email.clicked':
-      return { kind: 'email_response', messageId: event.payload.messageId };
-    case 'email.received':
-      return { kind: 'inbound', channel: 'email' };
-    case 'call.logged':
-      return event.payload.direction === 'outbound'
-        ? {
-            kind: 'attempt',
-            channel: event.channel,
-            answered: ANSWERED_CALL.has(event.payload.outcome ?? ''),
-          }
-        : { kind: 'inbound', channel: event.channel };
-    case 'web.visited':
-    case 'purchase.completed':
-    case 'complaint.opened':
-    case 'feedback.submitted':
-      return { kind: 'inbound', channel: event.channel };
-    case 'customer.erased':
-      return { kind: 'erase' };
-    case 'customer.registered':
-    case 'customer.profile_updated':
-    case 'customer.identified':
-    case 'customer.merged':
-    case 'purchase.refunded':
-    case 'complaint.resolved':
-    case 'loyalty.points_redeemed':
-    case 'loyalty.points_adjusted':
-      return { kind: 'none' };
-    default:
-      return assertNever(event, 'event type');
-  }
-}
+const NONE: Effect = { kind: 'none' };
+
+const EFFECTS: EventHandlers<Effect> = {
+  'email.sent': (event) => ({ kind: 'email_sent', messageId: event.payload.messageId }),
+  'email.opened': (event) => ({ kind: 'email_response', messageId: event.payload.messageId }),
+  'email.clicked': (event) => ({ kind: 'email_response', messageId: event.payload.messageId }),
+  'email.received': () => ({ kind: 'inbound', channel: 'email' }),
+  'call.logged': (event) =>
+    event.payload.direction === 'outbound'
+      ? {
+          kind: 'attempt',
+          channel: event.channel,
+          answered: ANSWERED_CALL.has(event.payload.outcome ?? ''),
+        }
+      : { kind: 'inbound', channel: event.channel },
+  'web.visited': (event) => ({ kind: 'inbound', channel: event.channel }),
+  'purchase.completed': (event) => ({ kind: 'inbound', channel: event.channel }),
+  'complaint.opened': (event) => ({ kind: 'inbound', channel: event.channel }),
+  'feedback.submitted': (event) => ({ kind: 'inbound', channel: event.channel }),
+  'customer.erased': () => ({ kind: 'erase' }),
+};
 
 export function evolveContactPreference(
   state: ContactPreferenceState,
@@ -121,7 +106,7 @@ export function evolveContactPreference(
 ): ContactPreferenceState {
   // Erasure is terminal, so events before or after it in the log end in the same empty state.
   if (state.erased || state.appliedEventIds.includes(event.eventId)) return state;
-  const effect = effectOf(event);
+  const effect = handle(EFFECTS, event, NONE, undefined, undefined);
   if (effect.kind === 'none') return state;
   if (effect.kind === 'erase') {
     return { ...initialContactPreferenceState(customerKey(state.customerId)), erased: true };

@@ -1,5 +1,5 @@
-import { type RecordedEvent } from '@touchpoint/contracts';
-import { assertNever } from '@touchpoint/core';
+import { type EventType, type RecordedEvent } from '@touchpoint/contracts';
+import { type EventHandlers, handle } from '../event-handlers';
 import { customerKey, type EventPosition, type PositionedEvent } from '../projection.types';
 import { categoryWithin, type CrosssellPolicy } from './crosssell.policy';
 import {
@@ -149,107 +149,95 @@ function contribution(sign: 1 | -1, b: Basket, position: EventPosition): BasketC
   };
 }
 
-function applyEvent(
-  w: Working,
-  { event, position }: PositionedEvent,
-  key: string,
-  sink: ContributionSink | undefined,
-): void {
-  switch (event.type) {
-    case 'purchase.completed': {
-      const fresh = basketOf(event);
-      const at = fresh.at;
-      w.seen(at);
-      const existing = w.baskets.get(fresh.orderId);
-      // Re-sends of one order (POS reconnects, SCENARIOS 6) may carry new event ids. The
-      // contract has no order-amendment event, so every version is the same order and the
-      // choice only has to be deterministic: the lowest event id wins, which with time-ordered
-      // (v7) ids is the original submission.
-      if (existing !== undefined) {
-        if (existing.eventId <= fresh.eventId) return;
-        const next = fresh;
-        w.baskets.set(fresh.orderId, next);
-        if (sink !== undefined && !sameContents(existing, next)) {
-          sink(contribution(-1, existing, position));
-          sink(contribution(1, next, position));
-        }
-        return;
-      }
-      sink?.(contribution(1, fresh, position));
-      if (w.beyond(at)) w.pastBasket(fresh);
-      else w.baskets.set(fresh.orderId, fresh);
-      return;
-    }
-    case 'purchase.refunded': {
-      const at = instantOf(event.occurredAt);
-      w.seen(at);
-      // Erasure drops refunds (amounts are behaviour); late ones are dropped the same way.
-      if (w.erased) return;
-      const refund: RefundRecord = {
-        orderId: event.payload.orderId,
-        refundId: event.payload.refundId,
-        eventId: event.eventId,
-        at,
-        amount: event.payload.amount,
-        currency: event.payload.currency,
-        items:
-          event.payload.items === undefined
-            ? null
-            : event.payload.items.map(({ sku, quantity }) => ({ sku, quantity })),
-      };
-      const id = `${refund.orderId}${SEP}${refund.refundId}`;
-      const existing = w.refunds.get(id);
-      // A refund is identified by (orderId, refundId) per the contract; same lowest-id rule.
-      if (existing !== undefined) {
-        if (existing.eventId > refund.eventId) w.refunds.set(id, refund);
-        return;
-      }
-      if (w.beyond(at)) w.pastRefund(refund);
-      else w.refunds.set(id, refund);
-      return;
-    }
-    case 'customer.erased':
-      w.lifecycle.add(event.eventId);
-      w.erased = true;
-      return;
-    case 'customer.merged': {
-      // The survivor cannot read the duplicate's document (one document per evolve, no
-      // cross-document transactions), so each side records its half: the survivor who it
-      // absorbed, the duplicate that it is retired. The duplicate's baskets stay where they are
-      // and keep counting once in the aggregates.
-      const survivor = event.customerId;
-      if (survivor === undefined) return;
-      w.lifecycle.add(event.eventId);
-      if (key === customerKey(survivor)) w.mergedFrom.add(event.payload.mergedCustomerId);
-      else if (w.mergedInto === null || compareStrings(survivor, w.mergedInto) < 0) {
-        // Two merges retiring the same id into different survivors are a data error; pick one stably.
-        w.mergedInto = survivor;
-      }
-      return;
-    }
-    case 'customer.identified':
-      if (event.anonymousId === undefined) return;
-      w.lifecycle.add(event.eventId);
-      w.linked.add(event.anonymousId);
-      return;
-    case 'customer.registered':
-    case 'customer.profile_updated':
-    case 'call.logged':
-    case 'email.sent':
-    case 'email.opened':
-    case 'email.clicked':
-    case 'email.received':
-    case 'web.visited':
-    case 'complaint.opened':
-    case 'complaint.resolved':
-    case 'feedback.submitted':
-    case 'loyalty.points_redeemed':
-    case 'loyalty.points_adjusted':
-      return;
-    default:
-      assertNever(event, 'event type');
-  }
+/** Where an event applied to a document came from and where its basket changes go. */
+interface Applied {
+  readonly position: EventPosition;
+  readonly key: string;
+  readonly sink: ContributionSink | undefined;
 }
+
+const APPLY: EventHandlers<void, Working, Applied> = {
+  'purchase.completed': (event, w, { position, sink }) => {
+    const fresh = basketOf(event);
+    const at = fresh.at;
+    w.seen(at);
+    const existing = w.baskets.get(fresh.orderId);
+    // Re-sends of one order (POS reconnects, SCENARIOS 6) may carry new event ids. The
+    // contract has no order-amendment event, so every version is the same order and the
+    // choice only has to be deterministic: the lowest event id wins, which with time-ordered
+    // (v7) ids is the original submission.
+    if (existing !== undefined) {
+      if (existing.eventId <= fresh.eventId) return;
+      const next = fresh;
+      w.baskets.set(fresh.orderId, next);
+      if (sink !== undefined && !sameContents(existing, next)) {
+        sink(contribution(-1, existing, position));
+        sink(contribution(1, next, position));
+      }
+      return;
+    }
+    sink?.(contribution(1, fresh, position));
+    if (w.beyond(at)) w.pastBasket(fresh);
+    else w.baskets.set(fresh.orderId, fresh);
+  },
+  'purchase.refunded': (event, w) => {
+    const at = instantOf(event.occurredAt);
+    w.seen(at);
+    // Erasure drops refunds (amounts are behaviour); late ones are dropped the same way.
+    if (w.erased) return;
+    const refund: RefundRecord = {
+      orderId: event.payload.orderId,
+      refundId: event.payload.refundId,
+      eventId: event.eventId,
+      at,
+      amount: event.payload.amount,
+      currency: event.payload.currency,
+      items:
+        event.payload.items === undefined
+          ? null
+          : event.payload.items.map(({ sku, quantity }) => ({ sku, quantity })),
+    };
+    const id = `${refund.orderId}${SEP}${refund.refundId}`;
+    const existing = w.refunds.get(id);
+    // A refund is identified by (orderId, refundId) per the contract; same lowest-id rule.
+    if (existing !== undefined) {
+      if (existing.eventId > refund.eventId) w.refunds.set(id, refund);
+      return;
+    }
+    if (w.beyond(at)) w.pastRefund(refund);
+    else w.refunds.set(id, refund);
+  },
+  'customer.erased': (event, w) => {
+    w.lifecycle.add(event.eventId);
+    w.erased = true;
+  },
+  'customer.merged': (event, w, { key }) => {
+    // The survivor cannot read the duplicate's document (one document per evolve, no
+    // cross-document transactions), so each side records its half: the survivor who it
+    // absorbed, the duplicate that it is retired. The duplicate's baskets stay where they are
+    // and keep counting once in the aggregates.
+    const survivor = event.customerId;
+    if (survivor === undefined) return;
+    w.lifecycle.add(event.eventId);
+    if (key === customerKey(survivor)) w.mergedFrom.add(event.payload.mergedCustomerId);
+    else if (w.mergedInto === null || compareStrings(survivor, w.mergedInto) < 0) {
+      // Two merges retiring the same id into different survivors are a data error; pick one stably.
+      w.mergedInto = survivor;
+    }
+  },
+  'customer.identified': (event, w) => {
+    if (event.anonymousId === undefined) return;
+    w.lifecycle.add(event.eventId);
+    w.linked.add(event.anonymousId);
+  },
+};
+
+/** Lifecycle events are kept by id (`lifecycleEventIds`), so a re-delivery is seen at any age. */
+const LIFECYCLE: ReadonlySet<EventType> = new Set<EventType>([
+  'customer.erased',
+  'customer.merged',
+  'customer.identified',
+]);
 
 /** The k-th largest of `values` (1-based), or null when there are fewer. */
 function kthLargest(values: number[], k: number): number | null {
@@ -329,31 +317,8 @@ function finish(w: Working, policy: CrosssellPolicy): CustomerBasketsState {
 
 /** Events that change the model; the rest leave the state as it is (same object). */
 function matters(state: CustomerBasketsState, { event }: PositionedEvent): boolean {
-  switch (event.type) {
-    case 'purchase.completed':
-    case 'purchase.refunded':
-      return true;
-    case 'customer.erased':
-    case 'customer.merged':
-    case 'customer.identified':
-      return !state.lifecycleEventIds.includes(event.eventId);
-    case 'customer.registered':
-    case 'customer.profile_updated':
-    case 'call.logged':
-    case 'email.sent':
-    case 'email.opened':
-    case 'email.clicked':
-    case 'email.received':
-    case 'web.visited':
-    case 'complaint.opened':
-    case 'complaint.resolved':
-    case 'feedback.submitted':
-    case 'loyalty.points_redeemed':
-    case 'loyalty.points_adjusted':
-      return false;
-    default:
-      return assertNever(event, 'event type');
-  }
+  if (APPLY[event.type] === undefined) return false;
+  return !LIFECYCLE.has(event.type) || !state.lifecycleEventIds.includes(event.eventId);
 }
 
 /**
@@ -373,7 +338,7 @@ export function foldBaskets(
   const w = new Working(state, policy);
   for (const e of relevant) {
     if (w.lifecycle.has(e.event.eventId)) continue;
-    applyEvent(w, e, key, sink);
+    handle(APPLY, e.event, undefined, w, { position: e.position, key, sink });
   }
   return finish(w, policy);
 }

@@ -1,5 +1,5 @@
 import { type RecordedEvent } from '@touchpoint/contracts';
-import { assertNever } from '@touchpoint/core';
+import { type EventHandlers, keysFrom } from '../event-handlers';
 import { customerKey, visitorKey, type Projection } from '../projection.types';
 import { DEFAULT_CROSSSELL_POLICY, type CrosssellPolicy } from './crosssell.policy';
 import { basketBeyondHorizon, foldBaskets } from './crosssell.evolve';
@@ -28,44 +28,27 @@ export interface CustomerCrosssellView {
   readonly exactFrom: string | null;
 }
 
-/**
- * Only these types change the model; for the rest `keys` is empty so the shell never loads a
- * document for them. The list is checked against the catalogue by the exhaustive switch below.
- */
-function keysOf(event: RecordedEvent): readonly string[] {
-  switch (event.type) {
-    case 'purchase.completed':
-      // A visitor's basket is as much a basket as a customer's; keeping it under the visitor key
-      // lets it count in the aggregates. It is not moved on `customer.identified`: a pure evolve
-      // sees one document, and copying it would count the basket twice in the sums. The
-      // customer's view joins it when read (`mergeCrosssellStates`).
-      if (event.customerId !== undefined) return [customerKey(event.customerId)];
-      return event.anonymousId !== undefined ? [visitorKey(event.anonymousId)] : [];
-    case 'purchase.refunded':
-    case 'customer.erased':
-    case 'customer.identified':
-      return event.customerId !== undefined ? [customerKey(event.customerId)] : [];
-    case 'customer.merged':
-      return event.customerId !== undefined
-        ? [customerKey(event.customerId), customerKey(event.payload.mergedCustomerId)]
-        : [];
-    case 'customer.registered':
-    case 'customer.profile_updated':
-    case 'call.logged':
-    case 'email.sent':
-    case 'email.opened':
-    case 'email.clicked':
-    case 'email.received':
-    case 'web.visited':
-    case 'complaint.opened':
-    case 'complaint.resolved':
-    case 'feedback.submitted':
-    case 'loyalty.points_redeemed':
-    case 'loyalty.points_adjusted':
-      return [];
-    default:
-      return assertNever(event, 'event type');
-  }
+/** Only these types change the model; for the rest the shell never loads a document. */
+const KEYS: EventHandlers<readonly string[]> = {
+  // A visitor's basket is as much a basket as a customer's; keeping it under the visitor key lets
+  // it count in the aggregates. It is not moved on `customer.identified`: a pure evolve sees one
+  // document, and copying it would count the basket twice in the sums. The customer's view joins
+  // it when read (`mergeCrosssellStates`).
+  'purchase.completed': (event) => {
+    if (event.customerId !== undefined) return [customerKey(event.customerId)];
+    return event.anonymousId !== undefined ? [visitorKey(event.anonymousId)] : [];
+  },
+  'purchase.refunded': (event) => ownKey(event),
+  'customer.erased': (event) => ownKey(event),
+  'customer.identified': (event) => ownKey(event),
+  'customer.merged': (event) =>
+    event.customerId !== undefined
+      ? [customerKey(event.customerId), customerKey(event.payload.mergedCustomerId)]
+      : [],
+};
+
+function ownKey(event: RecordedEvent): readonly string[] {
+  return event.customerId !== undefined ? [customerKey(event.customerId)] : [];
 }
 
 export const crosssellProjection: Projection<
@@ -77,7 +60,7 @@ export const crosssellProjection: Projection<
   // 2: bounded documents (detail within the horizon, compacted history).
   stateSchema: 2,
   defaultPolicy: DEFAULT_CROSSSELL_POLICY,
-  keys: keysOf,
+  keys: keysFrom(KEYS),
   initial: () => EMPTY_BASKETS_STATE,
   // Ignored types and losing re-sends leave no trace: the document is a function of the events
   // that matter, not of how often or in which order they came.

@@ -1,5 +1,5 @@
 import { type RecordedEvent, parseOffsetTimestamp } from '@touchpoint/contracts';
-import { assertNever } from '@touchpoint/core';
+import { type EventHandlers, handle, keysFrom } from '../event-handlers';
 import {
   type PositionedEvent,
   type Projection,
@@ -34,42 +34,30 @@ export const LOYALTY_MODEL = 'loyalty';
 const CUSTOMER_PREFIX = customerKey('');
 
 /** Document keys for an event; only customers have a loyalty account. */
-export function loyaltyKeys(event: RecordedEvent): readonly string[] {
-  switch (event.type) {
-    case 'purchase.completed':
-      // A visitor's purchase waits on the visitor's document; once a `customer.identified`
-      // links it, `mergeLoyaltyStates` counts it for the customer when read.
-      if (event.customerId !== undefined) return [customerKey(event.customerId)];
-      return event.anonymousId === undefined ? [] : [visitorKey(event.anonymousId)];
-    case 'customer.registered':
-    case 'customer.erased':
-    case 'customer.identified':
-    case 'purchase.refunded':
-    case 'loyalty.points_redeemed':
-    case 'loyalty.points_adjusted':
-      return event.customerId === undefined ? [] : [customerKey(event.customerId)];
-    case 'complaint.resolved':
-      return event.customerId !== undefined && (event.payload.compensation?.points ?? 0) > 0
-        ? [customerKey(event.customerId)]
-        : [];
-    case 'customer.merged':
-      // Both sides: the survivor lists what it absorbed, the retired record stops outreach.
-      return event.customerId === undefined
-        ? []
-        : [customerKey(event.customerId), customerKey(event.payload.mergedCustomerId)];
-    case 'customer.profile_updated':
-    case 'call.logged':
-    case 'email.sent':
-    case 'email.opened':
-    case 'email.clicked':
-    case 'email.received':
-    case 'web.visited':
-    case 'complaint.opened':
-    case 'feedback.submitted':
-      return [];
-    default:
-      return assertNever(event, 'event type');
-  }
+export const loyaltyKeys = keysFrom({
+  // A visitor's purchase waits on the visitor's document; once a `customer.identified` links it,
+  // `mergeLoyaltyStates` counts it for the customer when read.
+  'purchase.completed': (event) => {
+    if (event.customerId !== undefined) return [customerKey(event.customerId)];
+    return event.anonymousId === undefined ? [] : [visitorKey(event.anonymousId)];
+  },
+  'customer.registered': (event) => ownKey(event),
+  'customer.erased': (event) => ownKey(event),
+  'customer.identified': (event) => ownKey(event),
+  'purchase.refunded': (event) => ownKey(event),
+  'loyalty.points_redeemed': (event) => ownKey(event),
+  'loyalty.points_adjusted': (event) => ownKey(event),
+  'complaint.resolved': (event) =>
+    (event.payload.compensation?.points ?? 0) > 0 ? ownKey(event) : [],
+  // Both sides: the survivor lists what it absorbed, the retired record stops outreach.
+  'customer.merged': (event) =>
+    event.customerId === undefined
+      ? []
+      : [customerKey(event.customerId), customerKey(event.payload.mergedCustomerId)],
+});
+
+function ownKey(event: RecordedEvent): readonly string[] {
+  return event.customerId === undefined ? [] : [customerKey(event.customerId)];
 }
 
 const NO_TOTALS: CompactedTotals = {
@@ -183,101 +171,83 @@ class Work {
 }
 
 /** Joins one handled event into the working copy. */
-function apply(w: Work, event: RecordedEvent, key: string): void {
-  switch (event.type) {
-    case 'customer.registered':
-      w.registration = w.earliest(w.registration, eventTime(event));
-      return;
-    case 'purchase.completed':
-      w.upsert(w.detail.purchases, event.payload.orderId, {
-        ...eventTime(event),
-        orderId: event.payload.orderId,
-        amount: event.payload.total,
-        currency: event.payload.currency,
-      });
-      return;
-    case 'purchase.refunded': {
-      const fact = {
-        ...eventTime(event),
-        orderId: event.payload.orderId,
-        refundId: event.payload.refundId,
-        amount: event.payload.amount,
-        currency: event.payload.currency,
-        order: null,
-      };
-      const current = w.detail.refunds.get(refundKey(fact));
-      // An earlier report of a refund whose order was compacted keeps the effect worked out.
-      w.upsert(w.detail.refunds, refundKey(fact), { ...fact, order: current?.order ?? null });
-      return;
-    }
-    case 'loyalty.points_redeemed':
-      w.upsert(w.detail.redemptions, event.payload.redemptionId, {
-        ...eventTime(event),
-        redemptionId: event.payload.redemptionId,
-        points: event.payload.points,
-        reward: event.payload.reward ?? null,
-      });
-      return;
-    case 'loyalty.points_adjusted':
-      w.upsert(w.detail.adjustments, event.payload.adjustmentId, {
-        ...eventTime(event),
-        adjustmentKey: event.payload.adjustmentId,
-        points: event.payload.points,
-        reason: event.payload.reason,
-        complaintId: event.payload.complaintId ?? null,
-        origin: 'adjustment',
-      } satisfies AdjustmentFact);
-      return;
-    case 'complaint.resolved': {
-      const points = event.payload.compensation?.points ?? 0;
-      if (points <= 0) return;
-      const complaintId = event.payload.complaintId;
-      // Keyed by complaint: a re-sent resolution of the same complaint credits once.
-      w.upsert(w.detail.adjustments, `complaint:${complaintId}`, {
-        ...eventTime(event),
-        adjustmentKey: `complaint:${complaintId}`,
-        points,
-        reason: `Compensation for complaint ${complaintId}`,
-        complaintId,
-        origin: 'complaint_compensation',
-      } satisfies AdjustmentFact);
-      return;
-    }
-    case 'customer.merged': {
-      if (event.customerId === undefined) return;
-      const time = eventTime(event);
-      if (key === customerKey(event.payload.mergedCustomerId)) {
-        w.mergedInto = w.earliest(w.mergedInto, { ...time, customerId: event.customerId });
-        return;
-      }
-      const id = event.payload.mergedCustomerId;
-      w.absorbed.set(id, w.earliest(w.absorbed.get(id) ?? null, { ...time, customerId: id }));
+const APPLY: EventHandlers<void, Work, string> = {
+  'customer.registered': (event, w) => {
+    w.registration = w.earliest(w.registration, eventTime(event));
+  },
+  'purchase.completed': (event, w) => {
+    w.upsert(w.detail.purchases, event.payload.orderId, {
+      ...eventTime(event),
+      orderId: event.payload.orderId,
+      amount: event.payload.total,
+      currency: event.payload.currency,
+    });
+  },
+  'purchase.refunded': (event, w) => {
+    const fact = {
+      ...eventTime(event),
+      orderId: event.payload.orderId,
+      refundId: event.payload.refundId,
+      amount: event.payload.amount,
+      currency: event.payload.currency,
+      order: null,
+    };
+    const current = w.detail.refunds.get(refundKey(fact));
+    // An earlier report of a refund whose order was compacted keeps the effect worked out.
+    w.upsert(w.detail.refunds, refundKey(fact), { ...fact, order: current?.order ?? null });
+  },
+  'loyalty.points_redeemed': (event, w) => {
+    w.upsert(w.detail.redemptions, event.payload.redemptionId, {
+      ...eventTime(event),
+      redemptionId: event.payload.redemptionId,
+      points: event.payload.points,
+      reward: event.payload.reward ?? null,
+    });
+  },
+  'loyalty.points_adjusted': (event, w) => {
+    w.upsert(w.detail.adjustments, event.payload.adjustmentId, {
+      ...eventTime(event),
+      adjustmentKey: event.payload.adjustmentId,
+      points: event.payload.points,
+      reason: event.payload.reason,
+      complaintId: event.payload.complaintId ?? null,
+      origin: 'adjustment',
+    } satisfies AdjustmentFact);
+  },
+  'complaint.resolved': (event, w) => {
+    const points = event.payload.compensation?.points ?? 0;
+    if (points <= 0) return;
+    const complaintId = event.payload.complaintId;
+    // Keyed by complaint: a re-sent resolution of the same complaint credits once.
+    w.upsert(w.detail.adjustments, `complaint:${complaintId}`, {
+      ...eventTime(event),
+      adjustmentKey: `complaint:${complaintId}`,
+      points,
+      reason: `Compensation for complaint ${complaintId}`,
+      complaintId,
+      origin: 'complaint_compensation',
+    } satisfies AdjustmentFact);
+  },
+  'customer.merged': (event, w, key) => {
+    if (event.customerId === undefined) return;
+    const time = eventTime(event);
+    if (key === customerKey(event.payload.mergedCustomerId)) {
+      w.mergedInto = w.earliest(w.mergedInto, { ...time, customerId: event.customerId });
       return;
     }
-    case 'customer.identified': {
-      if (event.anonymousId === undefined) return;
-      const id = event.anonymousId;
-      const link = { ...eventTime(event), anonymousId: id };
-      w.linkedVisitors.set(id, w.earliest(w.linkedVisitors.get(id) ?? null, link));
-      return;
-    }
-    case 'customer.erased':
-      w.erased = w.earliest(w.erased, eventTime(event));
-      return;
-    case 'customer.profile_updated':
-    case 'call.logged':
-    case 'email.sent':
-    case 'email.opened':
-    case 'email.clicked':
-    case 'email.received':
-    case 'web.visited':
-    case 'complaint.opened':
-    case 'feedback.submitted':
-      return;
-    default:
-      return assertNever(event, 'event type');
-  }
-}
+    const id = event.payload.mergedCustomerId;
+    w.absorbed.set(id, w.earliest(w.absorbed.get(id) ?? null, { ...time, customerId: id }));
+  },
+  'customer.identified': (event, w) => {
+    if (event.anonymousId === undefined) return;
+    const id = event.anonymousId;
+    const link = { ...eventTime(event), anonymousId: id };
+    w.linkedVisitors.set(id, w.earliest(w.linkedVisitors.get(id) ?? null, link));
+  },
+  'customer.erased': (event, w) => {
+    w.erased = w.earliest(w.erased, eventTime(event));
+  },
+};
 
 /**
  * Folds a batch: every event is joined into mutable maps of the state's detail, then detail older
@@ -299,7 +269,7 @@ export function evolveLoyaltyBatch(
     return state;
   }
   const w = new Work(state);
-  for (const { event } of events) apply(w, event, key);
+  for (const { event } of events) handle(APPLY, event, undefined, w, key);
   if (w.erased !== null) {
     if (!w.changed) return state;
     // Only the tombstone survives, so every arrival order of the history ends in the same state.
@@ -344,41 +314,28 @@ export function evolveLoyalty(
   return evolveLoyaltyBatch(state, [positioned], key, policy);
 }
 
-/** Events kept as detail (and so recognised when re-delivered) while within the horizon. */
-function isDetailEvent(event: RecordedEvent): boolean {
-  switch (event.type) {
-    case 'purchase.completed':
-    case 'purchase.refunded':
-    case 'loyalty.points_redeemed':
-    case 'loyalty.points_adjusted':
-      return true;
-    case 'complaint.resolved':
-      return (event.payload.compensation?.points ?? 0) > 0;
-    // Registration, links, merges and erasure keep their earliest report: re-applying one is a
-    // no-op at any age.
-    case 'customer.registered':
-    case 'customer.identified':
-    case 'customer.merged':
-    case 'customer.erased':
-    case 'customer.profile_updated':
-    case 'call.logged':
-    case 'email.sent':
-    case 'email.opened':
-    case 'email.clicked':
-    case 'email.received':
-    case 'web.visited':
-    case 'complaint.opened':
-    case 'feedback.submitted':
-      return false;
-    default:
-      return assertNever(event, 'event type');
-  }
-}
+/**
+ * Events kept as detail (and so recognised when re-delivered) while within the horizon. The
+ * others (registration, links, merges, erasure) keep their earliest report: re-applying one is a
+ * no-op at any age.
+ */
+const DETAIL: EventHandlers<boolean> = {
+  'purchase.completed': () => true,
+  'purchase.refunded': () => true,
+  'loyalty.points_redeemed': () => true,
+  'loyalty.points_adjusted': () => true,
+  'complaint.resolved': (event) => (event.payload.compensation?.points ?? 0) > 0,
+};
 
 /** True when `event` is older than the detail the state keeps: a duplicate would count twice. */
 export function loyaltyBeyondHorizon(state: LoyaltyState, positioned: PositionedEvent): boolean {
   const event = positioned.event;
-  if (state.erased !== null || state.exactFromMs === null || !isDetailEvent(event)) return false;
+  if (
+    state.erased !== null ||
+    state.exactFromMs === null ||
+    !handle(DETAIL, event, false, undefined, undefined)
+  )
+    return false;
   return eventTime(event).atMs < state.exactFromMs;
 }
 
