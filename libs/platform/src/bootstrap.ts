@@ -96,6 +96,7 @@ export async function startApp(
     await app.init();
     await startup?.pass();
   } catch (e) {
+    startup?.stop();
     await app.close();
     throw e;
   }

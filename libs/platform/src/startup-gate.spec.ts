@@ -88,6 +88,25 @@ describe('StartupGate', () => {
     });
   });
 
+  it('given groups folding before pass() is called (during the bootstrap hooks), then progress lines already come', async () => {
+    const log = new FakeLog([10]);
+    const logger = recordingLogger();
+    const gate = new StartupGate(log as unknown as EventLog, logger, { progressEveryMs: 5 });
+    gate.follow('model-a', ['events']);
+    log.commit('model-a', 0, 4);
+    await tick(30);
+    expect(
+      logger.lines.filter((l) => l.msg === 'rebuilding from the log').at(-1)?.fields,
+    ).toMatchObject({
+      percent: 40,
+    });
+    log.commit('model-a', 0, 10);
+    await gate.pass();
+    const count = logger.lines.length;
+    await tick(30);
+    expect(logger.lines).toHaveLength(count); // no progress line after the gate opened
+  });
+
   it('given a group that stops before the end (a bounded replay), then it is no longer waited for', async () => {
     const log = new FakeLog([4]);
     const gate = new StartupGate(log as unknown as EventLog, recordingLogger(), { pollMs: 2 });

@@ -28,8 +28,10 @@ interface Task {
  * reads from the beginning (each live model version's projector group, the archiver) refolds
  * the whole log on start: the gate waits until each of them has committed the log's end as it
  * was when the gate began to wait (nothing appends to the events topic before the port opens),
- * and until every other registered task (the ingest duplicate registry) is done. While it waits
- * it logs a progress line every `progressEveryMs`; when it opens, one line with the totals.
+ * and until every other registered task (the ingest duplicate registry) is done. From the first
+ * group or task registered (the groups start folding during Nest's bootstrap hooks, before
+ * `pass` is called) it logs a progress line every `progressEveryMs` until it opens; then one
+ * line with the totals.
  *
  * Groups that start after the gate opened, and groups that stop on their own before the end (a
  * bounded replay), are not waited for.
@@ -40,6 +42,10 @@ export class StartupGate {
   private opened = false;
   private readonly pollMs: number;
   private readonly progressEveryMs: number;
+  private readonly created = Date.now();
+  private ticker?: NodeJS.Timeout;
+  /** Each topic's end, read once: nothing appends to it before the port opens. */
+  private readonly ends = new Map<string, Promise<PartitionOffsets[]>>();
 
   constructor(
     private readonly log: EventLog,
@@ -56,7 +62,9 @@ export class StartupGate {
 
   /** A consumer group that rebuilds memory from the beginning of `topics`. */
   follow(groupId: string, topics: readonly string[]): void {
-    if (!this.opened) this.groups.set(groupId, topics);
+    if (this.opened) return;
+    this.groups.set(groupId, topics);
+    this.watch();
   }
 
   /** A followed group that stopped (a bounded replay reached its bound, a shutdown). */
@@ -69,6 +77,7 @@ export class StartupGate {
     if (this.opened) return;
     const task: Task = { name, progress, settled: false };
     this.tasks.push(task);
+    this.watch();
     void work.then(
       () => {
         task.settled = true;
@@ -82,60 +91,81 @@ export class StartupGate {
 
   /** Resolves once every followed group reached the log's end and every task is done. */
   async pass(): Promise<void> {
-    const started = Date.now();
-    const ends = new Map<string, PartitionOffsets[]>();
-    const endOf = async (topic: string) => {
-      let offsets = ends.get(topic);
-      if (!offsets) {
-        offsets = await this.log.offsets(topic);
-        ends.set(topic, offsets);
+    let last: Snapshot;
+    try {
+      for (;;) {
+        last = await this.snapshot();
+        const failed = this.tasks.find((t) => t.failure !== undefined);
+        if (failed) {
+          throw new AppError(
+            'startup_rebuild_failed',
+            'internal',
+            `${failed.name} could not be rebuilt from the log: ${errorMessage(failed.failure)}`,
+          );
+        }
+        if (last.done) break;
+        await new Promise((resolve) => setTimeout(resolve, this.pollMs));
       }
-      return offsets;
-    };
-    let nextProgress = started + this.progressEveryMs;
-    let last: Snapshot = { groups: [], tasks: [], done: true };
-    for (;;) {
-      last = await this.snapshot(endOf);
-      const failed = this.tasks.find((t) => t.failure !== undefined);
-      if (failed) {
-        throw new AppError(
-          'startup_rebuild_failed',
-          'internal',
-          `${failed.name} could not be rebuilt from the log: ${errorMessage(failed.failure)}`,
-        );
-      }
-      if (last.done) break;
-      if (Date.now() >= nextProgress) {
-        this.logger.info('rebuilding from the log', {
-          percent: percent(last),
-          elapsedMs: Date.now() - started,
-          groups: last.groups,
-          tasks: last.tasks,
-        });
-        nextProgress = Date.now() + this.progressEveryMs;
-      }
-      await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+    } finally {
+      this.stop();
     }
     this.opened = true;
-    const records = [...ends.values()]
+    const records = (await Promise.all(this.ends.values()))
       .flat()
       .reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
     this.logger.info('rebuilt from the log', {
       records,
       groups: last.groups.length,
       tasks: last.tasks.map((t) => t.task),
-      ms: Date.now() - started,
+      ms: Date.now() - this.created,
     });
   }
 
-  private async snapshot(endOf: (topic: string) => Promise<PartitionOffsets[]>): Promise<Snapshot> {
+  /** No more progress lines (start-up failed before the gate opened). */
+  stop(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  private watch(): void {
+    if (this.ticker || this.opened) return;
+    this.ticker = setInterval(() => void this.report(), this.progressEveryMs);
+    this.ticker.unref();
+  }
+
+  private async report(): Promise<void> {
+    try {
+      const now = await this.snapshot();
+      if (this.opened || now.done || !this.ticker) return;
+      this.logger.info('rebuilding from the log', {
+        percent: percent(now),
+        elapsedMs: Date.now() - this.created,
+        groups: now.groups,
+        tasks: now.tasks,
+      });
+    } catch (e) {
+      // pass() meets the same failure and reports it; a progress line is only a courtesy.
+      this.logger.debug('startup progress unavailable', { error: errorMessage(e) });
+    }
+  }
+
+  private endOf(topic: string): Promise<PartitionOffsets[]> {
+    let end = this.ends.get(topic);
+    if (!end) {
+      end = this.log.offsets(topic);
+      this.ends.set(topic, end);
+    }
+    return end;
+  }
+
+  private async snapshot(): Promise<Snapshot> {
     const groups: Snapshot['groups'] = [];
     let done = true;
     for (const [group, topics] of [...this.groups]) {
       let position = 0;
       let total = 0;
       for (const topic of topics) {
-        const end = await endOf(topic);
+        const end = await this.endOf(topic);
         const committed = new Map(
           (await this.log.committedOffsets(group, topic)).map((c) => [
             c.partition,
