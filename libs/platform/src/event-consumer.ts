@@ -161,6 +161,14 @@ export async function startEventConsumer(
         batch.records.length - valid.length,
       );
       const last = batch.records[batch.records.length - 1];
+      if (last && rebuilding) {
+        ctx.startup?.advanced(
+          options.groupId,
+          batch.topic,
+          batch.partition,
+          String(BigInt(last.offset) + 1n),
+        );
+      }
       if (last) {
         lag.set(
           { group: options.groupId, partition: String(batch.partition) },

@@ -44,6 +44,12 @@ function recordingLogger(): Logger & { lines: { msg: string; fields: LogFields }
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
+/** What startEventConsumer does after each batch: the gate hears of it, the log commits it. */
+function handled(gate: StartupGate, log: FakeLog, group: string, partition: number, next: number) {
+  gate.advanced(group, 'events', partition, String(next));
+  log.commit(group, partition, next);
+}
+
 describe('StartupGate', () => {
   it('given an empty log, when nothing is followed, then it opens at once with one line', async () => {
     const logger = recordingLogger();
@@ -66,9 +72,9 @@ describe('StartupGate', () => {
     gate.follow('archiver', ['events']);
     let open = false;
     const passing = gate.pass().then(() => (open = true));
-    log.commit('model-a', 0, 3);
-    log.commit('model-a', 1, 5);
-    log.commit('archiver', 0, 3);
+    handled(gate, log, 'model-a', 0, 3);
+    handled(gate, log, 'model-a', 1, 5);
+    handled(gate, log, 'archiver', 0, 3);
     await tick(40);
     expect(open).toBe(false);
     const progress = logger.lines.filter((l) => l.msg === 'rebuilding from the log');
@@ -80,7 +86,7 @@ describe('StartupGate', () => {
         { group: 'archiver', done: 3, of: 8 },
       ],
     });
-    log.commit('archiver', 1, 5);
+    handled(gate, log, 'archiver', 1, 5);
     await passing;
     expect(logger.lines.at(-1)).toEqual({
       msg: 'rebuilt from the log',
@@ -93,25 +99,55 @@ describe('StartupGate', () => {
     const logger = recordingLogger();
     const gate = new StartupGate(log as unknown as EventLog, logger, { progressEveryMs: 5 });
     gate.follow('model-a', ['events']);
-    log.commit('model-a', 0, 4);
+    handled(gate, log, 'model-a', 0, 4);
     await tick(30);
     expect(
       logger.lines.filter((l) => l.msg === 'rebuilding from the log').at(-1)?.fields,
     ).toMatchObject({
       percent: 40,
     });
-    log.commit('model-a', 0, 10);
+    handled(gate, log, 'model-a', 0, 10);
     await gate.pass();
     const count = logger.lines.length;
     await tick(30);
     expect(logger.lines).toHaveLength(count); // no progress line after the gate opened
   });
 
+  it('given a refold that never lets a timer fire, then the handled batches themselves bring the progress lines, at most one per period', async () => {
+    jest.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
+    try {
+      const log = new FakeLog([100]);
+      const logger = recordingLogger();
+      const gate = new StartupGate(log as unknown as EventLog, logger);
+      gate.follow('model-a', ['events']);
+      await Promise.resolve(); // the log's end is known
+      const lines = () => logger.lines.filter((l) => l.msg === 'rebuilding from the log');
+      handled(gate, log, 'model-a', 0, 10);
+      expect(lines()).toHaveLength(0);
+      jest.setSystemTime(Date.UTC(2026, 0, 1, 0, 0, 2));
+      handled(gate, log, 'model-a', 0, 20);
+      handled(gate, log, 'model-a', 0, 30);
+      expect(lines()).toHaveLength(1);
+      expect(lines()[0]!.fields).toMatchObject({
+        percent: 20,
+        elapsedMs: 2000,
+        groups: [{ group: 'model-a', done: 20, of: 100 }],
+      });
+      jest.setSystemTime(Date.UTC(2026, 0, 1, 0, 0, 4));
+      handled(gate, log, 'model-a', 0, 60);
+      expect(lines()).toHaveLength(2);
+      expect(lines()[1]!.fields).toMatchObject({ percent: 60 });
+      gate.stop();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('given a group that stops before the end (a bounded replay), then it is no longer waited for', async () => {
     const log = new FakeLog([4]);
     const gate = new StartupGate(log as unknown as EventLog, recordingLogger(), { pollMs: 2 });
     gate.follow('replay', ['events']);
-    log.commit('replay', 0, 1);
+    handled(gate, log, 'replay', 0, 1);
     const passing = gate.pass();
     await tick();
     expect(gate.isOpen).toBe(false);

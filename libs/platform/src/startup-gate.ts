@@ -27,11 +27,14 @@ interface Task {
  * With the embedded log, consumer positions live in the process's memory, so every group that
  * reads from the beginning (each live model version's projector group, the archiver) refolds
  * the whole log on start: the gate waits until each of them has committed the log's end as it
- * was when the gate began to wait (nothing appends to the events topic before the port opens),
- * and until every other registered task (the ingest duplicate registry) is done. From the first
- * group or task registered (the groups start folding during Nest's bootstrap hooks, before
- * `pass` is called) it logs a progress line every `progressEveryMs` until it opens; then one
+ * was when the gate first looked (nothing appends to the events topic before the port opens),
+ * and until every other registered task (the ingest duplicate registry) is done; then it logs one
  * line with the totals.
+ *
+ * Progress: the groups start folding during Nest's bootstrap hooks, before `pass` is called, and
+ * an embedded refold runs on promises that are already resolved, so timers may not fire until it
+ * is over. Consumers therefore report each handled batch (`advanced`), and the gate logs a
+ * progress line from there at most every `progressEveryMs` (a timer covers the quiet moments).
  *
  * Groups that start after the gate opened, and groups that stop on their own before the end (a
  * bounded replay), are not waited for.
@@ -43,9 +46,13 @@ export class StartupGate {
   private readonly pollMs: number;
   private readonly progressEveryMs: number;
   private readonly created = Date.now();
+  private nextProgressAt: number;
   private ticker?: NodeJS.Timeout;
   /** Each topic's end, read once: nothing appends to it before the port opens. */
   private readonly ends = new Map<string, Promise<PartitionOffsets[]>>();
+  private readonly knownEnds = new Map<string, PartitionOffsets[]>();
+  /** group → `topic/partition` → next offset handled (for progress; completion asks the log). */
+  private readonly handled = new Map<string, Map<string, bigint>>();
 
   constructor(
     private readonly log: EventLog,
@@ -54,6 +61,7 @@ export class StartupGate {
   ) {
     this.pollMs = options.pollMs ?? 50;
     this.progressEveryMs = options.progressEveryMs ?? 2000;
+    this.nextProgressAt = this.created + this.progressEveryMs;
   }
 
   get isOpen(): boolean {
@@ -64,7 +72,25 @@ export class StartupGate {
   follow(groupId: string, topics: readonly string[]): void {
     if (this.opened) return;
     this.groups.set(groupId, topics);
+    for (const topic of topics) {
+      void this.endOf(topic).then(
+        (end) => this.knownEnds.set(topic, end),
+        () => undefined, // pass() reads it again and reports the failure
+      );
+    }
     this.watch();
+  }
+
+  /** A followed group handled a batch: `next` is the partition's next offset to handle. */
+  advanced(groupId: string, topic: string, partition: number, next: string): void {
+    if (this.opened || !this.groups.has(groupId)) return;
+    let positions = this.handled.get(groupId);
+    if (!positions) {
+      positions = new Map();
+      this.handled.set(groupId, positions);
+    }
+    positions.set(`${topic}/${partition}`, BigInt(next));
+    this.progress();
   }
 
   /** A followed group that stopped (a bounded replay reached its bound, a shutdown). */
@@ -89,12 +115,12 @@ export class StartupGate {
     );
   }
 
-  /** Resolves once every followed group reached the log's end and every task is done. */
+  /** Resolves once every followed group committed the log's end and every task is done. */
   async pass(): Promise<void> {
     let last: Snapshot;
     try {
       for (;;) {
-        last = await this.snapshot();
+        last = await this.committedSnapshot();
         const failed = this.tasks.find((t) => t.failure !== undefined);
         if (failed) {
           throw new AppError(
@@ -104,6 +130,7 @@ export class StartupGate {
           );
         }
         if (last.done) break;
+        this.progress();
         await new Promise((resolve) => setTimeout(resolve, this.pollMs));
       }
     } finally {
@@ -129,24 +156,28 @@ export class StartupGate {
 
   private watch(): void {
     if (this.ticker || this.opened) return;
-    this.ticker = setInterval(() => void this.report(), this.progressEveryMs);
+    this.ticker = setInterval(() => this.progress(), Math.max(1, this.progressEveryMs / 2));
     this.ticker.unref();
   }
 
-  private async report(): Promise<void> {
-    try {
-      const now = await this.snapshot();
-      if (this.opened || now.done || !this.ticker) return;
-      this.logger.info('rebuilding from the log', {
-        percent: percent(now),
-        elapsedMs: Date.now() - this.created,
-        groups: now.groups,
-        tasks: now.tasks,
-      });
-    } catch (e) {
-      // pass() meets the same failure and reports it; a progress line is only a courtesy.
-      this.logger.debug('startup progress unavailable', { error: errorMessage(e) });
-    }
+  /** A progress line when one is due; cheap enough to call after every batch. */
+  private progress(): void {
+    if (this.opened) return;
+    const now = Date.now();
+    if (now < this.nextProgressAt) return;
+    this.nextProgressAt = now + this.progressEveryMs;
+    const snapshot = this.snapshot((group, topic) => {
+      const end = this.knownEnds.get(topic);
+      if (!end) return undefined;
+      const positions = this.handled.get(group);
+      return end.map((p) => ({ ...p, next: positions?.get(`${topic}/${p.partition}`) }));
+    });
+    this.logger.info('rebuilding from the log', {
+      percent: percent(snapshot),
+      elapsedMs: now - this.created,
+      groups: snapshot.groups,
+      tasks: snapshot.tasks,
+    });
   }
 
   private endOf(topic: string): Promise<PartitionOffsets[]> {
@@ -158,12 +189,10 @@ export class StartupGate {
     return end;
   }
 
-  private async snapshot(): Promise<Snapshot> {
-    const groups: Snapshot['groups'] = [];
-    let done = true;
+  /** Where each group stands by its committed positions: what opening the gate relies on. */
+  private async committedSnapshot(): Promise<Snapshot> {
+    const positions = new Map<string, PartitionPosition[]>();
     for (const [group, topics] of [...this.groups]) {
-      let position = 0;
-      let total = 0;
       for (const topic of topics) {
         const end = await this.endOf(topic);
         const committed = new Map(
@@ -172,18 +201,41 @@ export class StartupGate {
             BigInt(c.offset),
           ]),
         );
-        for (const p of end) {
+        positions.set(
+          `${group}\u0000${topic}`,
+          end.map((p) => ({ ...p, next: committed.get(p.partition) })),
+        );
+      }
+    }
+    return this.snapshot((group, topic) => positions.get(`${group}\u0000${topic}`));
+  }
+
+  private snapshot(
+    positionsOf: (group: string, topic: string) => PartitionPosition[] | undefined,
+  ): Snapshot {
+    const groups: Snapshot['groups'] = [];
+    let done = true;
+    for (const [group, topics] of this.groups) {
+      let position = 0;
+      let total = 0;
+      let known = true;
+      for (const topic of topics) {
+        const partitions = positionsOf(group, topic);
+        if (!partitions) {
+          known = false;
+          continue;
+        }
+        for (const p of partitions) {
           const low = BigInt(p.low);
           const high = BigInt(p.high);
-          const next = committed.get(p.partition) ?? low;
+          const next = p.next ?? low;
           position += Number((next < high ? next : high) - low);
           total += Number(high - low);
         }
       }
-      // A group that stopped meanwhile is no longer waited for.
-      if (!this.groups.has(group)) continue;
+      // A group that stopped meanwhile is no longer waited for (and not in this.groups).
       groups.push({ group, done: position, of: total });
-      if (position < total) done = false;
+      if (!known || position < total) done = false;
     }
     const tasks = this.tasks.map((t) => {
       const p = t.progress?.();
@@ -192,6 +244,11 @@ export class StartupGate {
     if (this.tasks.some((t) => !t.settled)) done = false;
     return { groups, tasks, done };
   }
+}
+
+interface PartitionPosition extends PartitionOffsets {
+  /** Next offset the group will handle; absent: nothing yet (the partition's low). */
+  readonly next?: bigint;
 }
 
 interface Snapshot {
