@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { type RecordedEvent } from '@touchpoint/contracts';
 import { customerKey, visitorKey } from '../projection.types';
-import { type Customer360Figures, customer360Figures, localDayStart } from './customer360.figures';
+import {
+  type Customer360Figures,
+  customer360Figures,
+  localDayStart,
+  monthAndDay,
+} from './customer360.figures';
+import { monthOfDay } from './customer360.history';
 import {
   customerEventsArb,
   day,
@@ -208,15 +214,20 @@ describe('customer360 figures', () => {
     const events = [
       purchase(1, 'c-1', '2024-03-01T09:30:00+08:00', { orderId: 'O-1', total: 1000 }),
       webVisit(2, { customerId: 'c-1' }, '2024-03-02T23:30:00-05:00', { sessionId: 'S-1' }),
+      feedback(3, { customerId: 'c-1' }, '2024-03-05T10:00:00.123Z', { csat: 5 }),
+      purchase(4, 'c-1', '2024-03-04T08:00:00.250+00:00', { orderId: 'O-2', total: 500 }),
     ];
     const state = foldInChunks(events, KEY, DEFAULT_CUSTOMER360_POLICY);
 
     const f = customer360Figures(state, newestOf(events), DEFAULT_CUSTOMER360_POLICY);
 
-    expect(f.lastPurchaseAt).toBe('2024-03-01T01:30:00.000Z');
+    expect(f.firstPurchaseAt).toBe('2024-03-01T01:30:00.000Z');
+    expect(f.lastPurchaseAt).toBe('2024-03-04T08:00:00.250Z');
     expect(f.lastVisitAt).toBe('2024-03-03T04:30:00.000Z');
-    expect(f.lastContactAt).toBe('2024-03-03T04:30:00.000Z');
-    expect(f.lastContactChannel).toBe('web');
+    // Already in the UTC form: stored as it was sent.
+    expect(f.lastContactAt).toBe('2024-03-05T10:00:00.123Z');
+    expect(f.lastContactChannel).toBe('email');
+    expect(f.latestCsat).toBe(5);
   });
 
   it('Given the same document, When the figures are computed at two different wall-clock times, Then they are the same', () => {
@@ -263,5 +274,14 @@ describe('customer360 figures', () => {
     ['America/Santiago', 19_974, '2024-09-08T04:00:00.000Z'],
   ])('Given the zone %s, When day %i starts, Then it is %s', (zone, dayNumber, expected) => {
     expect(new Date(localDayStart(dayNumber, zone)).toISOString()).toBe(expected);
+  });
+
+  it('Given every day from 1900 to 2100, When its month and day are worked out by arithmetic, Then they are what the history buckets it under', () => {
+    for (let d = -25_567; d <= 47_482; d++) {
+      const mine = monthAndDay(d);
+      const history = monthOfDay(d);
+      if (mine.month !== history.month || mine.dayOfMonth !== history.dayOfMonth)
+        expect({ d, ...mine }).toEqual({ d, ...history });
+    }
   });
 });

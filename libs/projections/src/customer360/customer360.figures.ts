@@ -80,7 +80,14 @@ const DAY_MS = 86_400_000;
 
 /** Instants as UTC ISO-8601: they then sort and compare as strings, whatever offset was sent. */
 const utc = (ms: number): string => new Date(ms).toISOString();
-const utcOf = (s: Stamp | null): string | null => (s === null ? null : utc(s.ms));
+const UTC_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|\+00:00)$/;
+/**
+ * An instant as stated, when it was stated in UTC with milliseconds (`at` parses to `ms`): the
+ * text is then the UTC form already, or one suffix away from it, and needs no formatting.
+ */
+const utcAt = (at: string, ms: number): string =>
+  UTC_TEXT.test(at) ? (at.length === 24 ? at : `${at.slice(0, 23)}Z`) : utc(ms);
+const utcOf = (s: Stamp | null): string | null => (s === null ? null : utcAt(s.at, s.ms));
 
 function later(a: Stamp | null, b: Stamp): Stamp {
   return a === null || compareStamps(b, a) > 0 ? b : a;
@@ -96,15 +103,38 @@ function monthStartDay(month: string): number {
   return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1) / DAY_MS;
 }
 
+/**
+ * `YYYY-MM` and day of month of a day number, as the history's `monthOfDay` gives them, by
+ * calendar arithmetic (H. Hinnant's civil_from_days) instead of formatting a Date per purchase.
+ */
+export function monthAndDay(day: number): { month: string; dayOfMonth: number } {
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 0 || y > 9999) return monthOfDay(day);
+  return {
+    month: `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}`,
+    dayOfMonth: doy - Math.floor((153 * mp + 2) / 5) + 1,
+  };
+}
+
 function addTo(into: Record<string, number>, key: string, n: number): void {
   setKey(into, key, (getKey(into, key) ?? 0) + n);
 }
 
 interface PurchaseFigures {
-  readonly orders: Record<string, { orders: number; spend: number }>;
+  readonly orders: Map<string, { orders: number; spend: number }>;
   readonly first: Stamp | null;
   readonly last: Stamp | null;
-  readonly categories: Record<string, number>;
+  /** Orders per category among the detail's purchases; the history's are added when read. */
+  readonly detailCategories: Map<string, number>;
   readonly purchaseDays: number;
   readonly firstDay: number | null;
   readonly lastDay: number | null;
@@ -118,10 +148,9 @@ interface PurchaseFigures {
  */
 function purchaseFigures(state: Customer360State, asOfMs: number, zone: string): PurchaseFigures {
   const h = state.history;
-  const orders: Record<string, { orders: number; spend: number }> = {};
-  for (const [c, t] of Object.entries(h.orders)) setKey(orders, c, { ...t });
-  const categories: Record<string, number> = {};
-  for (const [c, t] of Object.entries(h.categories)) setKey(categories, c, t.orders);
+  const orders = new Map<string, { orders: number; spend: number }>();
+  for (const [c, t] of Object.entries(h.orders)) orders.set(c, { ...t });
+  const detailCategories = new Map<string, number>();
   let purchaseDays = 0;
   let lastDay: number | null = null;
   for (const [month, [bits]] of Object.entries(h.months)) {
@@ -138,18 +167,19 @@ function purchaseFigures(state: Customer360State, asOfMs: number, zone: string):
   for (const p of Object.values(state.purchases)) {
     const stamp = eventStamp(state.events, p.eventId);
     if (stamp.ms > asOfMs) continue;
-    const o = getKey(orders, p.currency);
-    if (o === undefined) setKey(orders, p.currency, { orders: 1, spend: p.total });
+    const o = orders.get(p.currency);
+    if (o === undefined) orders.set(p.currency, { orders: 1, spend: p.total });
     else {
       o.orders += 1;
       o.spend += p.total;
     }
     if (first === null || compareStamps(stamp, first) < 0) first = stamp;
     last = later(last, stamp);
-    for (const c of Object.keys(p.categories)) addTo(categories, c, 1);
+    for (const c of Object.keys(p.categories))
+      detailCategories.set(c, (detailCategories.get(c) ?? 0) + 1);
     const day = localDayNumber(stamp.ms, zone);
     if (!extraDays.has(day)) {
-      const { month, dayOfMonth } = monthOfDay(day);
+      const { month, dayOfMonth } = monthAndDay(day);
       const bits = getKey(h.months, month)?.[0] ?? 0;
       if ((bits & (1 << (dayOfMonth - 1))) === 0) {
         extraDays.add(day);
@@ -163,15 +193,15 @@ function purchaseFigures(state: Customer360State, asOfMs: number, zone: string):
     }
     if (day === firstDay) addTo(firstDaySpend, p.currency, p.total);
   }
-  return { orders, first, last, categories, purchaseDays, firstDay, lastDay, firstDaySpend };
+  return { orders, first, last, detailCategories, purchaseDays, firstDay, lastDay, firstDaySpend };
 }
 
 /** As the view picks it: most orders, ties to the first in alphabetical order. */
-function mainCurrency(orders: Readonly<Record<string, { orders: number }>>): string | null {
+function mainCurrency(orders: ReadonlyMap<string, { orders: number }>): string | null {
   let best: string | null = null;
   let most = 0;
-  for (const c of Object.keys(orders).sort()) {
-    const n = orders[c]?.orders ?? 0;
+  for (const c of [...orders.keys()].sort()) {
+    const n = orders.get(c)?.orders ?? 0;
     if (best === null || n > most) {
       best = c;
       most = n;
@@ -180,15 +210,21 @@ function mainCurrency(orders: Readonly<Record<string, { orders: number }>>): str
   return best;
 }
 
-function topOf(counts: Readonly<Record<string, number>>): string | null {
+/** The category of the most orders, ties by name: the history's counts plus the detail's. */
+function topCategory(
+  history: Customer360State['history']['categories'],
+  detail: ReadonlyMap<string, number>,
+): string | null {
   let best: string | null = null;
   let most = 0;
-  for (const [k, n] of Object.entries(counts)) {
+  const consider = (k: string, n: number) => {
     if (best === null || n > most || (n === most && k < best)) {
       best = k;
       most = n;
     }
-  }
+  };
+  for (const [k, t] of Object.entries(history)) consider(k, t.orders + (detail.get(k) ?? 0));
+  for (const [k, n] of detail) if (getKey(history, k) === undefined) consider(k, n);
   return best;
 }
 
@@ -219,6 +255,22 @@ export function localDayStart(day: number, zone: string): number {
   return lo * 1000;
 }
 
+// Formatting an instant costs more than the rest of a small document's figures; the starts of
+// days repeat across customers, so their text is kept per zone and day.
+const dayStartTexts = new Map<string, Map<number, string>>();
+
+function dayStartText(day: number, zone: string): string {
+  let texts = dayStartTexts.get(zone);
+  if (texts === undefined) dayStartTexts.set(zone, (texts = new Map<number, string>()));
+  let text = texts.get(day);
+  if (text === undefined) {
+    if (texts.size >= DAY_STARTS_KEPT) texts.clear();
+    text = utc(localDayStart(day, zone));
+    texts.set(day, text);
+  }
+  return text;
+}
+
 export function customer360Figures(
   state: Customer360State,
   asOf: Date,
@@ -231,11 +283,11 @@ export function customer360Figures(
   const currency = mainCurrency(p.orders);
   const spendByCurrency: Record<string, number> = {};
   let orders = 0;
-  for (const [c, t] of Object.entries(p.orders)) {
+  for (const [c, t] of p.orders) {
     orders += t.orders;
     setKey(spendByCurrency, c, t.spend);
   }
-  const spend = currency === null ? 0 : (getKey(p.orders, currency)?.spend ?? 0);
+  const spend = currency === null ? 0 : (p.orders.get(currency)?.spend ?? 0);
   let rfm: RfmFigures | null = null;
   if (currency !== null && p.firstDay !== null && p.lastDay !== null) {
     const repeats = p.purchaseDays - 1;
@@ -253,27 +305,27 @@ export function customer360Figures(
   const lastDay = p.lastDay;
 
   // Contacts: per channel, as the view counts them, for the total and the latest channel.
-  const lastByChannel = new Map<string, number>();
+  const lastByChannel = new Map<string, { ms: number; at: string }>();
   let contacts = 0;
   for (const [channel, c] of Object.entries(h.channels)) {
     contacts += c.count;
-    lastByChannel.set(channel, c.lastMs);
+    lastByChannel.set(channel, { ms: c.lastMs, at: c.lastAt });
   }
   for (const e of Object.values(state.events)) {
     if (e.ms > asOfMs || !CONTACT_TYPES.has(e.type)) continue;
     contacts += 1;
     const before = lastByChannel.get(e.channel);
-    if (before === undefined || e.ms > before) lastByChannel.set(e.channel, e.ms);
+    if (before === undefined || e.ms > before.ms) lastByChannel.set(e.channel, e);
   }
-  let lastContact: { channel: Channel; ms: number } | null = null;
+  let lastContact: { channel: Channel; ms: number; at: string } | null = null;
   for (const channel of CHANNELS) {
-    const ms = lastByChannel.get(channel);
-    if (ms !== undefined && (lastContact === null || ms > lastContact.ms))
-      lastContact = { channel, ms };
+    const c = lastByChannel.get(channel);
+    if (c !== undefined && (lastContact === null || c.ms > lastContact.ms))
+      lastContact = { channel, ms: c.ms, at: c.at };
   }
 
   let openComplaints = h.openNotItemised;
-  let oldestOpen: number | null = null;
+  let oldestOpen: Stamp | null = null;
   let resolvedComplaints = h.resolvedComplaints;
   for (const c of Object.values(state.complaints)) {
     const opened = c.opened !== null && c.opened.stamp.ms <= asOfMs ? c.opened : null;
@@ -281,7 +333,7 @@ export function customer360Figures(
     if (resolved) resolvedComplaints += 1;
     else if (opened !== null) {
       openComplaints += 1;
-      if (oldestOpen === null || opened.stamp.ms < oldestOpen) oldestOpen = opened.stamp.ms;
+      if (oldestOpen === null || opened.stamp.ms < oldestOpen.ms) oldestOpen = opened.stamp;
     }
   }
 
@@ -327,8 +379,8 @@ export function customer360Figures(
     erased: state.erased !== null,
     mergedIntoCustomerId: mergedInto?.[0] ?? null,
     lifecycleAtAsOf: lifecycle.stage,
-    atRiskFrom: lastDay === null ? null : utc(localDayStart(lastDay + l.atRiskAfterDays, zone)),
-    lapsedFrom: lastDay === null ? null : utc(localDayStart(lastDay + l.lapsedAfterDays, zone)),
+    atRiskFrom: lastDay === null ? null : dayStartText(lastDay + l.atRiskAfterDays, zone),
+    lapsedFrom: lastDay === null ? null : dayStartText(lastDay + l.lapsedAfterDays, zone),
     daysSinceLastPurchaseAtAsOf: lifecycle.daysSinceLastPurchase,
     rfm:
       rfm === null
@@ -347,14 +399,14 @@ export function customer360Figures(
     spendByCurrency,
     firstPurchaseAt: utcOf(p.first),
     lastPurchaseAt: utcOf(p.last),
-    topCategory: topOf(p.categories),
+    topCategory: topCategory(h.categories, p.detailCategories),
     refunds,
     refundedByCurrency,
     contacts,
-    lastContactAt: lastContact === null ? null : utc(lastContact.ms),
+    lastContactAt: lastContact === null ? null : utcAt(lastContact.at, lastContact.ms),
     lastContactChannel: lastContact?.channel ?? null,
     openComplaints,
-    oldestOpenComplaintAt: oldestOpen === null ? null : utc(oldestOpen),
+    oldestOpenComplaintAt: utcOf(oldestOpen),
     resolvedComplaints,
     consent,
     latestNps: latestNps?.score ?? null,
