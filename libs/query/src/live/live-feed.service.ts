@@ -19,7 +19,12 @@ import {
   type ReadModelStore,
   type Subscription,
 } from '@touchpoint/ports';
-import { type LoyaltyPolicy, type LoyaltyState, loyaltyView } from '@touchpoint/projections';
+import {
+  type LoyaltyPolicy,
+  type LoyaltyState,
+  loyaltyProjection,
+  loyaltyView,
+} from '@touchpoint/projections';
 import {
   ModelCatalog,
   type ChangeNotice,
@@ -27,6 +32,7 @@ import {
   type StoredProjectionDoc,
   collectionName,
   parseChangeNotice,
+  readState,
 } from '@touchpoint/read-models';
 import { CrosssellAggregatesCache } from '../read/crosssell-aggregates.cache';
 import { EventTimes } from '../read/event-times';
@@ -252,7 +258,7 @@ export class LiveFeed
         if (!doc) return;
         const recorded = (await this.catalog.entry('loyalty', notice.version))?.policy;
         const view = loyaltyView(
-          JSON.parse(doc.state) as LoyaltyState,
+          readState<LoyaltyState>(doc, loyaltyProjection),
           this.clock(),
           (recorded as LoyaltyPolicy | undefined) ?? this.policies.loyalty,
         );
