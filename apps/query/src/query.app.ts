@@ -1,10 +1,10 @@
-import { AuthConfig, ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
+import { AuthConfig, ProjectorConfig, QueryConfig, RuntimeConfig } from '@touchpoint/config';
 import { type AppDefinition, ensurePlatformTopics } from '@touchpoint/platform';
 import { QueryModule } from './query.module';
 
 export const queryApp: AppDefinition = {
   name: 'touchpoint-query',
-  sections: [RuntimeConfig, ProjectorConfig, AuthConfig],
+  sections: [RuntimeConfig, ProjectorConfig, AuthConfig, QueryConfig],
   // A standalone app shares its engines with the other apps, so the embedded ones won't do; and
   // its tokens come from elsewhere, so no development secret either.
   requirement: {

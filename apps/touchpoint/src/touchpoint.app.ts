@@ -3,6 +3,7 @@ import {
   AuthConfig,
   IngestConfig,
   ProjectorConfig,
+  QueryConfig,
   RuntimeConfig,
 } from '@touchpoint/config';
 import { configureIngestHttp, setupOpenApi } from '@touchpoint/ingest';
@@ -11,7 +12,7 @@ import { TouchpointModule } from './touchpoint.module';
 
 export const touchpointApp: AppDefinition = {
   name: 'touchpoint',
-  sections: [RuntimeConfig, IngestConfig, ProjectorConfig, ArchiverConfig, AuthConfig],
+  sections: [RuntimeConfig, IngestConfig, ProjectorConfig, ArchiverConfig, AuthConfig, QueryConfig],
   module: (ctx) => TouchpointModule.register(ctx),
   prepare: ensurePlatformTopics,
   configure: (app, ctx) => {

@@ -6,3 +6,4 @@ export * from './load-config';
 export * from './projector.config';
 export * from './archiver.config';
 export * from './auth.config';
+export * from './query.config';

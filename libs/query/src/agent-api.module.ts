@@ -1,6 +1,12 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuthConfig, ProjectorConfig, RuntimeConfig, jwtAlgorithms } from '@touchpoint/config';
+import {
+  AuthConfig,
+  ProjectorConfig,
+  QueryConfig,
+  RuntimeConfig,
+  jwtAlgorithms,
+} from '@touchpoint/config';
 import type { AppContext } from '@touchpoint/platform';
 import { loadModelPolicies } from '@touchpoint/read-models';
 import { AuditService } from './audit/audit.service';
@@ -27,6 +33,8 @@ import { CustomerReader } from './read/customer-reader';
 import { EventTimes } from './read/event-times';
 import { ModelLag } from './read/model-lag.service';
 import { ArchivedTimeline, TIMELINE_SOURCE } from './read/timeline-source';
+import { ViewCache } from './read/view-cache';
+import { viewCacheMetrics } from './read/view-cache.metrics';
 import { JWT_VERIFIER, MODEL_POLICIES, QUERY_CLOCK, systemClock } from './tokens';
 
 /**
@@ -40,6 +48,7 @@ export class AgentApiModule {
     const runtime = ctx.config.get(RuntimeConfig);
     const auth = ctx.config.get(AuthConfig);
     const policies = loadModelPolicies(ctx.config.get(ProjectorConfig).MODELS_CONFIG);
+    const query = ctx.config.get(QueryConfig);
     const providers: Provider[] = [
       { provide: QUERY_CLOCK, useValue: systemClock },
       { provide: MODEL_POLICIES, useValue: policies },
@@ -64,6 +73,23 @@ export class AgentApiModule {
       { provide: EventTimes, useValue: new EventTimes() },
       AgentAuthGuard,
       ModelLag,
+      {
+        provide: ViewCache,
+        inject: [LiveFeed],
+        useFactory: (live: LiveFeed) => {
+          const cache = new ViewCache({
+            maxBytes: query.QUERY_CACHE_MB * 1024 * 1024,
+            ttlMs: query.QUERY_CACHE_TTL_MS,
+            negativeTtlMs: query.QUERY_CACHE_NEGATIVE_TTL_MS,
+            now: () => systemClock().getTime(),
+            metrics: viewCacheMetrics(ctx.metrics),
+          });
+          // Subscribed before any stream can be: an agent's refetch after a notice must find
+          // the entry already dropped.
+          live.notices$.subscribe(({ notice }) => cache.noticed(notice));
+          return cache;
+        },
+      },
       CustomerReader,
       CrosssellAggregatesCache,
       CrosssellRecommender,

@@ -24,6 +24,7 @@ import {
 import { type Clock, MODEL_POLICIES, QUERY_CLOCK } from '../tokens';
 import { type Freshness, freshnessOf } from './freshness';
 import { ModelLag } from './model-lag.service';
+import { type CachedRead, ViewCache } from './view-cache';
 
 /** A document of the active version of a model, with how fresh it is. */
 export interface Served<S, P> {
@@ -66,6 +67,7 @@ export class CustomerReader {
     private readonly lag: ModelLag,
     @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
     @Inject(QUERY_CLOCK) private readonly clock: Clock,
+    private readonly cache: ViewCache,
   ) {
     this.catalog = new ModelCatalog(store);
   }
@@ -113,10 +115,14 @@ export class CustomerReader {
 
   /** 404 unless the customer has a 360 document (every known customer has one). */
   async requireCustomer(customerId: string): Promise<void> {
-    const { collection } = await this.active('customer360');
-    const key = customerKey(customerId);
-    const found = await this.store.versions(collection, [key]);
-    if (!found.has(key)) {
+    const { version, collection } = await this.active('customer360');
+    let known = this.cache.known('customer360', version, customerId);
+    if (known === undefined) {
+      const key = customerKey(customerId);
+      known = (await this.store.versions(collection, [key])).has(key);
+      if (!known) this.cache.absent('customer360', version, customerId, key);
+    }
+    if (!known) {
       throw AppError.notFound('customer_not_found', `no customer with id ${customerId}`);
     }
   }
@@ -149,18 +155,39 @@ export class CustomerReader {
   /**
    * The customer's document of the active version with every related document (linked
    * visitors, absorbed customers, followed to closure) folded in by the model's pure merge;
-   * undefined when the customer has no document in this model.
+   * undefined when the customer has no document in this model. Served from the cache when it
+   * holds the customer (no store round-trip), else read and cached.
    */
   private async merged<M extends keyof ModelPolicies, S>(
     model: M,
     customerId: string,
-    { projection, identity }: ServedModel<S, ModelPolicies[M]>,
+    served: ServedModel<S, ModelPolicies[M]>,
   ): Promise<Served<S, ModelPolicies[M]> | undefined> {
     const { version, collection, policy } = await this.active(model);
+    const read = await this.cache.read(model, version, customerId, () =>
+      this.read(collection, customerId, served, policy),
+    );
+    if (read.state === undefined) return undefined;
+    return {
+      state: read.state,
+      version,
+      policy,
+      freshness: freshnessOf(model, version, read, await this.lag.lagMs(model, version)),
+    };
+  }
+
+  private async read<S, P>(
+    collection: string,
+    customerId: string,
+    { projection, identity }: ServedModel<S, P>,
+    policy: P,
+  ): Promise<CachedRead<S>> {
     const key = customerKey(customerId);
     const doc = await this.store.get<StoredProjectionDoc>(collection, key);
-    if (!doc) return undefined;
+    const revisions = new Map([[key, doc?.revision ?? 0]]);
+    if (!doc) return { state: undefined, last: undefined, revisions, bytes: 0 };
     const primary = readState<S>(doc, projection);
+    let bytes = doc.state.length;
     const seen = new Set([key]);
     const others: S[] = [];
     let frontier = identity.relatedKeys(primary).filter((k) => !seen.has(k));
@@ -168,8 +195,13 @@ export class CustomerReader {
       frontier.forEach((k) => seen.add(k));
       const docs = await this.store.getMany<StoredProjectionDoc>(collection, frontier);
       const next: string[] = [];
-      for (const d of docs.values()) {
+      for (const k of frontier) {
+        const d = docs.get(k);
+        // An absent related document is remembered too: its first write must invalidate.
+        revisions.set(k, d?.revision ?? 0);
+        if (!d) continue;
         const state = readState<S>(d, projection);
+        bytes += d.state.length;
         others.push(state);
         next.push(...identity.relatedKeys(state).filter((k) => !seen.has(k)));
       }
@@ -177,9 +209,9 @@ export class CustomerReader {
     }
     return {
       state: others.length > 0 ? identity.merge(primary, others, policy) : primary,
-      version,
-      policy,
-      freshness: freshnessOf(model, version, doc, await this.lag.lagMs(model, version)),
+      last: doc.last,
+      revisions,
+      bytes,
     };
   }
 }

@@ -14,7 +14,7 @@ export interface Freshness {
 export function freshnessOf(
   model: string,
   version: string,
-  doc: StoredProjectionDoc | undefined,
+  doc: Pick<StoredProjectionDoc, 'last'> | undefined,
   lagMs: number | null,
 ): Freshness {
   const last = doc?.last;
