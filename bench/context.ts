@@ -10,6 +10,11 @@ export interface Sizes {
   /** The backlog B2, B4 and B7 fold before they measure (a 20-events-per-customer workload). */
   readonly warmEvents: number;
   readonly b5Events: number;
+  /** B5's events posted before the clock starts (the ingest process's JIT and connections). */
+  readonly b5WarmupEvents: number;
+  /** ProducerPerformance: records of the untimed warm-up run, then of the measured run. */
+  readonly b5ToolWarmupRecords: number;
+  readonly b5ToolRecords: number;
   readonly b6Events: number;
   readonly b7WindowSeconds: number;
   readonly b2Seconds: number;
@@ -26,7 +31,10 @@ export const FULL: Sizes = {
   b1Population: { customers: 5_000, eventsPerCustomer: 200 },
   b1SustainSeconds: 60,
   warmEvents: 40_000,
-  b5Events: 5_000,
+  b5Events: 200_000,
+  b5WarmupEvents: 20_000,
+  b5ToolWarmupRecords: 200_000,
+  b5ToolRecords: 1_000_000,
   b6Events: 200_000,
   b7WindowSeconds: 60,
   b2Seconds: 60,
@@ -40,7 +48,10 @@ export const QUICK: Sizes = {
   b1Population: { customers: 1_000, eventsPerCustomer: 20 },
   b1SustainSeconds: 5,
   warmEvents: 1_000,
-  b5Events: 500,
+  b5Events: 10_000,
+  b5WarmupEvents: 2_000,
+  b5ToolWarmupRecords: 100_000,
+  b5ToolRecords: 200_000,
   b6Events: 10_000,
   b7WindowSeconds: 5,
   b2Seconds: 3,
