@@ -3,6 +3,7 @@ import { type BenchContext, Unavailable } from './context';
 import { kafkaClient } from './engines';
 import { drainRate, projectorGroups, startProjector } from './b1-projector.bench';
 import { prepareTopic, take } from './projector-topic';
+import { seriesSum } from './metrics';
 import { type Figure, num } from './report';
 import { appendEvents, freePort, percentile, sleep, spawnApp, waitHealthy } from './support';
 import { benchWorkload } from './workload';
@@ -108,6 +109,29 @@ async function load(
   };
 }
 
+interface CacheCounts {
+  readonly hits: number;
+  readonly misses: number;
+}
+
+/** The query process's cache counters (all models); NaN when the build has no cache. */
+async function cacheCounts(base: string): Promise<CacheCounts> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return {
+    hits: seriesSum(text, 'touchpoint_query_cache_hits_total'),
+    misses: seriesSum(text, 'touchpoint_query_cache_misses_total'),
+  };
+}
+
+/** Share of the phase's cache look-ups served without the store, as text. */
+function hitRatio(before: CacheCounts, after: CacheCounts): string {
+  const hits = after.hits - (Number.isNaN(before.hits) ? 0 : before.hits);
+  const misses = after.misses - (Number.isNaN(before.misses) ? 0 : before.misses);
+  if (Number.isNaN(hits) || Number.isNaN(misses)) return 'no query cache in this build';
+  if (hits + misses === 0) return 'no cache look-ups';
+  return `${num((100 * hits) / (hits + misses), 1)} % (${num(hits)} hits, ${num(misses)} misses)`;
+}
+
 /**
  * B4: agent lookups by id and by e-mail through the agent API (apps/query, its own process) at
  * 500 requests/s, first idle, then while events arrive at half of B1's rate and the projector
@@ -146,7 +170,9 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
     }
     const seconds = ctx.options.quick ? 5 : 30;
     ctx.log(`B4: ${RATE} lookups/s for ${seconds} s, idle`);
+    const beforeIdle = await cacheCounts(base);
     const idle = await load(paths, base, token, seconds);
+    const afterIdle = await cacheCounts(base);
     const rate = Math.max(1, Math.round((ctx.projector?.sustainedRate ?? warm.rate) / 2));
     ctx.log(`B4: ${RATE} lookups/s for ${seconds} s while ${num(rate)} events/s arrive`);
     let ingesting = true;
@@ -164,15 +190,19 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
     const busy = await load(paths, base, token, seconds);
     ingesting = false;
     await producer;
+    const afterBusy = await cacheCounts(base);
+    const ratios = { idle: hitRatio(beforeIdle, afterIdle), busy: hitRatio(afterIdle, afterBusy) };
+    ctx.log(`B4: cache hit ratio idle ${ratios.idle}, during ingest ${ratios.busy}`);
     return {
       id: 'B4',
-      figure: `during ingest p50 ${num(busy.p50, 1)} ms, p99 ${num(busy.p99, 1)} ms`,
+      figure: `during ingest p50 ${num(busy.p50, 1)} ms, p99 ${num(busy.p99, 1)} ms; cache hit ratio ${ratios.busy}`,
       baseline: `idle p50 ${num(idle.p50, 1)} ms, p99 ${num(idle.p99, 1)} ms`,
       versus: `p99 ${num(busy.p99, 1)} ms`,
       met: busy.p99 <= 20 && busy.errors === 0,
       notes: [
         `${RATE} requests/s open loop for ${seconds} s per phase, alternating GET /v1/customers/{id} and GET /v1/customers?email=… over ${num(paths.length / 2)} customers, bearer JWT (role agent, pii), one query process (dist/apps/query).`,
         `During ingest: ${num(rate)} events/s appended to Kafka (half of ${ctx.projector ? 'B1’s sustained rate' : 'the warm-up drain rate'}) while the projector folds them.`,
+        `Query cache (customer reads, all models; search reads the store): hit ratio idle ${ratios.idle}, during ingest ${ratios.busy}.`,
         `Requests sent idle ${num(idle.sent)} (errors ${idle.errors} ${JSON.stringify(idle.statuses)}, not sent because ${MAX_OUTSTANDING} were waiting: ${idle.skipped}); during ingest ${num(busy.sent)} (errors ${busy.errors} ${JSON.stringify(busy.statuses)}, not sent ${busy.skipped}).`,
       ],
       measuredAt: ctx.date,

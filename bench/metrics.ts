@@ -39,3 +39,12 @@ export function histogramSummary(
   const within = [...buckets].reverse().find((b) => b.le <= limit)?.count ?? 0;
   return { count, p50: quantile(0.5), p99: quantile(0.99), above: count - within };
 }
+
+/** A counter summed over all its series (every label value), or NaN when the app does not export it. */
+export function seriesSum(text: string, name: string): number {
+  let sum = NaN;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+-]+)`, 'gm'))) {
+    sum = (Number.isNaN(sum) ? 0 : sum) + Number(m[1]);
+  }
+  return sum;
+}
