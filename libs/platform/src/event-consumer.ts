@@ -38,44 +38,62 @@ type Verdict = ReturnType<typeof decodeRecordedEvent>;
  * Verdicts by log position. One process runs several groups over the same records (a group per
  * model version, the archiver); a record at a position of a log never changes, so it is decoded
  * and validated once per process rather than once per group. Kept per log instance (two logs in
- * one process, as in tests, may share topic names). Bounded: groups read roughly in step, and an
- * evicted entry is only a missed saving.
+ * one process, as in tests, may share topic names).
+ *
+ * An entry stays until every group of the process has taken it, then goes: what is held is the
+ * spread between the fastest and the slowest group, whatever that is (a fetch alone is 4 MiB
+ * per partition, tens of thousands of records, and the archiver runs ahead of the models), and
+ * nothing is held once the groups are level. A fixed window smaller than the spread missed on
+ * almost every record. Bounded all the same, for entries a group will never take (it stopped,
+ * or started past them): beyond MAX_VERDICTS the oldest goes, which is only a missed saving.
  */
-const MAX_VERDICTS = 50_000;
+const MAX_VERDICTS = 250_000;
+
+interface Held {
+  readonly verdict: Verdict;
+  /** Groups that have not taken it yet. */
+  waiting: number;
+}
 
 class VerdictCache {
-  private readonly byPosition = new Map<string, Verdict>();
+  private readonly byPosition = new Map<string, Held>();
   /**
    * Positions in insertion order, a ring: the oldest is evicted by its key. Taking the Map's
    * first key instead walks over every slot deleted since the Map was last rehashed, which made
    * each eviction cost a scan of tens of thousands of holes.
    */
-  private readonly ring: (string | undefined)[] = new Array<string | undefined>(MAX_VERDICTS);
+  private readonly ring: (string | undefined)[] = [];
   private next = 0;
+  /** Groups consuming through this cache now. */
+  groups = 0;
 
   decode(record: LogRecord): Verdict {
     const position = `${record.topic}\u0000${record.partition}\u0000${record.offset}`;
     const found = this.byPosition.get(position);
-    if (found) return found;
+    if (found) {
+      if (--found.waiting <= 0) this.byPosition.delete(position);
+      return found.verdict;
+    }
     const verdict = decodeRecordedEvent(record.value);
+    if (this.groups <= 1) return verdict;
     const evicted = this.ring[this.next];
     if (evicted !== undefined) this.byPosition.delete(evicted);
     this.ring[this.next] = position;
     this.next = (this.next + 1) % MAX_VERDICTS;
-    this.byPosition.set(position, verdict);
+    this.byPosition.set(position, { verdict, waiting: this.groups - 1 });
     return verdict;
   }
 }
 
 const verdicts = new WeakMap<object, VerdictCache>();
 
-function decodeOnce(log: object, record: LogRecord): Verdict {
+function verdictCache(log: object): VerdictCache {
   let known = verdicts.get(log);
   if (known === undefined) {
     known = new VerdictCache();
     verdicts.set(log, known);
   }
-  return known.decode(record);
+  return known;
 }
 
 /**
@@ -106,7 +124,9 @@ export async function startEventConsumer(
   const rebuilding = options.fromBeginning && ctx.startup && !ctx.startup.isOpen;
   if (rebuilding) ctx.startup?.follow(options.groupId, [topics.events]);
 
-  const subscription = await log.subscribe({
+  const cache = verdictCache(log);
+  cache.groups++;
+  const subscribing = log.subscribe({
     groupId: options.groupId,
     topics: [topics.events],
     fromBeginning: options.fromBeginning,
@@ -118,7 +138,7 @@ export async function startEventConsumer(
       const valid: ConsumedEvent[] = [];
       const dead: LogMessage[] = [];
       for (const record of batch.records) {
-        const verdict = decodeOnce(log, record);
+        const verdict = cache.decode(record);
         if (verdict.ok) {
           valid.push({ event: verdict.event, record });
           continue;
@@ -177,11 +197,16 @@ export async function startEventConsumer(
       }
     },
   });
-  if (!rebuilding) return subscription;
+  // A group that failed to join takes no entries.
+  subscribing.catch(() => cache.groups--);
+  const subscription = await subscribing;
+  let stopped = false;
   return {
     stop: async () => {
-      ctx.startup?.unfollow(options.groupId);
+      if (rebuilding) ctx.startup?.unfollow(options.groupId);
       await subscription.stop();
+      if (!stopped) cache.groups--;
+      stopped = true;
     },
   };
 }
