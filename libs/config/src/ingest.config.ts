@@ -32,4 +32,21 @@ export class IngestConfig {
   @Min(1, { message: 'events, an integer between 1 and 10000000' })
   @Max(10000000, { message: 'events, an integer between 1 and 10000000' })
   INGEST_RATE_LIMIT_BURST = 5000;
+
+  /** Accepted event ids each ingest process keeps in memory, so a resend skips the store. */
+  @Type(() => Number)
+  @IsInt({ message: 'event ids, an integer between 0 and 10000000' })
+  @Min(0, { message: 'event ids, an integer between 0 and 10000000' })
+  @Max(10000000, { message: 'event ids, an integer between 0 and 10000000' })
+  INGEST_KNOWN_EVENT_IDS = 200_000;
+
+  /**
+   * A claimed event id whose outcome was never written (its ingest died between claim and
+   * append) is released after this long, so a resend is appended; longer than an append can take.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'seconds, an integer between 15 and 86400' })
+  @Min(15, { message: 'seconds, an integer between 15 and 86400' })
+  @Max(86400, { message: 'seconds, an integer between 15 and 86400' })
+  INGEST_CLAIM_TIMEOUT_SECONDS = 60;
 }

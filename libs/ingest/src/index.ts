@@ -8,3 +8,4 @@ export * from './rate-limiter';
 export * from './record-events.command';
 export * from './record-events.handler';
 export * from './ingest-http';
+export * from './event-id-claims';

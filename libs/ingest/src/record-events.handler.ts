@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { IngestConfig, RuntimeConfig } from '@touchpoint/config';
 import {
@@ -11,25 +11,28 @@ import {
   validateIncomingEvent,
 } from '@touchpoint/contracts';
 import { type Logger } from '@touchpoint/core';
-import { EVENT_LOG, type EventLog, READ_MODEL_STORE, type ReadModelStore } from '@touchpoint/ports';
+import { EVENT_LOG, type EventLog } from '@touchpoint/ports';
 import { LOGGER, MetricsService } from '@touchpoint/platform';
 import { mayRecord } from './api-key';
 import { CLOCK, type Clock } from './clock';
-import { type AcceptedEventId, EVENT_ID_COLLECTION } from './event-id-registry';
+import { type ClaimVerdict, EventIdClaims } from './event-id-claims';
 import { type ItemResult, RecordEventsCommand, type RecordOutcome } from './record-events.command';
 
 /**
- * Validates, authorises per item, drops duplicates, appends the rest in one durable write and
- * remembers their ids. Nothing is answered "accepted" before the log acknowledged it.
+ * Validates, authorises per item, claims the event ids in the duplicate registry (answering
+ * those accepted before as duplicates), appends the claimed events in one durable write, then
+ * records where they landed. Nothing is answered "accepted" before the log acknowledged it.
  */
 @CommandHandler(RecordEventsCommand)
-export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand, RecordOutcome> {
+export class RecordEventsHandler
+  implements ICommandHandler<RecordEventsCommand, RecordOutcome>, BeforeApplicationShutdown
+{
   private readonly topic: string;
   private readonly accepted;
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
-    @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
+    private readonly claims: EventIdClaims,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly config: IngestConfig,
@@ -41,6 +44,11 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
       'status',
       'channel',
     ]);
+  }
+
+  /** Where the last accepted events landed is written before the store closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.claims.flush();
   }
 
   async execute(command: RecordEventsCommand): Promise<RecordOutcome> {
@@ -101,21 +109,26 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
       candidates.push({ index, event });
     });
 
-    const known = await this.store.getMany<AcceptedEventId>(
-      EVENT_ID_COLLECTION,
-      candidates.map((c) => c.event.eventId),
-    );
+    const token = this.claims.newToken();
+    const verdicts =
+      candidates.length > 0
+        ? await this.claims.claim(
+            token,
+            candidates.map((c) => c.event.eventId),
+          )
+        : new Map<string, ClaimVerdict>();
     const fresh = candidates.filter((c) => {
-      const previous = known.get(c.event.eventId);
-      if (previous) {
+      const verdict = verdicts.get(c.event.eventId);
+      if (verdict?.kind === 'accepted') {
         results[c.index] = {
           index: c.index,
           status: 'duplicate',
           eventId: c.event.eventId,
-          duplicateOf: { partition: previous.partition, offset: previous.offset },
+          duplicateOf: { partition: verdict.partition, offset: verdict.offset },
         };
+        return false;
       }
-      return !previous;
+      return true;
     });
 
     if (fresh.length > 0) {
@@ -126,43 +139,40 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
           correlationId: command.correlationId,
         }),
       );
-      // Throws AppError(unavailable) when the log does not acknowledge: nothing is claimed accepted.
-      const positions = await this.log.append(
-        this.topic,
-        recorded.map((e) => ({
-          key: partitionKey(e),
-          value: encodeRecordedEvent(e),
-          headers: eventHeaders(e),
-        })),
-      );
+      let positions;
+      try {
+        positions = await this.log.append(
+          this.topic,
+          recorded.map((e) => ({
+            key: partitionKey(e),
+            value: encodeRecordedEvent(e),
+            headers: eventHeaders(e),
+          })),
+        );
+      } catch (e) {
+        // Nothing is claimed accepted when the log does not acknowledge (AppError unavailable):
+        // the ids are released first, so the client's retry is appended, not called a duplicate.
+        await this.claims.release(
+          token,
+          fresh.map((c) => c.event.eventId),
+        );
+        throw e;
+      }
+      const accepted = fresh.map((c, i) => ({
+        id: c.event.eventId,
+        partition: positions[i]!.partition,
+        offset: positions[i]!.offset,
+      }));
+      this.claims.settle(token, accepted);
       fresh.forEach((c, i) => {
-        const p = positions[i]!;
         results[c.index] = {
           index: c.index,
           status: 'accepted',
           eventId: c.event.eventId,
-          partition: p.partition,
-          offset: p.offset,
+          partition: accepted[i]!.partition,
+          offset: accepted[i]!.offset,
         };
       });
-      // Remembering ids is best effort: if it fails, a retry is appended again, and every read
-      // model still counts the event once because it deduplicates by eventId itself.
-      try {
-        await this.store.writeVersioned(
-          EVENT_ID_COLLECTION,
-          fresh.map((c, i) => ({
-            id: c.event.eventId,
-            doc: {
-              partition: positions[i]!.partition,
-              offset: positions[i]!.offset,
-              at: now.toISOString(),
-            },
-            version: 1,
-          })),
-        );
-      } catch (e) {
-        this.logger.warn('could not remember accepted event ids', { error: String(e) });
-      }
     }
 
     const final = results.map((r, index) => r ?? internalGap(index));
