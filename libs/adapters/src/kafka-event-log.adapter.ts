@@ -9,6 +9,7 @@ import {
   Partitioners,
   type Producer,
   ConfigResourceTypes,
+  CompressionTypes,
 } from 'kafkajs';
 import { AppError, type Logger, errorMessage, silentLogger } from '@touchpoint/core';
 import { withTimeout } from './with-timeout';
@@ -32,9 +33,50 @@ export interface KafkaEventLogOptions {
   readonly appendTimeoutMs?: number;
   /** How long a silent group member keeps its partitions (a crashed one blocks them this long). */
   readonly sessionTimeoutMs?: number;
+  /** Record batch compression: none by default (see README, KAFKA_COMPRESSION). */
+  readonly compression?: 'none' | 'gzip';
 }
 
 const MAX_FETCH_BYTES = 8 * 1024 * 1024;
+/**
+ * Appends joined into one send stop before any partition's record batch would pass this, below
+ * the broker's default message.max.bytes (1 MiB): a joined send is never refused where its
+ * appends alone would not have been. An append over it alone still goes alone.
+ */
+const MAX_JOINED_PARTITION_BYTES = 900 * 1024;
+
+interface PendingAppend {
+  readonly topic: string;
+  readonly messages: readonly LogMessage[];
+  readonly partitions: readonly number[];
+  resolve(positions: LogPosition[]): void;
+  reject(error: unknown): void;
+}
+
+function messageBytes(m: LogMessage): number {
+  let n = m.value.length + (m.key === undefined ? 0 : Buffer.byteLength(m.key)) + 32;
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += k.length + v.length + 8;
+  return n;
+}
+
+/** The appends at the head of the queue that one send may carry (same topic, bounded batches). */
+function takeGroup(queue: PendingAppend[]): PendingAppend[] {
+  const bytes = new Map<number, number>();
+  const group: PendingAppend[] = [];
+  while (queue.length > 0) {
+    const next = queue[0]!;
+    if (group.length > 0 && next.topic !== group[0]!.topic) break;
+    const added = new Map(bytes);
+    next.messages.forEach((m, i) => {
+      const p = next.partitions[i]!;
+      added.set(p, (added.get(p) ?? 0) + messageBytes(m));
+    });
+    if (group.length > 0 && [...added.values()].some((b) => b > MAX_JOINED_PARTITION_BYTES)) break;
+    for (const [p, b] of added) bytes.set(p, b);
+    group.push(queue.shift()!);
+  }
+  return group;
+}
 const MAX_FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024;
 
 /** The log of record on Apache Kafka: idempotent producer with acks=all, manual commits. */
@@ -146,16 +188,59 @@ export class KafkaEventLog implements EventLog {
 
   async append(topic: string, messages: readonly LogMessage[]): Promise<LogPosition[]> {
     if (messages.length === 0) return [];
-    const timeout = this.options.appendTimeoutMs ?? 10000;
     // Partitions are chosen here (same murmur2 as the Java client) so each message's offset is
     // known exactly: base offset of its partition + its rank within that partition.
     const partitions = await this.partitionsOf(topic, messages);
+    return new Promise<LogPosition[]>((resolve, reject) => {
+      this.appends.push({ topic, messages, partitions, resolve, reject });
+      if (this.appending) return;
+      this.appending = true;
+      queueMicrotask(() => void this.drainAppends());
+    });
+  }
+
+  /**
+   * A group commit of appends: the producer has one request in flight (idempotence), so the
+   * appends that arrive meanwhile (concurrent ingest requests) wait and then go to Kafka as one
+   * send, one record batch per partition, each caller answered with its own positions.
+   */
+  private readonly appends: PendingAppend[] = [];
+  private appending = false;
+
+  private async drainAppends(): Promise<void> {
+    while (this.appends.length > 0) {
+      const group = takeGroup(this.appends);
+      try {
+        const positions = await this.send(
+          group[0]!.topic,
+          group.flatMap((g) => g.messages),
+          group.flatMap((g) => g.partitions),
+        );
+        let at = 0;
+        for (const g of group) {
+          g.resolve(positions.slice(at, at + g.messages.length));
+          at += g.messages.length;
+        }
+      } catch (e) {
+        for (const g of group) g.reject(e);
+      }
+    }
+    this.appending = false;
+  }
+
+  private async send(
+    topic: string,
+    messages: readonly LogMessage[],
+    partitions: readonly number[],
+  ): Promise<LogPosition[]> {
+    const timeout = this.options.appendTimeoutMs ?? 10000;
     let metadata;
     try {
       metadata = await withTimeout(
         this.producer.send({
           topic,
           acks: -1,
+          compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : undefined,
           messages: messages.map((m, i) => ({
             key: m.key,
             value: m.value,
