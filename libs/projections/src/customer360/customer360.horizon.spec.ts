@@ -5,6 +5,7 @@ import { customer360Projection } from './customer360.projection';
 import { DEFAULT_CUSTOMER360_POLICY, type Customer360Policy } from './customer360.policy';
 import { type Customer360State, MAX_OPEN_COMPLAINTS } from './customer360.state';
 import {
+  canonical,
   complaintOpened,
   complaintResolved,
   day,
@@ -16,6 +17,7 @@ import {
   purchase,
   refund,
   registered,
+  webVisit,
 } from './customer360.fixtures';
 
 const KEY = customerKey('c-1');
@@ -96,6 +98,39 @@ describe('customer360 horizon', () => {
         .reverse()
         .map((e) => e.eventId),
     );
+  });
+
+  it('Given a detail thinned by the time horizon to exactly detailEvents events, When the same events arrive in another batch split, Then the horizon is the detailEvents-th newest event either way (reference property, seed -1003617336)', () => {
+    // 366 days back from 2025-01-01T00:40 is 2024-01-01T00:40 (2024 is a leap year).
+    const leap: Customer360Policy = {
+      ...DEFAULT_CUSTOMER360_POLICY,
+      horizonDays: 366,
+      detailEvents: 4,
+    };
+    const visit = (n: number, at: string, sku: string) =>
+      webVisit(n, { customerId: 'c-1' }, at, {
+        sessionId: 's-0',
+        viewed: [sku],
+        checkout: true,
+        converted: true,
+      });
+    const who = { name: { given: 'Mei', family: 'Lin' }, email: 'mei@example.cn' };
+    const reg = (n: number, at: string) =>
+      registered(n, 'c-1', at, { ...who, consent: { email: false } });
+    const v1 = visit(1000, '2025-01-01T00:00:00Z', 'STR-400');
+    const v2 = visit(1001, '2025-01-01T00:40:00Z', 'CAR-110');
+    const r1 = reg(1002, '2024-01-01T00:00:00Z');
+    const r2 = reg(1003, '2024-01-02T00:00:00Z');
+    const r3 = reg(1004, '2024-01-01T01:00:00Z');
+    const inOrder = fold([v1, v2, r1, r2, r3], undefined, leap);
+    // The first batch leaves two events in detail (r1 is below the time horizon); the second
+    // brings it to exactly detailEvents while the set holds five: r3 is the 4th newest.
+    const first = fold([v2, r2, r1], undefined, leap);
+    expect(Object.keys(first.events).sort()).toEqual([r2.eventId, v2.eventId].sort());
+    const replayed = fold([r3, v1, v2], first, leap);
+    expect(inOrder.horizon).toEqual({ ms: Date.parse(r3.occurredAt), eventId: r3.eventId });
+    expect(canonical(replayed)).toBe(canonical(inOrder));
+    expect(P.beyondHorizon!(replayed, positioned(r1), KEY, leap)).toBe(true);
   });
 
   it('Given more unresolved complaints than MAX_OPEN_COMPLAINTS, When folded, Then the oldest are no longer itemised but still counted as open', () => {

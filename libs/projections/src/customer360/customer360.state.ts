@@ -634,7 +634,17 @@ export class DocumentBuilder {
     };
   }
 
-  /** The later of the time horizon and the count cap, never earlier than before. */
+  /**
+   * The later of the time horizon and the count cap, never earlier than before. The cap is the
+   * `detailEvents`-th newest event of the whole set, which exists as soon as the set holds that
+   * many: it applies when the events at hand hold at least that many (`>=`, not `>`). The
+   * events at hand are the detail plus this batch, so older events may already be compacted;
+   * the set then holds more than they show, and were the cap to wait for more than
+   * `detailEvents` at hand, a detail thinned to exactly that many by the time horizon would
+   * keep a boundary that depends on the batch split. Taken over the events at hand, the cap
+   * equals the set's whenever it matters: were one of the set's newest `detailEvents` events
+   * already compacted, the set's cap would lie below the old horizon and change nothing.
+   */
   private horizon(policy: Customer360Policy): HorizonKey | null {
     let horizon = this.base.horizon;
     if (this.newestMs !== null) {
@@ -643,7 +653,7 @@ export class DocumentBuilder {
         eventId: '',
       });
     }
-    if (this.events.size > policy.detailEvents) {
+    if (this.events.size >= policy.detailEvents) {
       const keys: HorizonKey[] = [];
       for (const [eventId, e] of this.events) keys.push({ ms: e.ms, eventId });
       keys.sort((a, b) => compareKeys(b, a));
