@@ -5,6 +5,7 @@ import { type RecordedEvent, topicNames } from '@touchpoint/contracts';
 import { platformTopics } from '@touchpoint/platform';
 import type { BenchContext } from './context';
 import { kafkaClient } from './engines';
+import { withRetry } from './retry';
 import { appendEvents } from './support';
 import { type BenchWorkloadOptions, benchWorkload } from './workload';
 
@@ -83,7 +84,9 @@ export async function prepareTopic(
     appendTimeoutMs: 60000,
   });
   await log.connect();
-  await log.ensureTopics(platformTopics(runtime));
+  // A busy broker may answer the leader wait after a create with "does not host this
+  // topic-partition" (retriable); creating again is a no-op for the topics already there.
+  await withRetry('creating the bench topics', () => log.ensureTopics(platformTopics(runtime)));
   const topic = topicNames(env.TOPIC_PREFIX).events;
   // Room for load phases after the backlog (B1 offers up to 80 % of its drain rate for a minute,
   // then less); customers sized for the backlog. The stream is lazy: unused events cost nothing.
