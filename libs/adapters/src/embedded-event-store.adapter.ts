@@ -24,17 +24,23 @@ interface EncodedEvent {
 }
 
 /**
- * Encodings by event object. An archived event's size is asked for while it is chunked, again
- * for its chunk and once more by the embedded store, which also keeps the JSON: one
- * serialisation serves them all. Events are values (every field readonly): one is not changed
- * after it has been handed over for appending.
+ * Encodings by event object, and JSON by data object. An archived event's size is asked for
+ * while it is chunked, again for its chunk and once more by the embedded store, which also
+ * keeps the JSON; an event naming two identities goes to two streams with the same data. One
+ * serialisation serves them all, and both streams hold the same text. Events are values (every
+ * field readonly): one is not changed after it has been handed over for appending.
  */
 const encodings = new WeakMap<NewStreamEvent, EncodedEvent>();
+const dataJson = new WeakMap<object, string>();
 
 function encoded(e: NewStreamEvent): EncodedEvent {
   let found = encodings.get(e);
   if (found === undefined) {
-    const data = JSON.stringify(e.data);
+    let data = dataJson.get(e.data);
+    if (data === undefined) {
+      data = JSON.stringify(e.data);
+      dataJson.set(e.data, data);
+    }
     const metadata = JSON.stringify(e.metadata ?? {});
     found = {
       data,
