@@ -9,7 +9,6 @@ import {
   Partitioners,
   type Producer,
   ConfigResourceTypes,
-  CompressionTypes,
 } from 'kafkajs';
 import { AppError, type Logger, errorMessage, silentLogger } from '@touchpoint/core';
 import { withTimeout } from './with-timeout';
@@ -33,8 +32,6 @@ export interface KafkaEventLogOptions {
   readonly appendTimeoutMs?: number;
   /** How long a silent group member keeps its partitions (a crashed one blocks them this long). */
   readonly sessionTimeoutMs?: number;
-  /** Record batch compression: none by default (see README, KAFKA_COMPRESSION). */
-  readonly compression?: 'none' | 'gzip';
 }
 
 const MAX_FETCH_BYTES = 8 * 1024 * 1024;
@@ -240,7 +237,6 @@ export class KafkaEventLog implements EventLog {
         this.producer.send({
           topic,
           acks: -1,
-          compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : undefined,
           messages: messages.map((m, i) => ({
             key: m.key,
             value: m.value,

@@ -20,7 +20,9 @@ export type ClaimOutcome =
 
 export type ClaimVerdict =
   | { readonly kind: 'claimed' }
-  | { readonly kind: 'accepted'; readonly partition: number; readonly offset: string };
+  | { readonly kind: 'accepted'; readonly partition: number; readonly offset: string }
+  /** Claimed by a request still appending (here or at another ingest): see `waitFor`. */
+  | { readonly kind: 'busy' };
 
 export interface EventIdClaimsOptions {
   /** Accepted ids this process keeps in memory to answer resends without the store. */
@@ -59,6 +61,7 @@ function keyOf(id: string, generation: number): string {
 
 const MAX_GENERATIONS = 100;
 const CLAIMED: ClaimVerdict = { kind: 'claimed' };
+const BUSY: ClaimVerdict = { kind: 'busy' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -124,9 +127,11 @@ export class EventIdClaims {
   }
 
   /**
-   * Claims each id for `token` or says where its accepted copy is. A claimed id must be settled
-   * or released by the caller. Throws AppError(unavailable) when the store cannot be reached or
-   * another ingest's claim on an id stays pending (its append may still succeed).
+   * Claims each id for `token`, says where its accepted copy is, or that a request still
+   * appending holds it. Never waits for other requests: a request holding claims must not wait
+   * for one that may be waiting for it (two ingests each holding an id of the other's batch).
+   * The caller settles or releases what it claimed, then `waitFor`s the busy ids and claims
+   * them again. Throws AppError(unavailable) when the store cannot be reached.
    */
   async claim(token: string, ids: readonly string[]): Promise<Map<string, ClaimVerdict>> {
     const verdicts = new Map<string, ClaimVerdict>();
@@ -139,7 +144,7 @@ export class EventIdClaims {
         continue;
       }
       if (this.inflight.has(id)) {
-        work.push(this.claimOne(token, id).then((v) => void verdicts.set(id, v)));
+        verdicts.set(id, BUSY);
         continue;
       }
       this.inflight.set(id, deferred());
@@ -154,12 +159,18 @@ export class EventIdClaims {
       work.push(
         this.claimQueue.add(items).then(
           async () => {
-            // Ids claimed before (a resend, another ingest): rare, so one by one.
+            const lost = items.filter((i) => !i.won).map((i) => i.key);
+            // A resent batch: its accepted ids answered with two reads, not two per id.
+            const settled = await this.acceptedAt(lost);
             await Promise.all(
               items.map(async (i) => {
-                const v = i.won ? CLAIMED : await this.resolve(token, i.key, 0);
+                const v = i.won
+                  ? CLAIMED
+                  : (settled.get(i.key) ?? (await this.resolve(token, i.key, 0)));
                 verdicts.set(i.key, v);
+                // Not ours: whoever waits here looks again.
                 if (v.kind === 'accepted') this.finish(i.key, v);
+                else if (v.kind === 'busy') this.finish(i.key, { kind: 'released' });
               }),
             );
           },
@@ -252,33 +263,65 @@ export class EventIdClaims {
     this.known.set(id, position);
   }
 
-  /** An id a concurrent request of this process holds: its outcome, or a claim of our own. */
-  private async claimOne(token: string, id: string): Promise<ClaimVerdict> {
-    for (;;) {
-      const other = this.inflight.get(id);
-      if (!other) break;
-      const o = await other.promise;
-      if (o.kind === 'accepted') return o;
-    }
-    this.inflight.set(id, deferred());
+  /**
+   * Returns once each id is no longer held by a request of this process and has been looked at
+   * again in the store, or throws `event_in_flight` (503) after `waitForOtherMs` (the holder's
+   * append ends within its ack timeout, so only a dead or stuck holder lasts that long).
+   */
+  async waitFor(ids: readonly string[], since: number): Promise<void> {
+    const local = ids.flatMap((id) => {
+      const d = this.inflight.get(id);
+      return d ? [d.promise] : [];
+    });
+    if (performance.now() - since >= this.options.waitForOtherMs)
+      throw AppError.unavailable(
+        'event_in_flight',
+        `${ids.length} event(s) of this request (${ids[0]}, …) are being recorded by another request; retry to learn their outcome`,
+        1,
+      );
+    if (local.length > 0) await Promise.all(local);
+    else await sleep(25);
+  }
+
+  /** The ids whose first claim was settled, where they landed; the others need `resolve`. */
+  private async acceptedAt(ids: readonly string[]): Promise<Map<string, ClaimVerdict>> {
+    const out = new Map<string, ClaimVerdict>();
+    if (ids.length === 0) return out;
     try {
-      const v = await this.resolve(token, id, 0);
-      if (v.kind === 'accepted') this.finish(id, v);
-      return v;
+      const docs = await this.store.getMany<Partial<AcceptedEventId> & Partial<EventIdClaim>>(
+        EVENT_ID_COLLECTION,
+        ids,
+      );
+      const tokens = new Set<string>();
+      for (const [id, doc] of docs) {
+        if (doc.partition !== undefined && doc.offset !== undefined)
+          out.set(id, { kind: 'accepted', partition: doc.partition, offset: doc.offset });
+        else if (doc.c !== undefined) tokens.add(doc.c);
+      }
+      if (tokens.size === 0) return out;
+      const outcomes = await this.store.getMany<{ ids?: string[]; positions?: string[] }>(
+        CLAIM_OUTCOME_COLLECTION,
+        [...tokens],
+      );
+      for (const [id, doc] of docs) {
+        const outcome = doc.c === undefined ? undefined : outcomes.get(doc.c);
+        const at = outcome?.ids?.indexOf(id) ?? -1;
+        const [partition, offset] = (outcome?.positions?.[at] ?? '').split(':');
+        if (at >= 0 && partition && offset)
+          out.set(id, { kind: 'accepted', partition: Number(partition), offset });
+      }
+      return out;
     } catch (e) {
-      this.finish(id, { kind: 'released' });
-      throw e;
+      throw unavailable(e);
     }
   }
 
   /**
    * Reads the id's claims from `generation` on: an accepted one answers, a released one sends
-   * the search to the next key, a free key is claimed, and a pending one is waited for (or
-   * released when abandoned).
+   * the search to the next key, a free key is claimed, a pending one is busy (or released when
+   * abandoned).
    */
   private async resolve(token: string, id: string, generation: number): Promise<ClaimVerdict> {
-    // Waiting is measured on the monotonic clock; `now` only dates claims.
-    const waitUntil = performance.now() + this.options.waitForOtherMs;
     for (let g = generation; g < MAX_GENERATIONS;) {
       const key = keyOf(id, g);
       const doc = await this.read<Partial<AcceptedEventId> & Partial<EventIdClaim>>(
@@ -318,13 +361,7 @@ export class EventIdClaims {
         });
         continue;
       }
-      if (performance.now() >= waitUntil)
-        throw AppError.unavailable(
-          'event_in_flight',
-          `event ${id} is being recorded by another request; retry to learn its outcome`,
-          1,
-        );
-      await sleep(25);
+      return BUSY;
     }
     throw new AppError(
       'too_many_claims',

@@ -15,7 +15,7 @@ import { EVENT_LOG, type EventLog } from '@touchpoint/ports';
 import { LOGGER, MetricsService } from '@touchpoint/platform';
 import { mayRecord } from './api-key';
 import { CLOCK, type Clock } from './clock';
-import { type ClaimVerdict, EventIdClaims } from './event-id-claims';
+import { EventIdClaims } from './event-id-claims';
 import { type ItemResult, RecordEventsCommand, type RecordOutcome } from './record-events.command';
 
 /**
@@ -109,14 +109,46 @@ export class RecordEventsHandler
       candidates.push({ index, event });
     });
 
+    // Rounds: ids held by requests still appending are claimed again once this request's own
+    // claims are settled, so two requests never wait for each other while holding claims.
+    let todo = candidates;
+    const since = performance.now();
+    for (let round = 0; todo.length > 0; round++) {
+      if (round > 0)
+        await this.claims.waitFor(
+          todo.map((c) => c.event.eventId),
+          since,
+        );
+      todo = await this.round(todo, results, command, now);
+    }
+
+    const final = results.map((r, index) => r ?? internalGap(index));
+    const counts = { accepted: 0, duplicate: 0, rejected: 0 };
+    for (const r of final) counts[r.status]++;
+    // One increment per status, not per event: prom-client hashes the labels on every call.
+    for (const [status, n] of Object.entries(counts))
+      if (n > 0) this.accepted.inc({ status, channel: principal.channel }, n);
+    this.logger.info('events recorded', {
+      keyId: principal.keyId,
+      accepted: counts.accepted,
+      duplicates: counts.duplicate,
+      rejected: counts.rejected,
+    });
+    return { receivedAt: now.toISOString(), results: final };
+  }
+  /** Claims, appends and settles what it can; returns the candidates held by other requests. */
+  private async round(
+    candidates: readonly { index: number; event: IncomingEvent }[],
+    results: (ItemResult | undefined)[],
+    command: RecordEventsCommand,
+    now: Date,
+  ): Promise<{ index: number; event: IncomingEvent }[]> {
     const token = this.claims.newToken();
-    const verdicts =
-      candidates.length > 0
-        ? await this.claims.claim(
-            token,
-            candidates.map((c) => c.event.eventId),
-          )
-        : new Map<string, ClaimVerdict>();
+    const verdicts = await this.claims.claim(
+      token,
+      candidates.map((c) => c.event.eventId),
+    );
+    const busy: { index: number; event: IncomingEvent }[] = [];
     const fresh = candidates.filter((c) => {
       const verdict = verdicts.get(c.event.eventId);
       if (verdict?.kind === 'accepted') {
@@ -128,62 +160,52 @@ export class RecordEventsHandler
         };
         return false;
       }
-      return true;
+      if (verdict?.kind === 'busy') busy.push(c);
+      return verdict?.kind === 'claimed';
     });
-
-    if (fresh.length > 0) {
-      const recorded = fresh.map((c) =>
-        recordEvent(c.event, {
-          receivedAt: now,
-          source: principal.source,
-          correlationId: command.correlationId,
-        }),
+    if (fresh.length === 0) return busy;
+    const recorded = fresh.map((c) =>
+      recordEvent(c.event, {
+        receivedAt: now,
+        source: command.principal.source,
+        correlationId: command.correlationId,
+      }),
+    );
+    let positions;
+    try {
+      positions = await this.log.append(
+        this.topic,
+        recorded.map((e) => ({
+          key: partitionKey(e),
+          value: encodeRecordedEvent(e),
+          headers: eventHeaders(e),
+        })),
       );
-      let positions;
-      try {
-        positions = await this.log.append(
-          this.topic,
-          recorded.map((e) => ({
-            key: partitionKey(e),
-            value: encodeRecordedEvent(e),
-            headers: eventHeaders(e),
-          })),
-        );
-      } catch (e) {
-        // Nothing is claimed accepted when the log does not acknowledge (AppError unavailable):
-        // the ids are released first, so the client's retry is appended, not called a duplicate.
-        await this.claims.release(
-          token,
-          fresh.map((c) => c.event.eventId),
-        );
-        throw e;
-      }
-      const accepted = fresh.map((c, i) => ({
-        id: c.event.eventId,
-        partition: positions[i]!.partition,
-        offset: positions[i]!.offset,
-      }));
-      this.claims.settle(token, accepted);
-      fresh.forEach((c, i) => {
-        results[c.index] = {
-          index: c.index,
-          status: 'accepted',
-          eventId: c.event.eventId,
-          partition: accepted[i]!.partition,
-          offset: accepted[i]!.offset,
-        };
-      });
+    } catch (e) {
+      // Nothing is claimed accepted when the log does not acknowledge (AppError unavailable):
+      // the ids are released first, so the client's retry is appended, not called a duplicate.
+      await this.claims.release(
+        token,
+        fresh.map((c) => c.event.eventId),
+      );
+      throw e;
     }
-
-    const final = results.map((r, index) => r ?? internalGap(index));
-    for (const r of final) this.accepted.inc({ status: r.status, channel: principal.channel });
-    this.logger.info('events recorded', {
-      keyId: principal.keyId,
-      accepted: final.filter((r) => r.status === 'accepted').length,
-      duplicates: final.filter((r) => r.status === 'duplicate').length,
-      rejected: final.filter((r) => r.status === 'rejected').length,
+    const accepted = fresh.map((c, i) => ({
+      id: c.event.eventId,
+      partition: positions[i]!.partition,
+      offset: positions[i]!.offset,
+    }));
+    this.claims.settle(token, accepted);
+    fresh.forEach((c, i) => {
+      results[c.index] = {
+        index: c.index,
+        status: 'accepted',
+        eventId: c.event.eventId,
+        partition: accepted[i]!.partition,
+        offset: accepted[i]!.offset,
+      };
     });
-    return { receivedAt: now.toISOString(), results: final };
+    return busy;
   }
 }
 
