@@ -83,6 +83,7 @@ export class LiveFeed
   private tierWork: Promise<void> = Promise.resolve();
   /** Documents (version, key) with a tier check queued and not started: the newest notice. */
   private readonly tierChecks = new Map<string, ChangeNotice>();
+  private supervisorWatched = false;
   private readonly active = new Map<string, { at: number; version: Promise<string> }>();
   private readonly catalog: ModelCatalog;
   private readonly topics: ReturnType<typeof topicNames>;
@@ -208,7 +209,7 @@ export class LiveFeed
       if (notice.model === 'crosssell') {
         this.aggregates.invalidate(collectionName(notice.model, notice.version));
       }
-      if (notice.model === 'loyalty') this.queueTierCheck(positioned);
+      if (notice.model === 'loyalty' && this.supervised()) this.queueTierCheck(positioned);
       this.notices$.next(positioned);
     }
   }
@@ -232,6 +233,18 @@ export class LiveFeed
     this.supervisorBuffer.push(sequenced);
     if (this.supervisorBuffer.length > SUPERVISOR_BUFFER) this.supervisorBuffer.shift();
     this.supervisor$.next(sequenced);
+  }
+
+  /**
+   * Tier changes are worked out once a supervisor stream has been opened in this process, and
+   * from then on (a stream that reconnects resumes from the buffer). Before that nobody can
+   * receive them: a stream only resumes ids of this process, so a view per loyalty notice (every
+   * document of a rebuild on start) would be computed for no one. The first check of a customer
+   * then has no tier in memory and goes by the tier history, as after a restart.
+   */
+  private supervised(): boolean {
+    this.supervisorWatched ||= this.supervisor$.observed;
+    return this.supervisorWatched;
   }
 
   /**
