@@ -5,7 +5,7 @@ import type { ReadModelStore } from '@touchpoint/ports';
 import {
   type FiguresOf,
   type FoldAggregates,
-  type StoredFigures,
+  type LastApplied,
   type StoredProjectionDoc,
   lookupEntries,
   readState,
@@ -223,22 +223,14 @@ export class ProjectionRunner<S, V, P> {
             ? this.projection.evolveBatch(state, fresh, key, this.policy)
             : fresh.reduce((s, e) => this.projection.evolve(s, e, key, this.policy), state);
         const revision = (doc?.revision ?? 0) + 1;
-        const search = this.searchFields(state);
-        const figures = this.figuresOf(state, doc?.figures, fresh);
-        const stored: StoredProjectionDoc = {
-          state: JSON.stringify(state),
-          schema: stateSchemaOf(this.projection),
-          watermarks,
-          revision,
-          ...(search ? { search } : {}),
-          ...(figures ? { figures } : {}),
-          last: {
-            partition: newest.position.partition,
-            offset: newest.position.offset,
-            occurredAt: newest.event.occurredAt,
-            receivedAt: newest.event.receivedAt,
-          },
-        };
+        let latest = doc?.figures ? Date.parse(doc.figures.asOf) : -Infinity;
+        for (const { event } of fresh) latest = Math.max(latest, Date.parse(event.occurredAt));
+        const stored = this.storedDocument(state, watermarks, revision, latest, {
+          partition: newest.position.partition,
+          offset: newest.position.offset,
+          occurredAt: newest.event.occurredAt,
+          receivedAt: newest.event.receivedAt,
+        });
         writes.push({ id: key, doc: stored, version: revision, state });
         candidates.push({
           key,
@@ -301,19 +293,31 @@ export class ProjectionRunner<S, V, P> {
   }
 
   /**
-   * As of the latest event time the document has seen: the stored figures' instant or a newer
-   * event of this fold. A maximum, so any arrival order ends at the same instant.
+   * A document as stored. Its figures are as of `latestEventMs`, the latest event time the
+   * document has seen (the stored figures' instant or a newer event): a maximum, so any arrival
+   * order ends at the same instant, and never the clock, so a replay writes the same figures.
    */
-  private figuresOf(
+  private storedDocument(
     state: S,
-    previous: StoredFigures | undefined,
-    fresh: readonly PositionedEvent[],
-  ): StoredFigures | undefined {
-    if (!this.figures) return undefined;
-    let latest = previous ? Date.parse(previous.asOf) : -Infinity;
-    for (const { event } of fresh) latest = Math.max(latest, Date.parse(event.occurredAt));
-    const asOf = new Date(latest);
-    return { ...this.figures(state, asOf, this.policy), asOf: asOf.toISOString() };
+    watermarks: Record<string, string>,
+    revision: number,
+    latestEventMs: number,
+    last: LastApplied | undefined,
+  ): StoredProjectionDoc {
+    const search = this.searchFields(state);
+    const asOf = new Date(latestEventMs);
+    const figures = this.figures
+      ? { ...this.figures(state, asOf, this.policy), asOf: asOf.toISOString() }
+      : undefined;
+    return {
+      state: JSON.stringify(state),
+      schema: stateSchemaOf(this.projection),
+      watermarks,
+      revision,
+      ...(search ? { search } : {}),
+      ...(figures ? { figures } : {}),
+      ...(last ? { last } : {}),
+    };
   }
 
   /**
@@ -352,23 +356,12 @@ export class ProjectionRunner<S, V, P> {
       const mine = watermarks[partition];
       if (mine === undefined || BigInt(offset) > BigInt(mine)) watermarks[partition] = offset;
     }
-    const search = this.searchFields(state);
-    const asOf = new Date(
-      Math.max(newestEventTime.getTime(), doc?.figures ? Date.parse(doc.figures.asOf) : -Infinity),
-    );
-    const figures = this.figures
-      ? { ...this.figures(state, asOf, this.policy), asOf: asOf.toISOString() }
-      : undefined;
     const revision = (doc?.revision ?? 0) + 1;
-    const stored: StoredProjectionDoc = {
-      state: JSON.stringify(state),
-      schema: stateSchemaOf(this.projection),
-      watermarks,
-      revision,
-      ...(search ? { search } : {}),
-      ...(figures ? { figures } : {}),
-      ...(doc?.last ? { last: doc.last } : {}),
-    };
+    const latest = Math.max(
+      newestEventTime.getTime(),
+      doc?.figures ? Date.parse(doc.figures.asOf) : -Infinity,
+    );
+    const stored = this.storedDocument(state, watermarks, revision, latest, doc?.last);
     const entries = (search: StoredProjectionDoc['search']) =>
       new Map(lookupEntries(this.lookupFields, search).map((e) => [e, new Set([key])]));
     const added = entries(stored.search);
