@@ -14,10 +14,20 @@ import {
 import type { FoldAggregates } from './fold-aggregates';
 import { copurchaseCollectionName } from './names';
 
-export interface StoredCopurchaseDoc extends CopurchaseDoc {
+/**
+ * An aggregate document as stored: the neighbour list as JSON text. FerretDB (SQLite) writes and
+ * reads a long array of small objects many times slower than one string (docs/read-models.md),
+ * and the item and category documents are rewritten by every fold that brings a basket.
+ */
+export interface StoredCopurchaseDoc extends Omit<CopurchaseDoc, 'neighbours'> {
   readonly [field: string]: unknown;
+  readonly neighbours: string;
   /** The store's version guard. */
   readonly revision: number;
+}
+
+function decoded(stored: StoredCopurchaseDoc): CopurchaseDoc {
+  return { ...stored, neighbours: JSON.parse(stored.neighbours) as CopurchaseDoc['neighbours'] };
 }
 
 const MAX_ATTEMPTS = 6;
@@ -73,10 +83,15 @@ export class CopurchaseAggregates implements FoldAggregates<CustomerBasketsState
         const writes = [];
         for (const id of ids) {
           const doc = stored.get(id);
-          const next = applyCopurchaseDeltas(doc, byId.get(id) ?? [], this.policy.neighbours);
+          const next = applyCopurchaseDeltas(
+            doc && decoded(doc),
+            byId.get(id) ?? [],
+            this.policy.neighbours,
+          );
           if (next === null) continue;
           const revision = (doc?.revision ?? 0) + 1;
-          writes.push({ id, doc: { ...next, revision }, version: revision });
+          const neighbours = JSON.stringify(next.neighbours);
+          writes.push({ id, doc: { ...next, neighbours, revision }, version: revision });
         }
         if (writes.length === 0) continue;
         const outcome = await this.store.writeVersioned(this.collection, writes);
@@ -101,7 +116,7 @@ export async function copurchaseDocs(
 ): Promise<CopurchaseDoc[]> {
   const docs: CopurchaseDoc[] = [];
   for await (const { doc } of store.scan<StoredCopurchaseDoc>(copurchaseCollectionName(collection)))
-    docs.push(doc);
+    docs.push(decoded(doc));
   return docs;
 }
 
