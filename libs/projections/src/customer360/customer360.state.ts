@@ -176,7 +176,7 @@ export interface Customer360State {
   readonly id: string;
   /** The newest event time the document has seen: the horizon is measured from it. */
   readonly newestMs: number | null;
-  /** Null while nothing was compacted. */
+  /** Where the detail starts; null only before the first event (the time horizon applies from it). */
   readonly horizon: HorizonKey | null;
   readonly registered: Stamp | null;
   readonly erased: ErasureRecord | null;
