@@ -19,7 +19,7 @@ export class QueryConfig {
   @IsInt({ message: 'milliseconds, an integer between 100 and 600000' })
   @Min(100, { message: 'milliseconds, an integer between 100 and 600000' })
   @Max(600000, { message: 'milliseconds, an integer between 100 and 600000' })
-  QUERY_CACHE_TTL_MS = 5000;
+  QUERY_CACHE_TTL_MS = 30000;
 
   /** How long "no such customer" is remembered: a flood of unknown ids reaches the store once per id and period. */
   @Type(() => Number)
