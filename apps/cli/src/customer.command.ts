@@ -116,13 +116,14 @@ export async function rebuildCustomerCommand(
   };
   report();
   if (repair && results.some((r) => r.verdict === 'different' || r.verdict === 'missing_live')) {
+    const runners = new Map(models.map((m) => [m.collection, m.runner(ctx.engines.store)]));
     for (const r of results) {
-      const model = models.find((m) => m.collection === r.collection);
-      if (!model || !r.recomputed || (r.verdict !== 'different' && r.verdict !== 'missing_live'))
+      const runner = runners.get(r.collection);
+      if (!runner || !r.recomputed || (r.verdict !== 'different' && r.verdict !== 'missing_live'))
         continue;
       const { state, covered, newestEventTime } = r.recomputed;
       try {
-        await model.runner(ctx.engines.store).repair(r.key, state, covered, newestEventTime);
+        await runner.repair(r.key, state, covered, newestEventTime);
         ctx.out(`${r.collection.padEnd(18)} ${r.key.padEnd(40)} repaired`);
       } catch (e) {
         if (!isAppError(e)) throw e;

@@ -56,26 +56,32 @@ export function recomputeDocuments(
   model: FoldedModel,
 ): Map<string, RecomputedDocument> {
   const wanted = new Set(identityKeys(history.streams));
-  const docs = new Map<string, RecomputedDocument>();
+  const docs = new Map<
+    string,
+    { state: unknown; covered: Record<string, string>; newest: number }
+  >();
   for (const archived of history.events) {
     const { partition, offset } = archived.metadata.kafka;
     const positioned = { event: archived.event, position: { partition, offset } };
+    const at = Date.parse(archived.event.occurredAt);
     for (const key of model.projection.keys(archived.event)) {
       if (!wanted.has(key)) continue;
-      const before = docs.get(key);
-      const state = before?.state ?? model.projection.initial(key);
-      const covered = { ...before?.covered };
-      const mine = covered[partition];
-      if (mine === undefined || BigInt(offset) > BigInt(mine)) covered[partition] = offset;
-      const at = Date.parse(archived.event.occurredAt);
-      docs.set(key, {
-        state: model.projection.evolve(state, positioned, key, model.policy),
-        covered,
-        newestEventTime: new Date(Math.max(at, before?.newestEventTime.getTime() ?? at)),
-      });
+      let doc = docs.get(key);
+      if (doc === undefined) {
+        doc = { state: model.projection.initial(key), covered: {}, newest: at };
+        docs.set(key, doc);
+      }
+      doc.state = model.projection.evolve(doc.state, positioned, key, model.policy);
+      const mine = doc.covered[partition];
+      if (mine === undefined || BigInt(offset) > BigInt(mine)) doc.covered[partition] = offset;
+      doc.newest = Math.max(doc.newest, at);
     }
   }
-  return docs;
+  const out = new Map<string, RecomputedDocument>();
+  for (const [key, d] of docs) {
+    out.set(key, { state: d.state, covered: d.covered, newestEventTime: new Date(d.newest) });
+  }
+  return out;
 }
 
 /**
