@@ -14,7 +14,7 @@ import {
   normalisePhone,
   parseSearchQuery,
 } from '@touchpoint/projections';
-import { type StoredProjectionDoc, findByLookup, readState } from '@touchpoint/read-models';
+import { type StoredProjectionDoc, readState } from '@touchpoint/read-models';
 import { AuditService } from '../audit/audit.service';
 import { maskEmail, maskPhone } from '../domain/masking';
 import { encodeCursor } from '../domain/query-params';
@@ -27,9 +27,6 @@ import {
   type SearchCriterion,
   SearchCustomersQuery,
 } from './search-customers.query';
-
-/** Exact matches on one e-mail, phone or card are few; they are read whole and paged here. */
-const MAX_EXACT = 1000;
 
 type Lookup =
   /** `field` is a search field of the customer360 model found through its lookup. */
@@ -116,10 +113,9 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
         );
         for (const r of rows) found.set(r.id, state(r.doc));
       } else {
-        const docs = await findByLookup(this.store, collection, l.field, l.value, MAX_EXACT);
-        for (const d of docs) {
-          const parsed = state(d);
-          if (after === undefined || parsed.key > after) found.set(parsed.key, parsed);
+        const matches = await this.reader.exactMatches(version, collection, l.field, l.value);
+        for (const m of matches) {
+          if (after === undefined || m.key > after) found.set(m.key, m);
         }
       }
     }
@@ -127,9 +123,14 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
     const ids = [...found.keys()].filter((k) => k.startsWith('customer:')).sort();
     const pageIds = ids.slice(0, q.limit);
     const now = this.clock();
-    const { collection: loyaltyCollection, policy: loyaltyPolicy } =
-      await this.reader.active('loyalty');
-    const loyalty = await this.store.getMany<StoredProjectionDoc>(loyaltyCollection, pageIds);
+    const loyaltyServed = await this.reader.active('loyalty');
+    const loyalty = await this.reader.ownStates<LoyaltyState>(
+      'loyalty',
+      loyaltyServed.version,
+      loyaltyServed.collection,
+      loyaltyProjection,
+      pageIds,
+    );
     const data: CustomerSummary[] = pageIds.map((id) => {
       const customer = found.get(id)!;
       const view = customer360View(customer, now, policy);
@@ -143,9 +144,7 @@ export class SearchCustomersHandler implements IQueryHandler<SearchCustomersQuer
         phone: phone === null || q.reader.pii ? phone : maskPhone(phone),
         loyaltyCardId: view.contact.loyaltyCardId,
         lifecycleStage: view.lifecycle.stage,
-        tier: l
-          ? loyaltyView(readState<LoyaltyState>(l, loyaltyProjection), now, loyaltyPolicy).tier
-          : null,
+        tier: l ? loyaltyView(l, now, loyaltyServed.policy).tier : null,
       };
     });
     await this.audit.profileRead(

@@ -18,7 +18,9 @@ import {
 import {
   ModelCatalog,
   type ModelPolicies,
+  type StateSchemaOf,
   type StoredProjectionDoc,
+  findByLookup,
   readState,
 } from '@touchpoint/read-models';
 import { type Clock, MODEL_POLICIES, QUERY_CLOCK } from '../tokens';
@@ -43,6 +45,9 @@ interface ServedModel<S, P> {
 
 /** Customers merged into merged ones, visitors of absorbed customers…: a generous bound. */
 const MAX_RELATED = 200;
+
+/** Exact matches on one e-mail, phone or card are few; they are read whole and paged by search. */
+const MAX_EXACT = 1000;
 
 /**
  * How long a process serves the active version it read from the catalog: a promote or rollback
@@ -125,6 +130,71 @@ export class CustomerReader {
     if (!known) {
       throw AppError.notFound('customer_not_found', `no customer with id ${customerId}`);
     }
+  }
+
+  /**
+   * The customer360 documents of `version` whose search field holds exactly `value` (already
+   * normalised), each its own state (search shows documents, not merged customers), in key
+   * order. Cached: a repeated search makes no store round-trip.
+   */
+  async exactMatches(
+    version: string,
+    collection: string,
+    field: string,
+    value: string,
+  ): Promise<readonly Customer360State[]> {
+    const read = await this.cache.resolve('customer360', version, field, value, async () => {
+      const docs = await findByLookup(this.store, collection, field, value, MAX_EXACT);
+      const revisions = new Map<string, number>();
+      const states: Customer360State[] = [];
+      let bytes = 0;
+      for (const doc of docs) {
+        const state = readState<Customer360State>(doc, customer360Model.projection);
+        revisions.set(state.key, doc.revision);
+        states.push(state);
+        bytes += doc.state.length;
+      }
+      return { state: states.length > 0 ? states : undefined, last: undefined, revisions, bytes };
+    });
+    return read.state ?? [];
+  }
+
+  /**
+   * The documents of these keys in `version` of a model, each its own state (nothing merged
+   * in); absent ones are left out. Cached per document; the missing ones are read together.
+   */
+  async ownStates<S>(
+    model: keyof ModelPolicies,
+    version: string,
+    collection: string,
+    projection: StateSchemaOf,
+    keys: readonly string[],
+  ): Promise<Map<string, S>> {
+    const wanted: string[] = [];
+    let batch: Promise<Map<string, StoredProjectionDoc>> | undefined;
+    // The cache calls a loader at once on a miss, so every miss is in `wanted` before the one
+    // batched read starts.
+    const load = async (key: string): Promise<CachedRead<S>> => {
+      wanted.push(key);
+      batch ??= Promise.resolve().then(() =>
+        this.store.getMany<StoredProjectionDoc>(collection, wanted),
+      );
+      const doc = (await batch).get(key);
+      return {
+        state: doc ? readState<S>(doc, projection) : undefined,
+        last: doc?.last,
+        revisions: new Map([[key, doc?.revision ?? 0]]),
+        bytes: doc?.state.length ?? 0,
+      };
+    };
+    const reads = await Promise.all(
+      keys.map((key) => this.cache.document(model, version, key, () => load(key))),
+    );
+    const out = new Map<string, S>();
+    reads.forEach((read, i) => {
+      if (read.state !== undefined) out.set(keys[i]!, read.state);
+    });
+    return out;
   }
 
   /** The loyalty account; a known customer without one yet has an empty account. */

@@ -235,6 +235,51 @@ describe('ViewCache', () => {
     expect(calls.n).toBe(1);
   });
 
+  it('Given a cached exact-search resolution, When a notice names a matched document at a newer revision, Then it is resolved again; other notices leave it', async () => {
+    const { c } = cache();
+    let matches = { 'customer:c-1': 1, 'customer:c-2': 4 };
+    const { load, calls } = loader(() => read('found', matches));
+    await c.resolve('customer360', 'v1', 'emails', 'a@x.cn', load);
+    c.noticed({ model: 'customer360', version: 'v1', key: 'customer:c-9', revision: 3 });
+    c.noticed({ model: 'customer360', version: 'v1', key: 'customer:c-2', revision: 4 });
+    await c.resolve('customer360', 'v1', 'emails', 'a@x.cn', load);
+    expect(calls.n).toBe(1);
+    // c-1 changed its e-mail: the next search reads the lookup again and c-1 is gone from it.
+    matches = { 'customer:c-2': 4 } as typeof matches;
+    c.noticed({ model: 'customer360', version: 'v1', key: 'customer:c-1', revision: 2 });
+    const again = await c.resolve('customer360', 'v1', 'emails', 'a@x.cn', load);
+    expect(calls.n).toBe(2);
+    expect([...again.revisions.keys()]).toEqual(['customer:c-2']);
+  });
+
+  it('Given a customer, a resolution and a document of the same names, When each is read, Then none is served for another', async () => {
+    const { c } = cache();
+    await c.read('customer360', 'v1', 'emails', () =>
+      Promise.resolve(read('customer', { 'customer:emails': 1 })),
+    );
+    const resolved = await c.resolve('customer360', 'v1', 'emails', 'customer:emails', () =>
+      Promise.resolve(read('resolution', { 'customer:emails': 1 })),
+    );
+    const document = await c.document('customer360', 'v1', 'customer:emails', () =>
+      Promise.resolve(read('document', { 'customer:emails': 1 })),
+    );
+    expect([resolved.state, document.state]).toEqual([{ s: 'resolution' }, { s: 'document' }]);
+  });
+
+  it('Given a document known to be absent, When its first write is noticed, Then it is read again before the negative TTL ends', async () => {
+    const { c } = cache({ negativeTtlMs: 1000 });
+    let found = false;
+    const { load, calls } = loader(() =>
+      found ? read('new', { 'customer:c-1': 1 }) : missing('customer:c-1'),
+    );
+    await c.document('loyalty', 'v1', 'customer:c-1', load);
+    await c.document('loyalty', 'v1', 'customer:c-1', load);
+    expect(calls.n).toBe(1);
+    found = true;
+    c.noticed({ model: 'loyalty', version: 'v1', key: 'customer:c-1', revision: 1 });
+    expect((await c.document('loyalty', 'v1', 'customer:c-1', load)).state).toEqual({ s: 'new' });
+  });
+
   it('Given a budget of 0, When read, Then every read goes to the store (the cache is off)', async () => {
     const { c } = cache({ maxBytes: 0 });
     const { load, calls } = loader(() => read('a', { 'customer:c-1': 1 }));

@@ -72,12 +72,19 @@ const entryKey = (model: string, version: string, customerId: string) =>
   `${model}${SEP}${version}${SEP}${customerId}`;
 const docKey = (model: string, version: string, key: string) =>
   `${model}${SEP}${version}${SEP}${key}`;
+// An empty third part sets lookups and single documents apart: customer ids are never empty.
+const lookupEntryKey = (model: string, version: string, field: string, value: string) =>
+  `${model}${SEP}${version}${SEP}${SEP}lookup${SEP}${field}${SEP}${value}`;
+const documentEntryKey = (model: string, version: string, key: string) =>
+  `${model}${SEP}${version}${SEP}${SEP}document${SEP}${key}`;
 
 /**
  * Customers' read-model states per (model, version, customer id), filled on first read and
  * dropped when a change notice names a document an entry was built from (the customer's own or
  * a related visitor or absorbed customer). Keyed by version, so a promote or rollback switches
- * readers to other entries at once and the old ones age out of the LRU.
+ * readers to other entries at once and the old ones age out of the LRU. The resolutions of
+ * exact searches and single documents a search summary shows are entries of the same kind,
+ * under the same notices, TTL and budget.
  *
  * Staleness is bounded without the notices: an entry is served at most `ttlMs` after it was
  * read (a revision check on every hit would cost a store round-trip, which on FerretDB is
@@ -134,14 +141,49 @@ export class ViewCache {
    * The cached read of a customer, or `load`'s (shared with concurrent callers when no notice
    * came in since that load started).
    */
-  async read<S>(
+  read<S>(
     model: string,
     version: string,
     customerId: string,
     load: () => Promise<CachedRead<S>>,
   ): Promise<CachedRead<S>> {
+    return this.cached(model, version, entryKey(model, version, customerId), load);
+  }
+
+  /**
+   * The documents an exact search (`field` = `value`: an e-mail, phone or card) matched, cached
+   * as a read whose revisions are the matched documents': a notice for one of them at a newer
+   * revision (a customer who changed that e-mail) drops it. A document that takes the value
+   * later is named by no entry, so a resolution may miss it for at most `ttlMs` (a search that
+   * matched nothing: `negativeTtlMs`).
+   */
+  resolve<S>(
+    model: string,
+    version: string,
+    field: string,
+    value: string,
+    load: () => Promise<CachedRead<S>>,
+  ): Promise<CachedRead<S>> {
+    return this.cached(model, version, lookupEntryKey(model, version, field, value), load);
+  }
+
+  /** One stored document's own state (no related documents merged in), cached as a read. */
+  document<S>(
+    model: string,
+    version: string,
+    key: string,
+    load: () => Promise<CachedRead<S>>,
+  ): Promise<CachedRead<S>> {
+    return this.cached(model, version, documentEntryKey(model, version, key), load);
+  }
+
+  private async cached<S>(
+    model: string,
+    version: string,
+    key: string,
+    load: () => Promise<CachedRead<S>>,
+  ): Promise<CachedRead<S>> {
     if (!this.enabled) return load();
-    const key = entryKey(model, version, customerId);
     const now = this.options.now();
     const node = this.entries.get(key);
     if (node) {
@@ -224,6 +266,7 @@ export class ViewCache {
     const colon = notice.key.indexOf(':');
     if (colon > 0 && this.negatives.size > 0) {
       this.negatives.delete(entryKey(notice.model, notice.version, notice.key.slice(colon + 1)));
+      this.negatives.delete(documentEntryKey(notice.model, notice.version, notice.key));
     }
     this.report();
   }
