@@ -51,3 +51,40 @@ describe('AuditService with the store sink', () => {
     expect(await store.count('audit_log')).toBe(1);
   });
 });
+
+describe('AuditService with the log sink', () => {
+  it('given many concurrent profile reads, when each resolves, then its line is already written and the lines shared one write', async () => {
+    // Given
+    const writes: string[] = [];
+    const audit = new AuditService('log', new EmbeddedReadModelStore(), 'audit_log', clock, (t) =>
+      writes.push(t),
+    );
+    // When
+    const reads = Array.from({ length: 20 }, (_, i) =>
+      audit
+        .profileRead(agent, 'customer360', [`c${i}`])
+        .then(() => writes.join('').includes(`"customerIds":["c${i}"]`)),
+    );
+    // Then
+    expect(await Promise.all(reads)).toEqual(reads.map(() => true));
+    expect(writes).toHaveLength(1);
+    const lines = writes[0]!.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((l) => (JSON.parse(l) as { level: string }).level)).toEqual(
+      reads.map(() => 'audit'),
+    );
+  });
+
+  it('given stdout fails, when profiles are read, then none is answered', async () => {
+    // Given
+    const audit = new AuditService('log', new EmbeddedReadModelStore(), 'audit_log', clock, () => {
+      throw new Error('EPIPE');
+    });
+    // When
+    const outcomes = await Promise.allSettled(
+      [1, 2].map((i) => audit.profileRead(agent, 'search', [`c${i}`])),
+    );
+    // Then
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+  });
+});
