@@ -38,6 +38,26 @@ export function lookupEntries(
 }
 
 /**
+ * Keys of the documents that may hold the value in their search field (one read by `_id`): a
+ * superset of the matches (a key is taken off after its document drops the value), so each
+ * document must still be checked for the value; undefined while the lookup does not cover the
+ * whole collection yet.
+ */
+export async function lookupCandidates(
+  store: ReadModelStore,
+  collection: string,
+  field: string,
+  value: string,
+): Promise<readonly string[] | undefined> {
+  const id = lookupId(field, value);
+  const found = await store.getMany<LookupDoc>(lookupCollectionName(collection), [
+    LOOKUP_COMPLETE,
+    id,
+  ]);
+  return found.has(LOOKUP_COMPLETE) ? (found.get(id)?.keys ?? []) : undefined;
+}
+
+/**
  * Documents whose search field holds the value, in id order: through the lookup when it is
  * complete (two reads by `_id`), else by the field itself (a collection scan on FerretDB).
  */
@@ -48,15 +68,10 @@ export async function findByLookup(
   value: string,
   limit: number,
 ): Promise<StoredProjectionDoc[]> {
-  const id = lookupId(field, value);
-  const found = await store.getMany<LookupDoc>(lookupCollectionName(collection), [
-    LOOKUP_COMPLETE,
-    id,
-  ]);
-  if (!found.has(LOOKUP_COMPLETE)) {
+  const keys = await lookupCandidates(store, collection, field, value);
+  if (keys === undefined) {
     return store.findBy<StoredProjectionDoc>(collection, `search.${field}`, value, { limit });
   }
-  const keys = found.get(id)?.keys ?? [];
   const docs = await store.getMany<StoredProjectionDoc>(collection, keys);
   return [...docs]
     .filter(([, d]) => d.search?.[field]?.includes(value))

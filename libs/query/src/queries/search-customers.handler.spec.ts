@@ -180,6 +180,31 @@ describe('SearchCustomersHandler with the cache', () => {
     ]);
   });
 
+  it('Given a cached resolution, When a matched customer changes something else, Then only that document is read again, not the lookup', async () => {
+    const { store, cache, search, registered } = await setup();
+    await search({ by: 'email', value: 'lan.qiu@example.cn' });
+    const renamed = customer360Projection.evolve(
+      registered,
+      event('c-1', {
+        type: 'customer.profile_updated',
+        schemaVersion: 1,
+        channel: 'mobile_app',
+        occurredAt: new Date(t0 - 3_600_000).toISOString(),
+        payload: { name: { given: 'Lan', family: 'Qiu' } },
+      }),
+      registered.key,
+      DEFAULT_CUSTOMER360_POLICY,
+    );
+    await write(store, renamed, 2, registered);
+    cache.noticed({ model: 'customer360', version: 'v1', key: 'customer:c-1', revision: 2 });
+    const getMany = jest.spyOn(store, 'getMany');
+    const found = await search({ by: 'email', value: 'lan.qiu@example.cn' });
+    expect(found).toEqual([['c-1', 'Lan.Qiu@example.cn']]);
+    expect(getMany.mock.calls.map(([collection, keys]) => [collection, keys])).toEqual([
+      [COLLECTION, ['customer:c-1']],
+    ]);
+  });
+
   it('Given an e-mail nobody has, When a customer registers with it, Then it resolves once the negative TTL is over', async () => {
     let now = t0;
     const { store, search } = await setup(() => now);

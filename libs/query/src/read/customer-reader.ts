@@ -20,7 +20,7 @@ import {
   type ModelPolicies,
   type StateSchemaOf,
   type StoredProjectionDoc,
-  findByLookup,
+  lookupCandidates,
   readState,
 } from '@touchpoint/read-models';
 import { type Clock, MODEL_POLICIES, QUERY_CLOCK } from '../tokens';
@@ -55,6 +55,13 @@ const MAX_EXACT = 1000;
  * one catalog read instead of making one each.
  */
 export const ACTIVE_VERSION_CACHE_MS = 1000;
+
+/** Does the document's search field hold the value now (what its `search` field stores)? */
+function holds(state: Customer360State, field: string, value: string): boolean {
+  const search: Record<string, readonly string[] | undefined> =
+    customer360Model.searchFields(state);
+  return search[field]?.includes(value) ?? false;
+}
 
 type ActiveEntry = Awaited<ReturnType<ModelCatalog['activeEntry']>>;
 
@@ -135,28 +142,45 @@ export class CustomerReader {
   /**
    * The customer360 documents of `version` whose search field holds exactly `value` (already
    * normalised), each its own state (search shows documents, not merged customers), in key
-   * order. Cached: a repeated search makes no store round-trip.
+   * order. Cached in two parts: the lookup's candidate keys, which no notice can name (a
+   * document that takes the value later is missed for at most the cache's TTL), and each
+   * candidate's document, dropped by its notices and checked for the value on every search, so
+   * a customer who changed that e-mail stops matching as soon as the notice arrives.
    */
   async exactMatches(
     version: string,
     collection: string,
     field: string,
     value: string,
-  ): Promise<readonly Customer360State[]> {
-    const read = await this.cache.resolve('customer360', version, field, value, async () => {
-      const docs = await findByLookup(this.store, collection, field, value, MAX_EXACT);
-      const revisions = new Map<string, number>();
-      const states: Customer360State[] = [];
-      let bytes = 0;
-      for (const doc of docs) {
-        const state = readState<Customer360State>(doc, customer360Model.projection);
-        revisions.set(state.key, doc.revision);
-        states.push(state);
-        bytes += doc.state.length;
-      }
-      return { state: states.length > 0 ? states : undefined, last: undefined, revisions, bytes };
+  ): Promise<Customer360State[]> {
+    const candidates = await this.cache.resolve('customer360', version, field, value, async () => {
+      const keys: readonly string[] =
+        (await lookupCandidates(this.store, collection, field, value)) ??
+        // Before the projector's backfill: the scan, once per TTL.
+        (
+          await this.store.findBy<StoredProjectionDoc>(collection, `search.${field}`, value, {
+            limit: MAX_EXACT,
+          })
+        ).map((d) => readState<Customer360State>(d, customer360Model.projection).key);
+      return {
+        state: keys.length > 0 ? keys : undefined,
+        last: undefined,
+        revisions: new Map(),
+        bytes: keys.reduce((n, k) => n + k.length, 0),
+      };
     });
-    return read.state ?? [];
+    const keys = [...(candidates.state ?? [])].sort();
+    const states = await this.ownStates<Customer360State>(
+      'customer360',
+      version,
+      collection,
+      customer360Model.projection,
+      keys,
+    );
+    return keys
+      .map((k) => states.get(k))
+      .filter((s): s is Customer360State => s !== undefined && holds(s, field, value))
+      .slice(0, MAX_EXACT);
   }
 
   /**

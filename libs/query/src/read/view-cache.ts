@@ -151,11 +151,10 @@ export class ViewCache {
   }
 
   /**
-   * The documents an exact search (`field` = `value`: an e-mail, phone or card) matched, cached
-   * as a read whose revisions are the matched documents': a notice for one of them at a newer
-   * revision (a customer who changed that e-mail) drops it. A document that takes the value
-   * later is named by no entry, so a resolution may miss it for at most `ttlMs` (a search that
-   * matched nothing: `negativeTtlMs`).
+   * What an exact search (`field` = `value`: an e-mail, phone or card) resolves to, cached as a
+   * read: dropped by notices for the documents in its `revisions`, else served for at most
+   * `ttlMs` (`negativeTtlMs` when it found nothing). A document that takes the value later is
+   * named by no entry and no notice, so the TTL is what bounds it.
    */
   resolve<S>(
     model: string,
