@@ -89,8 +89,13 @@ describe('bench workload', () => {
       kinds: HEAVY_CUSTOMER_KINDS,
       idPrefix: 'h',
     });
-    expect(new Set(events.map((e) => e.customerId))).toEqual(new Set(['h-c0']));
-    expect(events.some((e) => e.anonymousId !== undefined)).toBe(false);
+    // Her own events, and her visitors' sessions before they are identified as her.
+    expect(new Set(events.map((e) => e.customerId ?? 'visitor'))).toEqual(
+      new Set(['h-c0', 'visitor']),
+    );
+    expect(
+      events.filter((e) => e.customerId === undefined).every((e) => e.anonymousId !== undefined),
+    ).toBe(true);
     const types = new Set(events.map((e) => e.type));
     for (const t of [
       'purchase.completed',
@@ -101,6 +106,7 @@ describe('bench workload', () => {
       'complaint.resolved',
       'feedback.submitted',
       'loyalty.points_redeemed',
+      'customer.identified',
     ])
       expect(types).toContain(t);
     const span = Date.parse(events.at(-1)!.occurredAt) - Date.parse(events[0]!.occurredAt);

@@ -1,4 +1,4 @@
-import { type EventType, type RecordedEvent } from '@touchpoint/contracts';
+import { type RecordedEvent } from '@touchpoint/contracts';
 import { type EventHandlers, handle } from '../event-handlers';
 import { customerKey, type EventPosition, type PositionedEvent } from '../projection.types';
 import { categoryWithin, type CrosssellPolicy } from './crosssell.policy';
@@ -6,6 +6,7 @@ import {
   compareStrings,
   instantOf,
   isLater,
+  keptVisitorLinks,
   newerSku,
   sortedUnique,
   type Basket,
@@ -43,8 +44,7 @@ class Working {
   erased: boolean;
   mergedInto: string | null;
   readonly mergedFrom: Set<string>;
-  readonly linked: Set<string>;
-  readonly lifecycle: Set<string>;
+  readonly linked: Map<string, number>;
   newestMs: number | null;
   readonly cut: number | null;
   readonly baskets = new Map<string, Basket>();
@@ -61,8 +61,7 @@ class Working {
     this.erased = state.erased;
     this.mergedInto = state.mergedInto;
     this.mergedFrom = new Set(state.mergedFrom);
-    this.linked = new Set(state.linkedAnonymousIds);
-    this.lifecycle = new Set(state.lifecycleEventIds);
+    this.linked = new Map(state.linkedVisitors);
     this.newestMs = state.newestMs;
     this.cut = state.compactedBeforeMs;
     for (const b of state.baskets) this.baskets.set(b.orderId, b);
@@ -207,8 +206,7 @@ const APPLY: EventHandlers<void, Working, Applied> = {
     if (w.beyond(at)) w.pastRefund(refund);
     else w.refunds.set(id, refund);
   },
-  'customer.erased': (event, w) => {
-    w.lifecycle.add(event.eventId);
+  'customer.erased': (_event, w) => {
     w.erased = true;
   },
   'customer.merged': (event, w, { key }) => {
@@ -218,7 +216,6 @@ const APPLY: EventHandlers<void, Working, Applied> = {
     // and keep counting once in the aggregates.
     const survivor = event.customerId;
     if (survivor === undefined) return;
-    w.lifecycle.add(event.eventId);
     if (key === customerKey(survivor)) w.mergedFrom.add(event.payload.mergedCustomerId);
     else if (w.mergedInto === null || compareStrings(survivor, w.mergedInto) < 0) {
       // Two merges retiring the same id into different survivors are a data error; pick one stably.
@@ -227,17 +224,11 @@ const APPLY: EventHandlers<void, Working, Applied> = {
   },
   'customer.identified': (event, w) => {
     if (event.anonymousId === undefined) return;
-    w.lifecycle.add(event.eventId);
-    w.linked.add(event.anonymousId);
+    const ms = instantOf(event.occurredAt);
+    const before = w.linked.get(event.anonymousId);
+    if (before === undefined || ms > before) w.linked.set(event.anonymousId, ms);
   },
 };
-
-/** Lifecycle events are kept by id (`lifecycleEventIds`), so a re-delivery is seen at any age. */
-const LIFECYCLE: ReadonlySet<EventType> = new Set<EventType>([
-  'customer.erased',
-  'customer.merged',
-  'customer.identified',
-]);
 
 /** The k-th largest of `values` (1-based), or null when there are fewer. */
 function kthLargest(values: number[], k: number): number | null {
@@ -305,8 +296,7 @@ function finish(w: Working, policy: CrosssellPolicy): CustomerBasketsState {
     erased: w.erased,
     mergedInto: w.mergedInto,
     mergedFrom: sortedUnique(w.mergedFrom),
-    linkedAnonymousIds: sortedUnique(w.linked),
-    lifecycleEventIds: sortedUnique(w.lifecycle),
+    linkedVisitors: keptVisitorLinks(w.linked),
     newestMs: w.newestMs,
     compactedBeforeMs: cut,
     baskets,
@@ -315,10 +305,28 @@ function finish(w: Working, policy: CrosssellPolicy): CustomerBasketsState {
   };
 }
 
-/** Events that change the model; the rest leave the state as it is (same object). */
-function matters(state: CustomerBasketsState, { event }: PositionedEvent): boolean {
+/**
+ * Events that change the model; the rest leave the state as it is (same object). Lifecycle
+ * events only set flags and add to sets, so a re-delivery at any age is recognised by having no
+ * effect, without keeping their ids.
+ */
+function matters(state: CustomerBasketsState, { event }: PositionedEvent, key: string): boolean {
   if (APPLY[event.type] === undefined) return false;
-  return !LIFECYCLE.has(event.type) || !state.lifecycleEventIds.includes(event.eventId);
+  if (event.type === 'customer.erased') return !state.erased;
+  if (event.type === 'customer.merged') {
+    const survivor = event.customerId;
+    if (survivor === undefined) return false;
+    return key === customerKey(survivor)
+      ? !state.mergedFrom.includes(event.payload.mergedCustomerId)
+      : state.mergedInto === null || compareStrings(survivor, state.mergedInto) < 0;
+  }
+  if (event.type === 'customer.identified') {
+    const id = event.anonymousId;
+    if (id === undefined) return false;
+    const link = state.linkedVisitors.find(([linked]) => linked === id);
+    return link === undefined || instantOf(event.occurredAt) > link[1];
+  }
+  return true;
 }
 
 /**
@@ -333,13 +341,11 @@ export function foldBaskets(
   policy: CrosssellPolicy,
   sink?: ContributionSink,
 ): CustomerBasketsState {
-  const relevant = events.filter((e) => matters(state, e));
+  const relevant = events.filter((e) => matters(state, e, key));
   if (relevant.length === 0) return state;
   const w = new Working(state, policy);
-  for (const e of relevant) {
-    if (w.lifecycle.has(e.event.eventId)) continue;
+  for (const e of relevant)
     handle(APPLY, e.event, undefined, w, { position: e.position, key, sink });
-  }
   return finish(w, policy);
 }
 

@@ -4,6 +4,7 @@ import {
   EMPTY_PAST,
   compareStrings,
   isLater,
+  keptVisitorLinks,
   newerSku,
   sortedUnique,
   type CustomerBasketsState,
@@ -11,7 +12,14 @@ import {
   type PastGift,
   type PastSku,
   type PastSpend,
+  type VisitorLink,
 } from './crosssell.state';
+
+function joinVisitorLinks(a: readonly VisitorLink[], b: readonly VisitorLink[]): VisitorLink[] {
+  const latest = new Map(a);
+  for (const [id, ms] of b) latest.set(id, Math.max(ms, latest.get(id) ?? ms));
+  return keptVisitorLinks(latest);
+}
 
 /**
  * Documents a customer's cross-sell view also needs: the visitors identified as the customer
@@ -19,7 +27,10 @@ import {
  * of each loaded customer document until no new key appears, then calls `mergeCrosssellStates`.
  */
 export function crosssellRelatedKeys(state: CustomerBasketsState): string[] {
-  return [...state.linkedAnonymousIds.map(visitorKey), ...state.mergedFrom.map(customerKey)];
+  return [
+    ...state.linkedVisitors.map(([id]) => visitorKey(id)),
+    ...state.mergedFrom.map(customerKey),
+  ];
 }
 
 /**
@@ -59,8 +70,7 @@ export function joinCrosssellStates(
     erased,
     mergedInto,
     mergedFrom: sortedUnique([...a.mergedFrom, ...b.mergedFrom]),
-    linkedAnonymousIds: sortedUnique([...a.linkedAnonymousIds, ...b.linkedAnonymousIds]),
-    lifecycleEventIds: sortedUnique([...a.lifecycleEventIds, ...b.lifecycleEventIds]),
+    linkedVisitors: joinVisitorLinks(a.linkedVisitors, b.linkedVisitors),
     newestMs: max(a.newestMs, b.newestMs),
     compactedBeforeMs: max(a.compactedBeforeMs, b.compactedBeforeMs),
     baskets: [...baskets.values()]

@@ -75,8 +75,8 @@ export const DEFAULT_CROSSSELL_POLICY: CrosssellPolicy = {
   occasionMinYears: 2,
   currency: 'CNY',
   horizonDays: 400,
-  detailRecords: 60,
-  pastSkus: 120,
+  detailRecords: 16,
+  pastSkus: 32,
   neighbours: 1000,
 };
 

@@ -58,7 +58,7 @@ export const crosssellProjection: Projection<
 > = {
   model: 'crosssell',
   // 2: bounded documents (detail within the horizon, compacted history).
-  stateSchema: 2,
+  stateSchema: 3,
   defaultPolicy: DEFAULT_CROSSSELL_POLICY,
   keys: keysFrom(KEYS),
   initial: () => EMPTY_BASKETS_STATE,

@@ -1,5 +1,6 @@
 import { parseOffsetTimestamp } from '@touchpoint/contracts';
 import { asOfBeyondHorizon } from '../horizon';
+import { newestLinks } from '../identity-links';
 import { categoryWithin, type CrosssellPolicy } from './crosssell.policy';
 
 /**
@@ -19,12 +20,11 @@ export interface CustomerBasketsState {
   readonly mergedInto: string | null;
   readonly mergedFrom: readonly string[];
   /**
-   * Visitors identified as this customer (`customer.identified`), sorted. Their baskets stay on
+   * Visitors identified as this customer (`customer.identified`), sorted by id, each with its
+   * latest identification; the LINKED_VISITORS newest (identity-links.ts). Their baskets stay on
    * their `visitor:<id>` documents and join the customer's at read time (`mergeCrosssellStates`).
    */
-  readonly linkedAnonymousIds: readonly string[];
-  /** Ids of the erasure, merge and identification events seen, sorted. */
-  readonly lifecycleEventIds: readonly string[];
+  readonly linkedVisitors: readonly VisitorLink[];
   /** The newest event time (ms) of an order or refund seen: the horizon is measured from it. */
   readonly newestMs: number | null;
   /**
@@ -38,6 +38,15 @@ export interface CustomerBasketsState {
   /** Detail: one per (orderId, refundId), sorted; kept even when the order has not arrived yet. */
   readonly refunds: readonly RefundRecord[];
   readonly past: PastBaskets;
+}
+
+/** A visitor identified as the customer and the event time (ms) of its latest identification. */
+export type VisitorLink = readonly [anonymousId: string, identifiedMs: number];
+
+/** The LINKED_VISITORS newest links, sorted by id (identity-links.ts). */
+export function keptVisitorLinks(links: Iterable<VisitorLink>): VisitorLink[] {
+  const byId = [...links].sort((a, b) => compareStrings(a[0], b[0]));
+  return [...newestLinks(byId, (a, b) => a[1] - b[1] || compareStrings(a[0], b[0]))];
 }
 
 export interface BasketLine {
@@ -114,8 +123,7 @@ export const EMPTY_BASKETS_STATE: CustomerBasketsState = {
   erased: false,
   mergedInto: null,
   mergedFrom: [],
-  linkedAnonymousIds: [],
-  lifecycleEventIds: [],
+  linkedVisitors: [],
   newestMs: null,
   compactedBeforeMs: null,
   baskets: [],

@@ -100,7 +100,7 @@ export interface Customer360History {
 }
 
 /** Products listed as viewed: the most recent ones, so the list stays bounded. */
-export const RECENT_PRODUCTS = 10;
+export const RECENT_PRODUCTS = 8;
 
 export const EMPTY_HISTORY: Customer360History = {
   timeZone: null,

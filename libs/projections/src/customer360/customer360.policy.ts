@@ -2,14 +2,15 @@ import { DEFAULT_HORIZON_DAYS, parseHorizonDays } from '../horizon';
 import { isValidTimeZone } from './customer360.calendar';
 
 /** Timeline entries a document yields at most; `timelineSize` cannot ask for more. */
-export const TIMELINE_RETAINED = 40;
+export const TIMELINE_RETAINED = 16;
 
 /**
  * Events a document keeps in detail at most, whatever the horizon in days says: a heavy
  * customer has ~100 000 events within 400 days, and this cap keeps such a document under
- * 64 KB (customer360.bounds.spec). The effective horizon is the later of the two.
+ * 64 KB (customer360.bounds.spec) and the p99 of a population with 100–200 events per customer
+ * under 16 KB (BENCHMARKS.md, B1). The effective horizon is the later of the two.
  */
-export const DEFAULT_DETAIL_EVENTS = 40;
+export const DEFAULT_DETAIL_EVENTS = 16;
 export const MAX_DETAIL_EVENTS = 200;
 
 /**

@@ -30,6 +30,7 @@ import {
   type TimelineEntry,
 } from './customer360.record';
 import { deriveSearchKeys, type SearchKeys } from './customer360.search';
+import { LINKED_VISITORS, newestLinks } from '../identity-links';
 
 const DAY_MS = 86_400_000;
 
@@ -184,7 +185,10 @@ export interface Customer360State {
   readonly consent: ConsentState;
   /** Derived from `profile` after every change; stored so the store can index it. */
   readonly searchKeys: SearchKeys;
-  /** Customer document: visitor ids that belong to it. */
+  /**
+   * Customer document: visitor ids that belong to it, each at its latest identification; the
+   * LINKED_VISITORS newest (identity-links.ts).
+   */
   readonly linkedAnonymousIds: Readonly<Record<string, Stamp>>;
   /** Visitor document: the customer(s) it was identified as. */
   readonly linkedCustomerIds: Readonly<Record<string, Stamp>>;
@@ -405,6 +409,20 @@ function joinComplaints(x: ComplaintRecord, y: ComplaintRecord): ComplaintRecord
 }
 
 const joinLinks = (x: Stamp, y: Stamp) => earlier(x, y, ownStamp);
+/** A visitor link stands at its latest identification: the rank `newestLinks` keeps by. */
+const joinVisitorLinks = (x: Stamp, y: Stamp) => later(x, y, ownStamp);
+
+/** The LINKED_VISITORS newest visitor links (identity-links.ts). */
+function newestVisitorLinks(
+  links: Readonly<Record<string, Stamp>>,
+): Readonly<Record<string, Stamp>> {
+  const entries = Object.entries(links);
+  if (entries.length <= LINKED_VISITORS) return links;
+  const out: Record<string, Stamp> = {};
+  const kept = newestLinks(entries, ([a, x], [b, y]) => compareStamps(x, y) || (a < b ? -1 : 1));
+  for (const [id, stamp] of kept) setKey(out, id, stamp);
+  return out;
+}
 
 export function joinProfiles(a: ProfileState, b: ProfileState): ProfileState {
   if (isEmpty(b)) return a;
@@ -550,7 +568,7 @@ export class DocumentBuilder {
     if (facts.consent !== undefined) this.consent = joinConsent(this.consent, facts.consent);
     const links = this.links;
     if (facts.linkedAnonymousId !== undefined)
-      upsertIn(links.linkedAnonymousIds, facts.linkedAnonymousId, stamp, joinLinks);
+      upsertIn(links.linkedAnonymousIds, facts.linkedAnonymousId, stamp, joinVisitorLinks);
     if (facts.linkedCustomerId !== undefined)
       upsertIn(links.linkedCustomerIds, facts.linkedCustomerId, stamp, joinLinks);
     if (facts.absorbedCustomerId !== undefined)
@@ -619,10 +637,19 @@ export class DocumentBuilder {
           : profile === base.profile
             ? base.searchKeys
             : deriveSearchKeys(profile),
-      linkedAnonymousIds: withEntries(base.linkedAnonymousIds, links.linkedAnonymousIds),
-      linkedCustomerIds: withEntries(base.linkedCustomerIds, links.linkedCustomerIds),
-      absorbedCustomerIds: withEntries(base.absorbedCustomerIds, links.absorbedCustomerIds),
-      mergedInto: withEntries(base.mergedInto, links.mergedInto),
+      linkedAnonymousIds:
+        links.linkedAnonymousIds.size === 0
+          ? base.linkedAnonymousIds
+          : newestVisitorLinks(
+              withEntries(base.linkedAnonymousIds, links.linkedAnonymousIds, joinVisitorLinks),
+            ),
+      linkedCustomerIds: withEntries(base.linkedCustomerIds, links.linkedCustomerIds, joinLinks),
+      absorbedCustomerIds: withEntries(
+        base.absorbedCustomerIds,
+        links.absorbedCustomerIds,
+        joinLinks,
+      ),
+      mergedInto: withEntries(base.mergedInto, links.mergedInto, joinLinks),
       events: toRecord(this.events),
       purchases: toRecord(this.purchases),
       refunds: toRecord(this.refunds),
@@ -760,10 +787,11 @@ function toRecord<T>(map: ReadonlyMap<string, T>): Record<string, T> {
 function withEntries(
   base: Readonly<Record<string, Stamp>>,
   added: ReadonlyMap<string, Stamp>,
+  join: (x: Stamp, y: Stamp) => Stamp,
 ): Readonly<Record<string, Stamp>> {
   if (added.size === 0) return base;
   const out = copyRecord(base);
-  for (const [k, v] of added) upsert(out, k, v, joinLinks);
+  for (const [k, v] of added) upsert(out, k, v, join);
   return out;
 }
 
@@ -795,7 +823,7 @@ export function joinCustomer360States(a: Customer360State, b: Customer360State):
         : profile === a.profile
           ? a.searchKeys
           : deriveSearchKeys(profile),
-    linkedAnonymousIds: joinRecords(a.linkedAnonymousIds, b.linkedAnonymousIds, joinLinks),
+    linkedAnonymousIds: joinRecords(a.linkedAnonymousIds, b.linkedAnonymousIds, joinVisitorLinks),
     linkedCustomerIds: joinRecords(a.linkedCustomerIds, b.linkedCustomerIds, joinLinks),
     absorbedCustomerIds: joinRecords(a.absorbedCustomerIds, b.absorbedCustomerIds, joinLinks),
     mergedInto: joinRecords(a.mergedInto, b.mergedInto, joinLinks),

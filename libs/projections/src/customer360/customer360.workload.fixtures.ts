@@ -72,6 +72,7 @@ type MixType =
   | 'feedback.submitted'
   | 'loyalty.points_redeemed'
   | 'loyalty.points_adjusted'
+  | 'customer.identified'
   | 'customer.profile_updated';
 
 /** Cumulative weights of the mix, by type; resolutions follow their complaints. */
@@ -87,7 +88,9 @@ const MIX: readonly [number, MixType][] = [
   [0.86, 'complaint.opened'],
   [0.9, 'feedback.submitted'],
   [0.94, 'loyalty.points_redeemed'],
-  [0.97, 'loyalty.points_adjusted'],
+  [0.96, 'loyalty.points_adjusted'],
+  // A new device or browser each time: visitor links are the part that would grow forever.
+  [0.99, 'customer.identified'],
   [1, 'customer.profile_updated'],
 ];
 
@@ -262,6 +265,12 @@ export function* customerWorkload(o: WorkloadOptions): Generator<RecordedEvent> 
           points: 50,
           reason: 'promotion',
         });
+        break;
+      case 'customer.identified':
+        yield {
+          ...envelope(type, 'web', at, { method: 'login' }),
+          anonymousId: `v-${o.customerId}-${n}`,
+        };
         break;
       case 'customer.profile_updated':
         yield envelope(type, 'mobile_app', at, {

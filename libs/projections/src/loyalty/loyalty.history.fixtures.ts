@@ -127,7 +127,8 @@ export function* customerHistory(o: HistoryOptions, batchSize = 1_000): Generato
         reason: 'Goodwill',
       });
     } else if (r < 0.2152) {
-      const anonymousId = `v-${o.customerId}-${Math.floor(rnd() * 5)}`;
+      // Mostly a new device or browser, sometimes one seen before: links must stay bounded.
+      const anonymousId = `v-${o.customerId}-${rnd() < 0.8 ? i : Math.floor(rnd() * 5)}`;
       e = identified({ customerId: o.customerId, anonymousId, at: at(ms), eventId: id() });
     } else {
       e = silent(

@@ -1,6 +1,6 @@
 import { customerKey, visitorKey } from '../projection.types';
 import { currencyList, currencyWork, refundKey } from './loyalty.compaction';
-import { earlier, initialLoyaltyState } from './loyalty.projection';
+import { earlier, initialLoyaltyState, newestVisitorLinks } from './loyalty.projection';
 import {
   type CompactedTotals,
   type CurrencyFigures,
@@ -119,7 +119,15 @@ export function joinLoyaltyStates(a: LoyaltyState, b: LoyaltyState): LoyaltyStat
     adjustments: union(a.adjustments, b.adjustments, (x) => x.adjustmentKey, losers),
     absorbed: union(a.absorbed, b.absorbed, (m) => m.customerId, new Map()),
     mergedInto: earliestOf(a.mergedInto, b.mergedInto),
-    linkedVisitors: union(a.linkedVisitors, b.linkedVisitors, (l) => l.anonymousId, new Map()),
+    linkedVisitors: newestVisitorLinks(
+      union(
+        a.linkedVisitors,
+        b.linkedVisitors,
+        (l) => l.anonymousId,
+        new Map(),
+        (_, other) => other,
+      ),
+    ),
     erased: null,
     resent: [...losers.values()].sort((x, y) => (x.eventId < y.eventId ? -1 : 1)),
     newestMs: laterOf(a.newestMs, b.newestMs),

@@ -51,12 +51,12 @@ describe('parseLoyaltyPolicy', () => {
     expect(result.ok && result.policy.version).toBe('v2');
   });
 
-  it('Given a time zone, a horizon and a detail cap, When parsed, Then they replace the defaults (UTC, 400 days, 150 events)', () => {
+  it('Given a time zone, a horizon and a detail cap, When parsed, Then they replace the defaults (UTC, 400 days, 40 events)', () => {
     expect([
       DEFAULT_LOYALTY_POLICY.timeZone,
       DEFAULT_LOYALTY_POLICY.horizonDays,
       DEFAULT_LOYALTY_POLICY.maxDetailEvents,
-    ]).toEqual(['UTC', 400, 150]);
+    ]).toEqual(['UTC', 400, 40]);
     const result = parseLoyaltyPolicy({
       timeZone: 'Asia/Shanghai',
       horizonDays: 30,

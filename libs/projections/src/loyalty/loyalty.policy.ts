@@ -7,10 +7,11 @@ export { DAY_MS };
 /**
  * Detail events (purchases, refunds, redemptions, adjustments) a document keeps at most, newest
  * first, whatever the horizon in days: a customer with ~30 purchases a day would otherwise keep
- * ~12 000 inside 400 days. 150 records (~170 bytes each) plus a year of day buckets keep the
- * heaviest document under 64 KB (loyalty.bounds.spec.ts).
+ * ~12 000 inside 400 days. 40 records (~170 bytes each) plus a year of day buckets keep the
+ * heaviest document under 64 KB (loyalty.bounds.spec.ts) and the p99 of a population with
+ * 100–200 events per customer under 16 KB (BENCHMARKS.md, B1).
  */
-export const DEFAULT_MAX_DETAIL_EVENTS = 150;
+export const DEFAULT_MAX_DETAIL_EVENTS = 40;
 const MAX_DETAIL_EVENTS_LIMIT = 1_000;
 
 export type PointsRounding = 'floor' | 'half_up';

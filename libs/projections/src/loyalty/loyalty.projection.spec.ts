@@ -303,12 +303,17 @@ describe('loyaltyProjection.evolve', () => {
     },
   );
 
-  it('Given a customer.identified, When folded, Then the customer records the visitor, once, earliest link kept', () => {
+  it('Given a customer.identified, When folded, Then the customer records the visitor, once, at its latest identification', () => {
     const later = identified({ at: shift(AT, 2), customerId: 'c-1', anonymousId: 'v-77f' });
     const first = identified({ at: AT, customerId: 'c-1', anonymousId: 'v-77f' });
     const state = foldFor('c-1', [later, first]);
     expect(state.linkedVisitors).toEqual([
-      { anonymousId: 'v-77f', eventId: first.eventId, occurredAt: AT, atMs: AT_MS },
+      {
+        anonymousId: 'v-77f',
+        eventId: later.eventId,
+        occurredAt: later.occurredAt,
+        atMs: Date.parse(later.occurredAt),
+      },
     ]);
     expect(foldFor('c-1', [first, later])).toEqual(state);
   });

@@ -1,5 +1,6 @@
 import { type RecordedEvent, parseOffsetTimestamp } from '@touchpoint/contracts';
 import { type EventHandlers, handle, keysFrom } from '../event-handlers';
+import { newestLinks } from '../identity-links';
 import {
   type PositionedEvent,
   type Projection,
@@ -104,6 +105,11 @@ export function eventTime(event: RecordedEvent): EventTime {
 export function earlier<T extends EventTime>(a: T, b: T): T {
   if (a.atMs !== b.atMs) return a.atMs < b.atMs ? a : b;
   return a.eventId <= b.eventId ? a : b;
+}
+
+/** The LINKED_VISITORS newest links by their latest identification (identity-links.ts). */
+export function newestVisitorLinks(links: readonly VisitorLinkFact[]): readonly VisitorLinkFact[] {
+  return newestLinks(links, (a, b) => (earlier(a, b) === a ? -1 : 1));
 }
 
 function byKey<T>(map: ReadonlyMap<string, T>): T[] {
@@ -242,7 +248,15 @@ const APPLY: EventHandlers<void, Work, string> = {
     if (event.anonymousId === undefined) return;
     const id = event.anonymousId;
     const link = { ...eventTime(event), anonymousId: id };
-    w.linkedVisitors.set(id, w.earliest(w.linkedVisitors.get(id) ?? null, link));
+    const before = w.linkedVisitors.get(id);
+    // A link stands at its latest identification, the rank identity-links.ts keeps by.
+    if (
+      before === undefined ||
+      (before.eventId !== link.eventId && earlier(before, link) === before)
+    ) {
+      w.linkedVisitors.set(id, link);
+      w.changed = true;
+    }
   },
   'customer.erased': (event, w) => {
     w.erased = w.earliest(w.erased, eventTime(event));
@@ -294,7 +308,7 @@ export function evolveLoyaltyBatch(
     adjustments: byKey(w.detail.adjustments),
     absorbed: byKey(w.absorbed),
     mergedInto: w.mergedInto,
-    linkedVisitors: byKey(w.linkedVisitors),
+    linkedVisitors: newestVisitorLinks(byKey(w.linkedVisitors)),
     erased: null,
     resent: byKey(w.detail.resent),
     newestMs: w.newestMs,

@@ -138,7 +138,8 @@ export interface LoyaltyState {
   /** Set when this customer was folded into another one (earliest merge wins). */
   readonly mergedInto: MergeFact | null;
   /**
-   * Visitors identified as this customer, sorted by anonymousId. Their purchases stay on their
+   * Visitors identified as this customer, sorted by anonymousId, each at its latest
+   * identification; the LINKED_VISITORS newest (identity-links.ts). Their purchases stay on their
    * own `visitor:<id>` documents (a visit can arrive after the link) and join at read time.
    */
   readonly linkedVisitors: readonly VisitorLinkFact[];

@@ -84,11 +84,11 @@ describe('ArchivedTimeline', () => {
   });
 
   it('Given no more history than the read model retains, When paged to the end, Then no page reads the event store', async () => {
-    const events = Array.from({ length: 30 }, (_, i) => nth('call.logged', i));
+    const events = Array.from({ length: TIMELINE_RETAINED - 1 }, (_, i) => nth('call.logged', i));
     const { reader } = await customerWith(events);
     const pages = await pageAll(new ArchivedTimeline(reader, unreadable()), 7);
     expect(pages.every((p) => !p.stream)).toBe(true);
-    expect(pages.flatMap((p) => p.items)).toHaveLength(30);
+    expect(pages.flatMap((p) => p.items)).toHaveLength(TIMELINE_RETAINED - 1);
   });
 
   it('Given an erased customer whose old events carry personal data, When the stream pages are read, Then they show the structured summaries only, as the read model does', async () => {
