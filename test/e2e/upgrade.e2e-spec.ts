@@ -81,7 +81,7 @@ describe('a model version written by another release (Kafka and the MongoDB-comp
     };
     const orders = (await get('')).body.data.purchases.orders as number;
     expect(
-      (await post(`${app.url}/v1/events`, keys.get(again.channel as string), again)).status,
+      (await post(`${app.url}/v1/events`, keys.get(purchase.channel as string), again)).status,
     ).toBe(202);
     await eventually(async () => (await get('')).body.data?.purchases?.orders === orders + 1, {
       what: 'customer360 folding the new purchase',

@@ -5,7 +5,7 @@ import {
   type AdjustmentFact,
   type CompactedTotals,
   type CurrencyFigures,
-  type DayBucket,
+  type DayTotal,
   type EventTime,
   type PurchaseFact,
   type RedemptionFact,
@@ -87,13 +87,13 @@ export function currencyList(map: ReadonlyMap<string, CurrencyWork>): CurrencyFi
 export function compactedWork(
   exactFromMs: number | null,
   compactedUnder: string | null,
-  days: readonly DayBucket[],
+  days: readonly DayTotal[],
   t: CompactedTotals,
 ): CompactedWork {
   return {
     exactFromMs,
     compactedUnder,
-    days: new Map(days.map((d) => [d.day, currencyWork(d.spend)])),
+    days: dayWork(days),
     spend: currencyWork(t.spend),
     earned: t.earned,
     reversed: t.reversed,
@@ -252,10 +252,25 @@ export function compact(
   for (const day of [...sums.days.keys()]) if (day < firstDay) sums.days.delete(day);
 }
 
-export function dayBuckets(sums: CompactedWork): DayBucket[] {
+function dayWork(days: readonly DayTotal[]): Map<number, Map<string, CurrencyWork>> {
+  const out = new Map<number, Map<string, CurrencyWork>>();
+  for (const [day, currency, purchases, amount] of days) {
+    let b = out.get(day);
+    if (b === undefined) {
+      b = new Map();
+      out.set(day, b);
+    }
+    b.set(currency, { purchases, amount });
+  }
+  return out;
+}
+
+export function dayTotals(sums: CompactedWork): DayTotal[] {
   return [...sums.days]
     .sort(([a], [b]) => a - b)
-    .map(([day, b]) => ({ day, spend: currencyList(b) }));
+    .flatMap(([day, b]) =>
+      currencyList(b).map((c): DayTotal => [day, c.currency, c.purchases, c.amount]),
+    );
 }
 
 export function compactedTotals(sums: CompactedWork): CompactedTotals {

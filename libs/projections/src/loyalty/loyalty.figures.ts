@@ -97,8 +97,8 @@ function contributions(
     if (isFullyRefunded(back, p.amount)) continue;
     add(localDay(p.atMs, policy.timeZone), 1, p.currency, p.amount - back);
   }
-  for (const d of state.days) {
-    for (const c of d.spend) add(d.day, c.purchases, c.currency, c.amount, false);
+  for (const [day, currency, purchases, amount] of state.days) {
+    add(day, purchases, currency, amount, false);
   }
   for (const c of state.compacted.spend) add(null, c.purchases, c.currency, c.amount);
   return { byDay, lifetime };

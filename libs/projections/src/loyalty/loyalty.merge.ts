@@ -4,7 +4,7 @@ import { earlier, initialLoyaltyState, newestVisitorLinks } from './loyalty.proj
 import {
   type CompactedTotals,
   type CurrencyFigures,
-  type DayBucket,
+  type DayTotal,
   type EventTime,
   type LoyaltyState,
   type ResentFact,
@@ -72,10 +72,18 @@ function sumCurrencies(a: readonly CurrencyFigures[], b: readonly CurrencyFigure
   return currencyList(out);
 }
 
-function sumDays(a: readonly DayBucket[], b: readonly DayBucket[]): DayBucket[] {
-  const out = new Map(a.map((d) => [d.day, d.spend]));
-  for (const d of b) out.set(d.day, sumCurrencies(out.get(d.day) ?? [], d.spend));
-  return [...out].sort(([x], [y]) => x - y).map(([day, spend]) => ({ day, spend }));
+function sumDays(a: readonly DayTotal[], b: readonly DayTotal[]): DayTotal[] {
+  const out = new Map<string, [number, string, number, number]>();
+  for (const [day, currency, purchases, amount] of [...a, ...b]) {
+    const key = `${day}\u0000${currency}`;
+    const t = out.get(key);
+    if (t === undefined) out.set(key, [day, currency, purchases, amount]);
+    else {
+      t[2] += purchases;
+      t[3] += amount;
+    }
+  }
+  return [...out.values()].sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
 }
 
 function sumTotals(a: CompactedTotals, b: CompactedTotals): CompactedTotals {
@@ -110,7 +118,7 @@ export function joinLoyaltyStates(a: LoyaltyState, b: LoyaltyState): LoyaltyStat
   );
   const under = [a.compactedUnder, b.compactedUnder].filter((u) => u !== null).sort();
   return {
-    schema: 2,
+    schema: 3,
     customerId: a.customerId,
     registration: earliestOf(a.registration, b.registration),
     purchases: union(a.purchases, b.purchases, (p) => p.orderId, losers),

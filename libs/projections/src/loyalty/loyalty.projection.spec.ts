@@ -94,7 +94,7 @@ describe('loyaltyProjection.initial', () => {
   it('Given a customer key, When initialised, Then the state is empty JSON naming the customer', () => {
     const state = loyaltyProjection.initial(KEY);
     expect(state).toEqual({
-      schema: 2,
+      schema: 3,
       customerId: 'c-1',
       registration: null,
       purchases: [],

@@ -15,7 +15,7 @@ import {
   compactedTotals,
   compactedWork,
   cutoffFor,
-  dayBuckets,
+  dayTotals,
   refundKey,
 } from './loyalty.compaction';
 import {
@@ -72,7 +72,7 @@ const NO_TOTALS: CompactedTotals = {
 
 export function initialLoyaltyState(key: string): LoyaltyState {
   return {
-    schema: 2,
+    schema: 3,
     customerId: key.startsWith(CUSTOMER_PREFIX) ? key.slice(CUSTOMER_PREFIX.length) : key,
     registration: null,
     purchases: [],
@@ -299,7 +299,7 @@ export function evolveLoyaltyBatch(
   );
   compact(w.detail, sums, cut, policy);
   return {
-    schema: 2,
+    schema: 3,
     customerId: state.customerId,
     registration: w.registration,
     purchases: byKey(w.detail.purchases),
@@ -314,7 +314,7 @@ export function evolveLoyaltyBatch(
     newestMs: w.newestMs,
     exactFromMs: sums.exactFromMs,
     compactedUnder: sums.compactedUnder,
-    days: dayBuckets(sums),
+    days: dayTotals(sums),
     compacted: compactedTotals(sums),
   };
 }
@@ -364,7 +364,7 @@ export function loyaltyBeyondHorizon(state: LoyaltyState, positioned: Positioned
 export const loyaltyProjection: Projection<LoyaltyState, LoyaltyView, LoyaltyPolicy> = {
   model: LOYALTY_MODEL,
   // 2: bounded documents (detail within the horizon, compacted history).
-  stateSchema: 2,
+  stateSchema: 3,
   defaultPolicy: DEFAULT_LOYALTY_POLICY,
   keys: loyaltyKeys,
   initial: initialLoyaltyState,

@@ -6,7 +6,9 @@ import { byTimeThenId, compactionBasis, isFullyRefunded } from './loyalty.compac
 import { pointsForAmount } from './loyalty.points';
 import { type LoyaltyPolicy, type LoyaltyTierRule } from './loyalty.policy';
 import {
+  type CurrencyFigures,
   type DayBucket,
+  type DayTotal,
   type LedgerKind,
   type LedgerLine,
   type LoyaltyAnomaly,
@@ -56,6 +58,17 @@ interface DaySums {
   readonly days: readonly number[];
   /** Per currency: totals of the days before index i, for i = 0..days.length. */
   readonly running: ReadonlyMap<string, { purchases: number[]; amount: number[] }>;
+}
+
+/** The stored day totals grouped by day, each day's currencies sorted as stored. */
+function dayBuckets(totals: readonly DayTotal[]): DayBucket[] {
+  const out: { day: number; spend: CurrencyFigures[] }[] = [];
+  for (const [day, currency, purchases, amount] of totals) {
+    const last = out[out.length - 1];
+    if (last?.day === day) last.spend.push({ currency, purchases, amount });
+    else out.push({ day, spend: [{ currency, purchases, amount }] });
+  }
+  return out;
 }
 
 function daySums(days: readonly DayBucket[]): DaySums {
@@ -110,14 +123,15 @@ function timelineAt(state: LoyaltyState, asOfMs: number, policy: LoyaltyPolicy):
   for (const list of refundsByOrder.values()) list.sort(byTimeThenId);
   linked.sort(byTimeThenId);
   const reg = state.registration;
+  const days = dayBuckets(state.days);
   return {
     purchases,
     purchaseDays: purchases.map((p) => localDay(p.atMs, policy.timeZone)),
     refundsByOrder,
     linked,
     orphanRefunds,
-    days: state.days,
-    daySums: daySums(state.days),
+    days,
+    daySums: daySums(days),
     registrationMs: reg !== null && reg.atMs <= asOfMs ? reg.atMs : null,
   };
 }
