@@ -185,7 +185,7 @@ export class CustomerReader {
 
   /**
    * The documents of these keys in `version` of a model, each its own state (nothing merged
-   * in); absent ones are left out. Cached per document.
+   * in); absent ones are left out. Cached per document; the missing ones are read together.
    */
   async ownStates<S>(
     model: keyof ModelPolicies,
@@ -194,25 +194,6 @@ export class CustomerReader {
     projection: StateSchemaOf,
     keys: readonly string[],
   ): Promise<Map<string, S>> {
-    const { reads } = await this.ownReads<S>(model, version, collection, projection, keys);
-    const out = new Map<string, S>();
-    reads.forEach(({ state }, i) => {
-      if (state !== undefined) out.set(keys[i]!, state);
-    });
-    return out;
-  }
-
-  /**
-   * Each key's document as its own cached read (revision 0 and no state when absent), with when
-   * the oldest of them was read from the store; the missing ones are read together.
-   */
-  private async ownReads<S>(
-    model: keyof ModelPolicies,
-    version: string,
-    collection: string,
-    projection: StateSchemaOf,
-    keys: readonly string[],
-  ): Promise<{ reads: CachedRead<S>[]; readAt: number | undefined }> {
     const wanted: string[] = [];
     let batch: Promise<Map<string, StoredProjectionDoc>> | undefined;
     // The cache calls a loader at once on a miss, so every miss is in `wanted` before the one
@@ -230,13 +211,14 @@ export class CustomerReader {
         bytes: doc?.state.length ?? 0,
       };
     };
-    const aged = await Promise.all(
+    const reads = await Promise.all(
       keys.map((key) => this.cache.document(model, version, key, () => load(key))),
     );
-    return {
-      reads: aged.map((a) => a.read),
-      readAt: aged.length > 0 ? Math.min(...aged.map((a) => a.readAt)) : undefined,
-    };
+    const out = new Map<string, S>();
+    reads.forEach((read, i) => {
+      if (read.state !== undefined) out.set(keys[i]!, read.state);
+    });
+    return out;
   }
 
   /** The loyalty account; a known customer without one yet has an empty account. */
@@ -277,7 +259,7 @@ export class CustomerReader {
   ): Promise<Served<S, ModelPolicies[M]> | undefined> {
     const { version, collection, policy } = await this.active(model);
     const read = await this.cache.read(model, version, customerId, () =>
-      this.read(model, version, collection, customerId, served, policy),
+      this.read(collection, customerId, served, policy),
     );
     if (read.state === undefined) return undefined;
     return {
@@ -288,44 +270,35 @@ export class CustomerReader {
     };
   }
 
-  /**
-   * The customer's document and its related ones through the cache's document entries, so a
-   * fold of one document costs reading that one again, and search and card share the
-   * customer's document. Weighed in full although the documents' entries weigh the same states:
-   * an entry must stay within the budget when those are evicted first.
-   */
   private async read<S, P>(
-    model: keyof ModelPolicies,
-    version: string,
     collection: string,
     customerId: string,
     { projection, identity }: ServedModel<S, P>,
     policy: P,
   ): Promise<CachedRead<S>> {
     const key = customerKey(customerId);
-    const own = await this.ownReads<S>(model, version, collection, projection, [key]);
-    const doc = own.reads[0]!;
-    const revisions = new Map(doc.revisions);
-    let readAt = own.readAt;
-    const primary = doc.state;
-    if (primary === undefined) return { state: undefined, last: undefined, revisions, bytes: 0 };
-    let bytes = doc.bytes;
+    const doc = await this.store.get<StoredProjectionDoc>(collection, key);
+    const revisions = new Map([[key, doc?.revision ?? 0]]);
+    if (!doc) return { state: undefined, last: undefined, revisions, bytes: 0 };
+    const primary = readState<S>(doc, projection);
+    let bytes = doc.state.length;
     const seen = new Set([key]);
     const others: S[] = [];
     let frontier = identity.relatedKeys(primary).filter((k) => !seen.has(k));
     while (frontier.length > 0 && seen.size < MAX_RELATED) {
       frontier.forEach((k) => seen.add(k));
-      const related = await this.ownReads<S>(model, version, collection, projection, frontier);
-      if (related.readAt !== undefined) readAt = Math.min(readAt ?? related.readAt, related.readAt);
+      const docs = await this.store.getMany<StoredProjectionDoc>(collection, frontier);
       const next: string[] = [];
-      related.reads.forEach((r, i) => {
+      for (const k of frontier) {
+        const d = docs.get(k);
         // An absent related document is remembered too: its first write must invalidate.
-        revisions.set(frontier[i]!, r.revisions.get(frontier[i]!) ?? 0);
-        if (r.state === undefined) return;
-        bytes += r.bytes;
-        others.push(r.state);
-        next.push(...identity.relatedKeys(r.state).filter((k) => !seen.has(k)));
-      });
+        revisions.set(k, d?.revision ?? 0);
+        if (!d) continue;
+        const state = readState<S>(d, projection);
+        bytes += d.state.length;
+        others.push(state);
+        next.push(...identity.relatedKeys(state).filter((k) => !seen.has(k)));
+      }
       frontier = [...new Set(next)];
     }
     return {
@@ -333,7 +306,6 @@ export class CustomerReader {
       last: doc.last,
       revisions,
       bytes,
-      ...(readAt !== undefined ? { readAt } : {}),
     };
   }
 }

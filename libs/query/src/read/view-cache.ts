@@ -18,18 +18,6 @@ export interface CachedRead<S> {
   readonly revisions: ReadonlyMap<string, number>;
   /** Stored JSON read: the entry's weight against QUERY_CACHE_MB. */
   readonly bytes: number;
-  /**
-   * A read built from other entries (`document`): the cache's clock when the oldest of them was
-   * read from the store, so it expires with them and a lost notice stays bounded by one TTL.
-   * Absent: read from the store now.
-   */
-  readonly readAt?: number;
-}
-
-/** A cached read with the cache's clock when it was read from the store. */
-export interface AgedRead<S> {
-  readonly read: CachedRead<S>;
-  readonly readAt: number;
 }
 
 export interface ViewCacheOptions {
@@ -72,7 +60,7 @@ interface Node {
 }
 
 interface Flight {
-  readonly promise: Promise<AgedRead<unknown>>;
+  readonly promise: Promise<CachedRead<unknown>>;
   readonly startSeq: number;
 }
 
@@ -159,9 +147,7 @@ export class ViewCache {
     customerId: string,
     load: () => Promise<CachedRead<S>>,
   ): Promise<CachedRead<S>> {
-    return this.cached(model, version, entryKey(model, version, customerId), load).then(
-      (aged) => aged.read,
-    );
+    return this.cached(model, version, entryKey(model, version, customerId), load);
   }
 
   /**
@@ -177,21 +163,16 @@ export class ViewCache {
     value: string,
     load: () => Promise<CachedRead<S>>,
   ): Promise<CachedRead<S>> {
-    return this.cached(model, version, lookupEntryKey(model, version, field, value), load).then(
-      (aged) => aged.read,
-    );
+    return this.cached(model, version, lookupEntryKey(model, version, field, value), load);
   }
 
-  /**
-   * One stored document's own state (no related documents merged in), cached as a read, with
-   * when it was read: what a read built from documents passes on as its `readAt`.
-   */
+  /** One stored document's own state (no related documents merged in), cached as a read. */
   document<S>(
     model: string,
     version: string,
     key: string,
     load: () => Promise<CachedRead<S>>,
-  ): Promise<AgedRead<S>> {
+  ): Promise<CachedRead<S>> {
     return this.cached(model, version, documentEntryKey(model, version, key), load);
   }
 
@@ -200,15 +181,15 @@ export class ViewCache {
     version: string,
     key: string,
     load: () => Promise<CachedRead<S>>,
-  ): Promise<AgedRead<S>> {
+  ): Promise<CachedRead<S>> {
+    if (!this.enabled) return load();
     const now = this.options.now();
-    if (!this.enabled) return { read: await load(), readAt: now };
     const node = this.entries.get(key);
     if (node) {
       if (node.expiresAt > now) {
         this.touch(node);
         this.options.metrics?.hit(model, 'entry');
-        return { read: node.value as CachedRead<S>, readAt: node.expiresAt - this.options.ttlMs };
+        return node.value as CachedRead<S>;
       }
       this.remove(node);
     }
@@ -216,21 +197,18 @@ export class ViewCache {
     if (negative) {
       if (negative.expiresAt > now) {
         this.options.metrics?.hit(model, 'negative');
-        return {
-          read: { state: undefined, last: undefined, revisions: new Map(), bytes: 0 },
-          readAt: negative.expiresAt - this.options.negativeTtlMs,
-        };
+        return { state: undefined, last: undefined, revisions: new Map(), bytes: 0 };
       }
       this.negatives.delete(key);
     }
     this.options.metrics?.miss(model);
     const flight = this.flights.get(key);
-    if (flight && flight.startSeq === this.seq) return flight.promise as Promise<AgedRead<S>>;
+    if (flight && flight.startSeq === this.seq) return flight.promise as Promise<CachedRead<S>>;
     const startSeq = this.seq;
-    const promise = load().then((read) => ({
-      read,
-      readAt: this.store(model, version, key, read, startSeq),
-    }));
+    const promise = load().then((value) => {
+      this.store(model, version, key, value, startSeq);
+      return value;
+    });
     const own: Flight = { promise, startSeq };
     this.flights.set(key, own);
     const done = () => {
@@ -302,31 +280,29 @@ export class ViewCache {
     this.report();
   }
 
-  /** Keeps the read unless a notice made it stale; when it was read from the store. */
   private store(
     model: string,
     version: string,
     key: string,
     value: CachedRead<unknown>,
     startSeq: number,
-  ): number {
+  ): void {
+    if (this.changedSince(model, version, value, startSeq)) return;
     const now = this.options.now();
-    const readAt = Math.min(now, value.readAt ?? now);
-    if (this.changedSince(model, version, value, startSeq)) return readAt;
     if (value.state === undefined) {
-      this.remember(key, readAt + this.options.negativeTtlMs);
-      return readAt;
+      this.remember(key, now + this.options.negativeTtlMs);
+      return;
     }
     const existing = this.entries.get(key);
     if (existing) this.remove(existing);
     const bytes = value.bytes + ENTRY_OVERHEAD_BYTES;
-    if (bytes > this.options.maxBytes) return readAt;
+    if (bytes > this.options.maxBytes) return;
     const docs = [...value.revisions.keys()].map((k) => docKey(model, version, k));
     const node: Node = {
       key,
       value,
       bytes,
-      expiresAt: readAt + this.options.ttlMs,
+      expiresAt: now + this.options.ttlMs,
       docs,
       prev: undefined,
       next: undefined,
@@ -346,7 +322,6 @@ export class ViewCache {
     }
     if (evicted > 0) this.options.metrics?.evicted(evicted);
     this.report();
-    return readAt;
   }
 
   /**
