@@ -202,7 +202,7 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
       notes: [
         `${RATE} requests/s open loop for ${seconds} s per phase, alternating GET /v1/customers/{id} and GET /v1/customers?email=… over ${num(paths.length / 2)} customers, bearer JWT (role agent, pii), one query process (dist/apps/query).`,
         `During ingest: ${num(rate)} events/s appended to Kafka (half of ${ctx.projector ? 'B1’s sustained rate' : 'the warm-up drain rate'}) while the projector folds them.`,
-        `Query cache (customer reads, all models; search reads the store): hit ratio idle ${ratios.idle}, during ingest ${ratios.busy}.`,
+        `Query cache (customer reads of every model, and exact searches: a search counts one look-up per cached part): hit ratio idle ${ratios.idle}, during ingest ${ratios.busy}.`,
         `Requests sent idle ${num(idle.sent)} (errors ${idle.errors} ${JSON.stringify(idle.statuses)}, not sent because ${MAX_OUTSTANDING} were waiting: ${idle.skipped}); during ingest ${num(busy.sent)} (errors ${busy.errors} ${JSON.stringify(busy.statuses)}, not sent ${busy.skipped}).`,
       ],
       measuredAt: ctx.date,

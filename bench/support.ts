@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Admin } from 'kafkajs';
-import { encodeRecordedEvent, type RecordedEvent } from '@touchpoint/contracts';
+import { encodeRecordedEvent, eventHeaders, type RecordedEvent } from '@touchpoint/contracts';
 import type { EventLog } from '@touchpoint/ports';
 import { BROKER_RETRY, COORDINATOR_WAIT, type RetryPolicy, withRetry } from './retry';
 
@@ -106,20 +106,27 @@ export async function waitHealthy(url: string, child: Child, timeoutMs = 60000):
   throw new Error(`the app at ${url} did not answer /health within ${timeoutMs} ms`);
 }
 
-/** Appends events in batches through the port (Kafka: acks=all), keyed as ingest keys them. */
+/**
+ * Appends events in batches through the port (Kafka: acks=all), keyed and with the headers ingest
+ * gives them (consumers that filter by type read the header instead of decoding the value).
+ */
 export async function appendEvents(
   log: EventLog,
   topic: string,
   events: Iterable<RecordedEvent>,
   batchSize = 1000,
 ): Promise<{ count: number; bytes: number }> {
-  let batch: { key: string; value: Buffer }[] = [];
+  let batch: { key: string; value: Buffer; headers: Record<string, string> }[] = [];
   let count = 0;
   let bytes = 0;
   for (const event of events) {
     const value = encodeRecordedEvent(event);
     bytes += value.length;
-    batch.push({ key: event.customerId ?? event.anonymousId ?? '', value });
+    batch.push({
+      key: event.customerId ?? event.anonymousId ?? '',
+      value,
+      headers: eventHeaders(event),
+    });
     if (batch.length >= batchSize) {
       await log.append(topic, batch);
       count += batch.length;
