@@ -27,9 +27,10 @@ describe('projector killed at random instants', () => {
       seed: 42,
       events: 1500,
       // Within every model's horizon (400 days, and fewer events per customer than the detail
-      // caps): there a duplicate or a reused business id is recognised in any arrival order and
-      // any batch split; beyond it such events count again, by design (docs/models.md).
-      customers: 80,
+      // limits, 16 for customer360: about 6 per customer here): there a duplicate or a reused
+      // business id is recognised in any arrival order and any batch split; beyond it such
+      // events count again, by design (docs/models.md).
+      customers: 250,
       until: new Date('2026-11-01T00:00:00Z'),
       days: 360,
     });
