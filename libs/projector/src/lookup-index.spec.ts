@@ -116,4 +116,51 @@ describe('exact lookups through <collection>_lookup', () => {
     }
     expect((await byLookup(store, 'contact_v1', 'e1@x.test')).length).toBe(2);
   });
+
+  it('given documents whose searched values do not change, when folded again, then the lookup is neither read nor written (and still answers as the scan does)', async () => {
+    // Given three customers folded once, with their addresses in the lookup
+    const store = new EmbeddedReadModelStore();
+    await backfillLookups(store, 'contact_v1', ['emails']);
+    const runner = new ProjectionRunner(
+      contactProjection,
+      store,
+      'contact_v1',
+      null,
+      searchFields,
+      ['emails'],
+    );
+    const at = (events: RecordedEvent[], from: number) =>
+      events.map((event, i) => ({ event, position: { partition: 0, offset: String(from + i) } }));
+    await runner.apply(at([purchase('a', 1, 1), purchase('b', 2, 1), purchase('c', 3, 2)], 0));
+    const lookup = lookupCollectionName('contact_v1');
+    const touched: string[] = [];
+    const getMany = store.getMany.bind(store);
+    const writeVersioned = store.writeVersioned.bind(store);
+    jest.spyOn(store, 'getMany').mockImplementation((collection, ids) => {
+      if (collection === lookup) touched.push('read');
+      return getMany(collection, ids);
+    });
+    jest.spyOn(store, 'writeVersioned').mockImplementation((collection, docs) => {
+      if (collection === lookup) touched.push('write');
+      return writeVersioned(collection, docs);
+    });
+
+    // When new events leave every address as it was
+    await runner.apply(at([purchase('a', 4, 1), purchase('c', 5, 2)], 3));
+
+    // Then no lookup round trip was made, and the lookup still answers as the scan does
+    expect(touched).toEqual([]);
+    for (const email of EMAILS) {
+      expect(await byLookup(store, 'contact_v1', email)).toEqual(
+        await byScan(store, 'contact_v1', email),
+      );
+    }
+
+    // And a changed address still reaches the lookup
+    await runner.apply(at([purchase('b', 6, 3)], 5));
+    expect(touched).toContain('write');
+    expect(await byLookup(store, 'contact_v1', 'e3@x.test')).toEqual(
+      await byScan(store, 'contact_v1', 'e3@x.test'),
+    );
+  });
 });

@@ -244,10 +244,16 @@ export class ProjectionRunner<S, V, P> {
       if (this.aggregates) await this.aggregates.flush(heartbeat);
       pending = [];
       for (const slice of slices(writes, DOCUMENTS_PER_ROUND_TRIP)) {
+        // Only values the document did not carry before: those it did were added before that
+        // version was written and stay until a version without them is (the removals below),
+        // so a fold that changes no search key costs no lookup round trip.
         const additions = new Map<string, Set<string>>();
         for (const w of slice) {
-          for (const entry of lookupEntries(this.lookupFields, w.doc.search))
-            additions.set(entry, (additions.get(entry) ?? new Set()).add(w.id));
+          const had = new Set(lookupEntries(this.lookupFields, docs.get(w.id)?.doc.search));
+          for (const entry of lookupEntries(this.lookupFields, w.doc.search)) {
+            if (!had.has(entry))
+              additions.set(entry, (additions.get(entry) ?? new Set()).add(w.id));
+          }
         }
         if (additions.size > 0) {
           // Before the documents: a reader never finds a document missing from its lookup.
