@@ -125,19 +125,55 @@ export class KafkaEventLog implements EventLog {
     );
   }
 
+  /** Until every partition of `topics` has a leader (about 30 s at most). */
+  private async waitForLeaders(topics: readonly string[]): Promise<void> {
+    let last: unknown;
+    for (let attempt = 0; attempt < 60; attempt++) {
+      try {
+        const meta = await this.admin.fetchTopicMetadata({ topics: [...topics] });
+        const led = meta.topics.every(
+          (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+        );
+        if (led && meta.topics.length === topics.length) return;
+      } catch (e) {
+        if (!isRetriableKafkaError(e)) throw e;
+        last = e;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw AppError.unavailable(
+      'kafka_topics_not_ready',
+      `Kafka created ${topics.join(', ')} but gave them no partition leaders within 30 s` +
+        (last === undefined ? '' : ` (last error: ${errorMessage(last)})`) +
+        '; check the brokers (KAFKA_BROKERS) and try again',
+    );
+  }
+
   async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
     const existing = new Set(await this.admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length > 0) {
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({
-          topic: s.name,
-          numPartitions: s.partitions,
-          replicationFactor: s.replicationFactor,
-          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      try {
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: s.name,
+            numPartitions: s.partitions,
+            replicationFactor: s.replicationFactor,
+            configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({
+              name,
+              value,
+            })),
+          })),
+        });
+      } catch (e) {
+        // kafkajs waits for the new topics' leaders by retrying LEADER_NOT_AVAILABLE only; a
+        // busy broker that has not loaded a new topic yet answers UNKNOWN_TOPIC_OR_PARTITION
+        // ("does not host this topic-partition", retriable), and kafkajs gives up although the
+        // topic was created. Wait for the leaders here instead.
+        if (!isRetriableKafkaError(e)) throw e;
+        await this.waitForLeaders(missing.map((s) => s.name));
+      }
       this.logger.info('created topics', { topics: missing.map((s) => s.name) });
     }
     const present = specs.filter((s) => existing.has(s.name));
@@ -501,4 +537,21 @@ function maxBig(a: bigint, b: bigint): bigint {
 
 function minBig(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
+}
+
+/**
+ * Whether kafkajs marks the error, or an error it wraps (its retrier gives up with a
+ * non-retriable error whose cause may be retriable), as worth another try.
+ */
+function isRetriableKafkaError(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let e: unknown = error;
+  while (typeof e === 'object' && e !== null && !seen.has(e)) {
+    seen.add(e);
+    if ((e as { retriable?: unknown }).retriable === true) return true;
+    e =
+      (e as { cause?: unknown; originalError?: unknown }).cause ??
+      (e as { originalError?: unknown }).originalError;
+  }
+  return false;
 }
