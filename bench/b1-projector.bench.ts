@@ -83,7 +83,8 @@ export async function benchProjector(ctx: BenchContext): Promise<Figure> {
     // The highest offered rate whose lag stays flat: first 80 % of the drain rate or of the
     // folds' capacity, whichever is lower; after a try whose lag grew, 80 % of what it folded
     // (the projector's capacity under that load) or half the offer, whichever is lower, up to
-    // MAX_STEADY_TRIES (--quick tries half of it once).
+    // MAX_STEADY_TRIES (--quick tries half of it once); then once half-way between the flat
+    // offer and the growing one above it. The highest flat one is reported.
     const probe = async () => ({
       end: await topicEnd(admin, prepared.topic),
       done: await committed(admin, prepared.topic, groups),
@@ -93,20 +94,8 @@ export async function benchProjector(ctx: BenchContext): Promise<Figure> {
       1,
       Math.round(Math.min(drain.rate, capacity) * (ctx.options.quick ? 0.5 : 0.8)),
     );
-    for (let attempt = 1; ; attempt++) {
-      ctx.log(`B1: steady load of ${num(offer)} events/s for ${ctx.sizes.b1SustainSeconds} s`);
-      const from = await prepared.log.offsets(changesTopic);
-      const steady = await steadyLoad(ctx, prepared, offer, probe);
-      tries.push({
-        target: offer,
-        steady,
-        notices: { from, to: await prepared.log.offsets(changesTopic) },
-      });
-      if (steady.flat || ctx.options.quick || attempt === MAX_STEADY_TRIES || offer === 1) break;
-      ctx.log(
-        `B1: lag grew (${steady.lagStart} → ${steady.lagEnd}) at ${num(steady.rate)} events/s folded; letting it drain`,
-      );
-      await watch(
+    const drained = () =>
+      watch(
         async () => {
           const p = await probe();
           return p.end - p.done === 0 ? 1 : 0;
@@ -114,9 +103,41 @@ export async function benchProjector(ctx: BenchContext): Promise<Figure> {
         1,
         { timeoutMs: 300_000, intervalMs: 500 },
       );
+    const attempt = async (target: number): Promise<Steady> => {
+      ctx.log(`B1: steady load of ${num(target)} events/s for ${ctx.sizes.b1SustainSeconds} s`);
+      const from = await prepared.log.offsets(changesTopic);
+      const steady = await steadyLoad(ctx, prepared, target, probe);
+      tries.push({
+        target,
+        steady,
+        notices: { from, to: await prepared.log.offsets(changesTopic) },
+      });
+      return steady;
+    };
+    for (let n = 1; ; n++) {
+      const steady = await attempt(offer);
+      if (steady.flat || ctx.options.quick || n === MAX_STEADY_TRIES || offer === 1) break;
+      ctx.log(
+        `B1: lag grew (${steady.lagStart} → ${steady.lagEnd}) at ${num(steady.rate)} events/s folded; letting it drain`,
+      );
+      await drained();
       offer = Math.max(1, Math.round(Math.min(offer / 2, steady.rate * 0.8)));
     }
-    const reported = tries.find((t) => t.steady.flat) ?? tries[tries.length - 1]!;
+    // Halving steps leave the answer anywhere between a flat offer and the growing one above
+    // it (twice as much): one try half-way narrows that to a quarter.
+    const flatTry = tries.find((t) => t.steady.flat);
+    const above = tries.filter((t) => !t.steady.flat && flatTry && t.target > flatTry.target);
+    if (flatTry && above.length > 0 && !ctx.options.quick) {
+      const ceiling = Math.min(...above.map((t) => t.target));
+      const middle = Math.round((flatTry.target + ceiling) / 2);
+      if (middle > flatTry.target && middle < ceiling) {
+        await drained();
+        await attempt(middle);
+      }
+    }
+    const flats = tries.filter((t) => t.steady.flat);
+    const reported =
+      flats.sort((x, y) => y.steady.rate - x.steady.rate)[0] ?? tries[tries.length - 1]!;
     const { target, steady } = reported;
     // Let the last try's backlog land before the sizes are read and the writes replayed.
     await watch(
