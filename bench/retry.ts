@@ -1,3 +1,5 @@
+import { isRetriableKafkaError as isRetriable } from '@touchpoint/adapters';
+
 /**
  * Bounded retries for the bench's own calls to the broker. A freshly started broker answers
  * offset fetches with "The coordinator is loading" or "This is not the correct coordinator for
@@ -33,21 +35,8 @@ export function retryDelays(policy: RetryPolicy): number[] {
   return delays;
 }
 
-/**
- * kafkajs says whether an error is worth another try (`retriable`). Its own retrier gives up
- * with a non-retriable KafkaJSNumberOfRetriesExceeded whose cause may still be retriable
- * (a coordinator that took longer than kafkajs waits): the cause chain decides.
- */
-export function isRetriable(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  let e: unknown = error;
-  while (typeof e === 'object' && e !== null && !seen.has(e)) {
-    seen.add(e);
-    if ((e as { retriable?: unknown }).retriable === true) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
+/** Whether kafkajs (or the error it wraps) says another try is worth it: the adapter's rule. */
+export { isRetriable };
 
 export class RetriesExhausted extends Error {
   constructor(what: string, attempts: number, cause: unknown) {

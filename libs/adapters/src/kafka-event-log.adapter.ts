@@ -543,7 +543,7 @@ function minBig(a: bigint, b: bigint): bigint {
  * Whether kafkajs marks the error, or an error it wraps (its retrier gives up with a
  * non-retriable error whose cause may be retriable), as worth another try.
  */
-function isRetriableKafkaError(error: unknown): boolean {
+export function isRetriableKafkaError(error: unknown): boolean {
   const seen = new Set<unknown>();
   let e: unknown = error;
   while (typeof e === 'object' && e !== null && !seen.has(e)) {

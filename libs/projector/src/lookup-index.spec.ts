@@ -48,21 +48,22 @@ async function byLookup(store: EmbeddedReadModelStore, collection: string, email
   );
 }
 
+/** A fresh collection with its lookup, prepared as the projector prepares it, and its runner. */
+async function preparedContacts() {
+  const store = new EmbeddedReadModelStore();
+  await backfillLookups(store, 'contact_v1', ['emails']);
+  const runner = new ProjectionRunner(contactProjection, store, 'contact_v1', null, searchFields, [
+    'emails',
+  ]);
+  return { store, runner };
+}
+
 describe('exact lookups through <collection>_lookup', () => {
   it('given customers whose addresses change (and are shared), when folded in any chunking, then every lookup finds exactly what a scan of the field finds and lists no document that left the value', async () => {
     await fc.assert(
       fc.asyncProperty(changes, fc.integer({ min: 1, max: 7 }), async (steps, chunk) => {
         // Given a fresh collection, prepared as the projector prepares it
-        const store = new EmbeddedReadModelStore();
-        await backfillLookups(store, 'contact_v1', ['emails']);
-        const runner = new ProjectionRunner(
-          contactProjection,
-          store,
-          'contact_v1',
-          null,
-          searchFields,
-          ['emails'],
-        );
+        const { store, runner } = await preparedContacts();
         // When the events are folded
         const events = steps.map((s, i) => ({
           event: purchase(s.customer, i, s.email),
@@ -119,16 +120,7 @@ describe('exact lookups through <collection>_lookup', () => {
 
   it('given documents whose searched values do not change, when folded again, then the lookup is neither read nor written (and still answers as the scan does)', async () => {
     // Given three customers folded once, with their addresses in the lookup
-    const store = new EmbeddedReadModelStore();
-    await backfillLookups(store, 'contact_v1', ['emails']);
-    const runner = new ProjectionRunner(
-      contactProjection,
-      store,
-      'contact_v1',
-      null,
-      searchFields,
-      ['emails'],
-    );
+    const { store, runner } = await preparedContacts();
     const at = (events: RecordedEvent[], from: number) =>
       events.map((event, i) => ({ event, position: { partition: 0, offset: String(from + i) } }));
     await runner.apply(at([purchase('a', 1, 1), purchase('b', 2, 1), purchase('c', 3, 2)], 0));
