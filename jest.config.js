@@ -1,4 +1,4 @@
-// Three tiers chosen by file suffix; `npm test` runs all of them.
+// Four tiers chosen by file suffix; `npm test` runs all of them.
 const swc = [
   '@swc/jest',
   {
@@ -51,6 +51,15 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/infra.global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/infra.global-teardown.ts',
+    },
+    {
+      // Faults injected into the built apps on real engines (FAULTS.md). The short form runs
+      // here; TOUCHPOINT_FAULTS=full runs the lengths FAULTS.md reports.
+      ...common,
+      displayName: 'fault',
+      testMatch: ['<rootDir>/test/**/*.fault-spec.ts'],
       globalSetup: '<rootDir>/test/support/infra.global-setup.ts',
       globalTeardown: '<rootDir>/test/support/infra.global-teardown.ts',
     },

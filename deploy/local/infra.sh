@@ -13,6 +13,9 @@
 #   infra.sh env      print KAFKA_BROKERS=… and MONGO_URL=… for `eval`/`source`
 #   infra.sh install  only download and build
 #   infra.sh restart-kafka   stop and start the broker on the same port and data (tests use it)
+#   infra.sh start-ferretdb | stop-ferretdb | kill-ferretdb
+#                     one FerretDB alone (same port and data on a restart); kill-ferretdb is a
+#                     SIGKILL, for the fault suite's store-crash scenario
 set -euo pipefail
 
 KAFKA_VERSION="${TOUCHPOINT_KAFKA_VERSION:-4.3.1}"
@@ -200,6 +203,17 @@ stop_one() {
   log "$name stopped"
 }
 
+# A crash rather than a stop: no grace period, nothing flushed (the fault suite's store-crash case).
+kill_one() {
+  local name=$1 pidfile="$RUN/$1/pid"
+  if ! alive "$pidfile"; then rm -f "$pidfile"; return; fi
+  local pid; pid=$(cat "$pidfile")
+  kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$pidfile"
+  log "$name killed"
+}
+
 print_env() {
   [ -f "$RUN/kafka/port" ] && echo "export KAFKA_BROKERS=127.0.0.1:$(cat "$RUN/kafka/port")"
   [ -f "$RUN/ferretdb/port" ] && echo "export MONGO_URL=mongodb://127.0.0.1:$(cat "$RUN/ferretdb/port")/"
@@ -217,10 +231,13 @@ case "$cmd" in
   restart-kafka) install_kafka; stop_one kafka; start_kafka ;;
   stop-kafka) stop_one kafka ;;
   start-kafka) install_kafka; start_kafka; print_env ;;
+  start-ferretdb) install_ferretdb; start_ferretdb; print_env ;;
+  stop-ferretdb) stop_one ferretdb ;;
+  kill-ferretdb) kill_one ferretdb ;;
   status)
     for n in kafka ferretdb; do
       if alive "$RUN/$n/pid"; then echo "$n: running (pid $(cat "$RUN/$n/pid"), port $(cat "$RUN/$n/port"))"; else echo "$n: stopped"; fi
     done ;;
   env) print_env ;;
-  *) die "unknown command '$cmd' (use: up | down | status | env | install | restart-kafka)" ;;
+  *) die "unknown command '$cmd' (use: up | down | status | env | install | restart-kafka | start-kafka | stop-kafka | start-ferretdb | stop-ferretdb | kill-ferretdb)" ;;
 esac

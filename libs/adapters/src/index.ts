@@ -6,3 +6,4 @@ export * from './embedded-event-store.adapter';
 export * from './eventstoredb-event-store.adapter';
 export * from './partitioner';
 export * from './with-timeout';
+export * from './unavailable-store.adapter';

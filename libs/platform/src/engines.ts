@@ -8,6 +8,7 @@ import {
   EventStoreDbEventStore,
   KafkaEventLog,
   MongoReadModelStore,
+  UnavailableAwareStore,
   redact,
 } from '@touchpoint/adapters';
 
@@ -42,12 +43,15 @@ export function createEngines(runtime: RuntimeConfig, logger: Logger): Engines {
         logger.child({ component: 'kafka' }),
       )
     : new EmbeddedEventLog(runtime.DATA_DIR, logger.child({ component: 'embedded-log' }));
+  // A store that cannot be reached is `store_unavailable` (503 with Retry-After), not a 500.
   const store = runtime.MONGO_URL
-    ? new MongoReadModelStore(
-        runtime.MONGO_URL,
-        runtime.MONGO_DB,
-        runtime.ENGINE_CONNECT_TIMEOUT_MS,
-        logger.child({ component: 'mongodb' }),
+    ? new UnavailableAwareStore(
+        new MongoReadModelStore(
+          runtime.MONGO_URL,
+          runtime.MONGO_DB,
+          runtime.ENGINE_CONNECT_TIMEOUT_MS,
+          logger.child({ component: 'mongodb' }),
+        ),
       )
     : new EmbeddedReadModelStore();
   const eventStore = runtime.EVENTSTORE_URL

@@ -1,0 +1,72 @@
+import {
+  MongoBulkWriteError,
+  MongoNetworkError,
+  MongoServerError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
+import { AppError } from '@touchpoint/core';
+import { EmbeddedReadModelStore } from './embedded-read-model.adapter';
+import {
+  STORE_RETRY_AFTER_SECONDS,
+  UnavailableAwareStore,
+  isStoreUnreachable,
+  storeUnavailable,
+} from './unavailable-store.adapter';
+
+const selection = () =>
+  new MongoServerSelectionError('connect ECONNREFUSED 127.0.0.1:1', {
+    type: 'Single',
+    servers: new Map(),
+    stale: false,
+    compatible: true,
+    heartbeatFrequencyMS: 10000,
+    localThresholdMS: 15,
+  } as never);
+
+describe('the store unreachable becomes store_unavailable', () => {
+  it('given driver errors of reachability, then each is recognised', () => {
+    expect(isStoreUnreachable(selection())).toBe(true);
+    expect(isStoreUnreachable(new MongoNetworkError('connection 3 to 127.0.0.1:1 closed'))).toBe(
+      true,
+    );
+    expect(isStoreUnreachable(new MongoTopologyClosedError())).toBe(true);
+    // What a bulk write cut by a closed connection throws: no server answer, no code.
+    expect(
+      isStoreUnreachable(
+        new MongoBulkWriteError(new MongoNetworkError('connection 1 closed'), {} as never),
+      ),
+    ).toBe(true);
+  });
+
+  it('given a refusal by the server (a duplicate key, a document too large), then it is left alone', () => {
+    const refusal = new MongoServerError({ message: 'E11000 duplicate key', code: 11000 });
+    expect(isStoreUnreachable(refusal)).toBe(false);
+    expect(storeUnavailable(refusal)).toBe(refusal);
+    expect(isStoreUnreachable(new Error('a bug'))).toBe(false);
+  });
+
+  it('given an unreachable store, then the error has a code, the unavailable category and a Retry-After', () => {
+    const e = storeUnavailable(selection());
+    expect(e).toBeInstanceOf(AppError);
+    expect(e).toMatchObject({
+      code: 'store_unavailable',
+      category: 'unavailable',
+      retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+    });
+  });
+
+  it('given a wrapped store whose call fails, then the caller sees the mapped error; results pass through', async () => {
+    const inner = new EmbeddedReadModelStore();
+    await inner.connect();
+    await inner.writeVersioned('c', [{ id: 'a', doc: { n: 1 }, version: 1 }]);
+    const store = new UnavailableAwareStore(inner);
+    expect(store.kind).toBe('embedded');
+    expect(await store.count('c')).toBe(1);
+    jest.spyOn(inner, 'get').mockRejectedValueOnce(selection());
+    await expect(store.get('c', 'a')).rejects.toMatchObject({ code: 'store_unavailable' });
+    const scanned: string[] = [];
+    for await (const { id } of store.scan('c')) scanned.push(id);
+    expect(scanned).toEqual(['a']);
+  });
+});

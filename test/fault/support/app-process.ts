@@ -1,0 +1,130 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually } from '@touchpoint/testing';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+export type BuiltApp = 'ingest' | 'projector' | 'query' | 'archiver' | 'touchpoint';
+
+/** What a process's log said, kept bounded: a long scenario must not grow the test's memory. */
+const KEPT_LINES = 400;
+
+/**
+ * One built app (dist/apps/<name>) as its own process, as it is deployed: it is the built code
+ * that has to survive the fault, with its own memory and its own view of the engines.
+ */
+export class AppProcess {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private lines: string[] = [];
+  private partial = '';
+  private rssTimer: NodeJS.Timeout | undefined;
+  url = '';
+  /** Largest resident set seen by the sampler, in MiB. */
+  peakRssMiB = 0;
+
+  constructor(
+    readonly app: BuiltApp,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static main(app: BuiltApp): string {
+    const main = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+    if (!existsSync(main))
+      throw new Error(`${main} is missing: run \`npm run build\` (npm test does it first)`);
+    return main;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && !this.child.killed;
+  }
+
+  /** Starts the process and resolves once it logged `listening` (its port is open). */
+  async start(timeoutMs = 90_000): Promise<this> {
+    const main = AppProcess.main(this.app);
+    this.lines = [];
+    const child = spawn(process.execPath, [main], {
+      // info at least: the `listening` line is how the harness learns the port.
+      env: { PATH: process.env.PATH ?? '', ...this.env, LOG_LEVEL: 'info' },
+      stdio: 'pipe',
+    });
+    this.child = child;
+    const collect = (d: Buffer) => {
+      const text = this.partial + d.toString();
+      const parts = text.split('\n');
+      this.partial = parts.pop() ?? '';
+      this.lines.push(...parts);
+      if (this.lines.length > KEPT_LINES) this.lines.splice(0, this.lines.length - KEPT_LINES);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const listening = await eventually(
+      () => {
+        if (child.exitCode !== null)
+          throw new Error(`${this.app} exited ${child.exitCode}:\n${this.tail()}`);
+        for (const line of this.lines) {
+          if (!line.includes('"msg":"listening"')) continue;
+          return (JSON.parse(line) as { url: string }).url;
+        }
+        return undefined;
+      },
+      { what: `${this.app} to listen`, timeoutMs, intervalMs: 100 },
+    ).catch((e: unknown) => {
+      throw new Error(`${String(e)}\n${this.tail()}`);
+    });
+    this.url = listening;
+    this.rssTimer = setInterval(() => this.sampleRss(), 500);
+    this.rssTimer.unref();
+    return this;
+  }
+
+  /** The resident set now (MiB), from /proc; undefined when the process is gone. */
+  rssMiB(): number | undefined {
+    const pid = this.child?.pid;
+    if (!pid || !this.running) return undefined;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
+      return Number.isFinite(kb) ? Math.round(kb / 102.4) / 10 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sampleRss(): void {
+    const rss = this.rssMiB();
+    if (rss !== undefined && rss > this.peakRssMiB) this.peakRssMiB = rss;
+  }
+
+  /** The log lines kept (the newest KEPT_LINES), for failure messages. */
+  tail(n = 40): string {
+    return this.lines.slice(-n).join('\n');
+  }
+
+  /** Log lines whose JSON `msg` is `msg`. */
+  logged(msg: string): string[] {
+    return this.lines.filter((l) => l.includes(`"msg":"${msg}"`));
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000): Promise<number | null> {
+    clearInterval(this.rssTimer);
+    const child = this.child;
+    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  kill(): Promise<number | null> {
+    return this.stop('SIGKILL');
+  }
+}
