@@ -166,6 +166,13 @@ describe('bench population and hot-key options', () => {
     expect(() => parseBenchArgs(['--b1-population', '5x200'])).toThrow('at least 10 customers');
     expect(() => parseBenchArgs(['--b8-events', '10'])).toThrow('--b8-events needs');
   });
+
+  it('given --b1-offer, then B1 offers that one rate; a rate below 1 is a usage error', () => {
+    expect(parseBenchArgs(['--b1-offer', '400']).b1Offer).toBe(400);
+    expect(parseBenchArgs([]).b1Offer).toBeUndefined();
+    expect(() => parseBenchArgs(['--b1-offer', '0'])).toThrow('--b1-offer needs');
+    expect(() => parseBenchArgs(['--b1-offer', '2.5'])).toThrow('--b1-offer needs');
+  });
 });
 
 describe('bench document sizes', () => {

@@ -48,3 +48,82 @@ export function seriesSum(text: string, name: string): number {
   }
   return sum;
 }
+
+function canonicalLabels(raw: string): string {
+  return raw
+    .split(',')
+    .filter((l) => !l.startsWith('app='))
+    .sort()
+    .join(',');
+}
+
+/** Every series of a counter, keyed by its labels as histogramTotals keys them. */
+function counterSeries(text: string, name: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} ([\\d.e+-]+)`, 'gm')))
+    out.set(canonicalLabels(m[1]!), Number(m[2]));
+  return out;
+}
+
+/** Count and total seconds of each series of a histogram, keyed by its labels as written. */
+export function histogramTotals(
+  text: string,
+  name: string,
+): Map<string, { count: number; seconds: number }> {
+  const out = new Map<string, { count: number; seconds: number }>();
+  for (const m of text.matchAll(
+    new RegExp(`^${name}_(count|sum)\\{([^}]*)\\} ([\\d.e+-]+)`, 'gm'),
+  )) {
+    const labels = canonicalLabels(m[2]!);
+    const entry = out.get(labels) ?? { count: 0, seconds: 0 };
+    if (m[1] === 'count') entry.count = Number(m[3]);
+    else entry.seconds = Number(m[3]);
+    out.set(labels, entry);
+  }
+  return out;
+}
+
+/**
+ * The store round trips a process made between two /metrics snapshots, busiest first: calls
+ * per second and mean milliseconds per call, by operation and collection.
+ */
+export function storeCallsBetween(before: string, after: string, seconds: number): string {
+  const name = 'touchpoint_store_call_seconds';
+  const start = histogramTotals(before, name);
+  const rows = [...histogramTotals(after, name)]
+    .map(([labels, end]) => {
+      const from = start.get(labels) ?? { count: 0, seconds: 0 };
+      return { labels, count: end.count - from.count, seconds: end.seconds - from.seconds };
+    })
+    .filter((r) => r.count > 0)
+    .sort((a, b) => b.seconds - a.seconds);
+  if (rows.length === 0) return 'no store round trips recorded';
+  const docs = counterSeries(after, 'touchpoint_store_documents_total');
+  const docsBefore = counterSeries(before, 'touchpoint_store_documents_total');
+  const perCall = (labels: string, calls: number) => {
+    const n = (docs.get(labels) ?? NaN) - (docsBefore.get(labels) ?? 0);
+    return Number.isNaN(n) ? '' : ` (${(n / calls).toFixed(1)} documents each)`;
+  };
+  const busy = rows.reduce((n, r) => n + r.seconds, 0);
+  const label = (labels: string) =>
+    labels.replace(/collection="([^"]*)",op="([^"]*)"/, '$2 $1').replace(/"/g, '');
+  return `${(busy / seconds).toFixed(2)} s of store calls per second of wall time (summed over concurrent calls): ${rows
+    .map(
+      (r) =>
+        `${label(r.labels)} ${(r.count / seconds).toFixed(1)}/s × ${((1000 * r.seconds) / r.count).toFixed(2)} ms${perCall(r.labels, r.count)}`,
+    )
+    .join('; ')}`;
+}
+
+/** Documents written per collection between two /metrics snapshots (guarded writes, retries included). */
+export function documentsWrittenBetween(before: string, after: string): Map<string, number> {
+  const name = 'touchpoint_store_documents_total';
+  const start = counterSeries(before, name);
+  const out = new Map<string, number>();
+  for (const [labels, end] of counterSeries(after, name)) {
+    const m = /collection="([^"]*)",op="writeVersioned"/.exec(labels);
+    const n = end - (start.get(labels) ?? 0);
+    if (m && n > 0) out.set(m[1]!, n);
+  }
+  return out;
+}

@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly b1Population?: Population;
   /** Events of B8's hot customer instead of the size's own. */
   readonly b8Events?: number;
+  /** B1 offers this rate once instead of searching for the highest flat one (investigations). */
+  readonly b1Offer?: number;
 }
 
 export interface Population {
@@ -27,6 +29,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only B1,B5] [--profil
   --output    the markdown file to rewrite (default BENCHMARKS.md)
   --b3-events events to replay in B3 (default 1 000 000, 1 000 with --quick)
   --b1-population CUSTOMERSxEVENTS  B1's preloaded history, e.g. 20000x200 (default 5000x200, 1000x20 with --quick)
+  --b1-offer  events/s: B1 offers this steady rate once instead of searching for the highest
+              flat one (to study one load; the verdict still needs the lag to stay flat)
   --b8-events events of B8's hot customer (default 1 000 000, 20 000 with --quick)`;
 
 export class UsageError extends Error {}
@@ -40,6 +44,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let b3Events: number | undefined;
   let b1Population: Population | undefined;
   let b8Events: number | undefined;
+  let b1Offer: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
@@ -89,6 +94,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         b1Population = { customers, eventsPerCustomer };
         break;
       }
+      case '--b1-offer': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1)
+          throw new UsageError('--b1-offer needs a whole number ≥ 1');
+        b1Offer = n;
+        break;
+      }
       case '--b8-events': {
         const n = Number(value());
         if (!Number.isInteger(n) || n < 1000)
@@ -108,5 +120,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     ...(b3Events ? { b3Events } : {}),
     ...(b1Population ? { b1Population } : {}),
     ...(b8Events ? { b8Events } : {}),
+    ...(b1Offer ? { b1Offer } : {}),
   };
 }

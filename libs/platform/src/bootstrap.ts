@@ -22,6 +22,7 @@ import {
 import { httpContextMiddleware } from './http-context.middleware';
 import { JsonLogger } from './json-logger';
 import { MetricsService } from './metrics.service';
+import { MeteredReadModelStore } from './metered-store';
 import type { AppContext } from './platform.module';
 import { StartupGate } from './startup-gate';
 
@@ -59,8 +60,13 @@ export async function startApp(
   const config: LoadedConfig = loadConfig(def.sections, env, def.requirement);
   const runtime = config.get(RuntimeConfig);
   const logger = new JsonLogger(runtime.LOG_LEVEL, { app: def.name });
-  const engines = createEngines(runtime, logger);
   const metrics = new MetricsService(def.name);
+  const created = createEngines(runtime, logger);
+  // The embedded store's calls are memory; a real store's round trips are what a process waits on.
+  const engines =
+    created.store.kind === 'mongodb'
+      ? { ...created, store: new MeteredReadModelStore(created.store, metrics) }
+      : created;
   const uses = def.uses ?? ALL_ENGINES;
   // With the embedded log every group re-reads the log on start: memory is rebuilt before the
   // port opens, so nothing is served (or answered "ready") from half-folded models.

@@ -12,3 +12,4 @@ export * from './startup-gate';
 export * from './tokens';
 export * from './topics';
 export * from './event-consumer';
+export * from './metered-store';

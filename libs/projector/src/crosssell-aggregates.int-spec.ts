@@ -72,10 +72,33 @@ async function recount(store: ReadModelStore): Promise<BasketStats> {
   return sumStats(parts);
 }
 
-function runner(store: ReadModelStore) {
+function runner(store: ReadModelStore, stateCacheBytes = 0) {
   return instantiate(modelKind('crosssell'), 'v1', DEFAULT_CROSSSELL_POLICY).runner(store, {
-    stateCacheBytes: 0,
+    stateCacheBytes,
   });
+}
+
+/** The store, counting the documents each aggregate read asks for. */
+function countingAggregateReads(store: ReadModelStore): {
+  store: ReadModelStore;
+  reads: string[][];
+} {
+  const reads: string[][] = [];
+  const counting = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'getMany') {
+        return (collection: string, ids: readonly string[]) => {
+          if (collection === copurchaseCollectionName(COLLECTION)) reads.push([...ids]);
+          return target.getMany(collection, ids);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
+  return { store: counting, reads };
 }
 
 /** The store, except that writes of the customer documents fail: a crash between the two writes. */
@@ -142,6 +165,33 @@ describe('crosssell co-purchase aggregates on the real store', () => {
     expect(await crosssellStats(store, COLLECTION)).toEqual(await recount(store));
     // And a redelivery of everything changes nothing.
     await runner(store).apply(events);
+    const stats = await crosssellStats(store, COLLECTION);
+    expect(stats.baskets).toBe(120);
+    expect(stats).toEqual(await recount(store));
+  });
+
+  it('Given two runners with caches folding alternate chunks, When each writes aggregates the other holds cached, Then the stale copies are reloaded and the statistics equal a recount', async () => {
+    const events = batch();
+    const a = countingAggregateReads(store);
+    const first = runner(a.store, 8 * 1024 * 1024);
+    const second = runner(store, 8 * 1024 * 1024);
+    await first.apply(events.slice(0, 30));
+    const written = new Set<string>();
+    for await (const { id } of store.scan(copurchaseCollectionName(COLLECTION))) written.add(id);
+    const readsBefore = a.reads.length;
+    await first.apply(events.slice(30, 60));
+    // Its next fold found every aggregate it had written in its cache: it read only new ones.
+    const reread = a.reads
+      .slice(readsBefore)
+      .flat()
+      .filter((id) => written.has(id));
+    expect(reread).toEqual([]);
+    await second.apply(events.slice(60, 90));
+    // The first runner's copies are now older than the store's: its guarded writes fail and
+    // it reloads them, so nothing written by the second is lost or counted twice.
+    const readsBeforeLast = a.reads.length;
+    await first.apply(events.slice(90));
+    expect(a.reads.length).toBeGreaterThan(readsBeforeLast);
     const stats = await crosssellStats(store, COLLECTION);
     expect(stats.baskets).toBe(120);
     expect(stats).toEqual(await recount(store));

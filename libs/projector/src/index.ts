@@ -8,4 +8,3 @@ export * from './model-digest';
 export * from './model-diff';
 export * from './model-versions';
 export * from './lookup-index';
-export * from './state-cache';

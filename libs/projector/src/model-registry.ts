@@ -1,7 +1,11 @@
 import type { IndexSpec, ReadModelStore } from '@touchpoint/ports';
 import type { Projection } from '@touchpoint/projections';
 import { type ModelKind, collectionName } from '@touchpoint/read-models';
-import { ProjectionRunner, type RunnerOptions } from './projection-runner';
+import {
+  DEFAULT_STATE_CACHE_BYTES,
+  ProjectionRunner,
+  type RunnerOptions,
+} from './projection-runner';
 
 /** One model version the projector folds: its code, its policy and its collection. */
 export interface RegisteredModel {
@@ -38,7 +42,14 @@ export function instantiate(kind: ModelKind, version: string, policy: unknown): 
         kind.searchFields,
         kind.lookupFields,
         { ...options, figures: kind.figures },
-        kind.aggregates?.(store, collection, policy),
+        // Aggregate documents get a quarter of the states' budget again: far fewer, rewritten
+        // by every fold that brings a basket.
+        kind.aggregates?.(
+          store,
+          collection,
+          policy,
+          (options?.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES) / 4,
+        ),
       ),
   };
 }

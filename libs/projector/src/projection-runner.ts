@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@touchpoint/contracts';
-import { AppError } from '@touchpoint/core';
+import { AppError, StateCache } from '@touchpoint/core';
 import type { EventPosition, PositionedEvent, Projection } from '@touchpoint/projections';
 import type { ReadModelStore } from '@touchpoint/ports';
 import {
@@ -12,7 +12,7 @@ import {
   stateSchemaOf,
 } from '@touchpoint/read-models';
 import { addLookups, removeLookups } from './lookup-index';
-import { StateCache } from './state-cache';
+
 
 export interface ChangedDocument {
   readonly key: string;

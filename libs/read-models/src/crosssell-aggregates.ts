@@ -1,4 +1,4 @@
-import { AppError } from '@touchpoint/core';
+import { AppError, StateCache } from '@touchpoint/core';
 import type { ReadModelStore } from '@touchpoint/ports';
 import {
   type BasketContribution,
@@ -30,6 +30,13 @@ function decoded(stored: StoredCopurchaseDoc): CopurchaseDoc {
   return { ...stored, neighbours: JSON.parse(stored.neighbours) as CopurchaseDoc['neighbours'] };
 }
 
+interface Cached {
+  readonly doc: CopurchaseDoc;
+  readonly revision: number;
+  /** Length of the stored neighbour text: the cache's budget unit. */
+  readonly bytes: number;
+}
+
 const MAX_ATTEMPTS = 6;
 const DOCUMENTS_PER_ROUND_TRIP = 1000;
 
@@ -47,13 +54,21 @@ const DOCUMENTS_PER_ROUND_TRIP = 1000;
 export class CopurchaseAggregates implements FoldAggregates<CustomerBasketsState> {
   private contributions: BasketContribution[] = [];
   private readonly collection: string;
+  /**
+   * Aggregate documents as last written (StateCache's rules: taken while folded, put back once
+   * written). A popular item's documents are rewritten by most folds; without it each fold read
+   * and decoded them again.
+   */
+  readonly cache: StateCache<Cached>;
 
   constructor(
     private readonly store: ReadModelStore,
     collection: string,
     private readonly policy: CrosssellPolicy,
+    cacheBytes = 0,
   ) {
     this.collection = copurchaseCollectionName(collection);
+    this.cache = new StateCache(cacheBytes);
   }
 
   fold(
@@ -78,24 +93,57 @@ export class CopurchaseAggregates implements FoldAggregates<CustomerBasketsState
     for (let attempt = 0; attempt < MAX_ATTEMPTS && pending.length > 0; attempt++) {
       const stale: string[] = [];
       for (const ids of slices(pending, DOCUMENTS_PER_ROUND_TRIP)) {
-        const stored = await this.store.getMany<StoredCopurchaseDoc>(this.collection, ids);
-        await heartbeat();
-        const writes = [];
+        const known = new Map<string, Cached>();
+        const missing: string[] = [];
         for (const id of ids) {
-          const doc = stored.get(id);
+          const cached = this.cache.take(id);
+          if (cached === undefined) missing.push(id);
+          else known.set(id, cached);
+        }
+        if (missing.length > 0) {
+          for (const [id, doc] of await this.store.getMany<StoredCopurchaseDoc>(
+            this.collection,
+            missing,
+          ))
+            known.set(id, {
+              doc: decoded(doc),
+              revision: doc.revision,
+              bytes: doc.neighbours.length,
+            });
+          await heartbeat();
+        }
+        const writes: { id: string; doc: StoredCopurchaseDoc; version: number; next: Cached }[] =
+          [];
+        for (const id of ids) {
+          const before = known.get(id);
           const next = applyCopurchaseDeltas(
-            doc && decoded(doc),
+            before?.doc,
             byId.get(id) ?? [],
             this.policy.neighbours,
           );
-          if (next === null) continue;
-          const revision = (doc?.revision ?? 0) + 1;
+          if (next === null) {
+            // Every delta was applied already: the document stays as it was.
+            if (before) this.cache.put(id, before, before.bytes);
+            continue;
+          }
+          const revision = (before?.revision ?? 0) + 1;
           const neighbours = JSON.stringify(next.neighbours);
-          writes.push({ id, doc: { ...next, neighbours, revision }, version: revision });
+          writes.push({
+            id,
+            doc: { ...next, neighbours, revision },
+            version: revision,
+            next: { doc: next, revision, bytes: neighbours.length },
+          });
         }
         if (writes.length === 0) continue;
-        const outcome = await this.store.writeVersioned(this.collection, writes);
+        const outcome = await this.store.writeVersioned(
+          this.collection,
+          writes.map(({ id, doc, version }) => ({ id, doc, version })),
+        );
         await heartbeat();
+        const lost = new Set(outcome.staleIds);
+        // A lost write means another writer got there first: reload it on the next attempt.
+        for (const w of writes) if (!lost.has(w.id)) this.cache.put(w.id, w.next, w.next.bytes);
         stale.push(...outcome.staleIds);
       }
       pending = stale;

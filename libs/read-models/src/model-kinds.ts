@@ -43,7 +43,13 @@ export interface ModelKind {
 /** The store-bound parts of a model, which its pure folder cannot hold. */
 export interface ModelStorage<S, P> {
   /** Store-wide aggregate documents kept by the fold next to the collection (crosssell). */
-  readonly aggregates?: (store: ReadModelStore, collection: string, policy: P) => FoldAggregates<S>;
+  /** `cacheBytes`: parsed aggregate documents kept between folds (0: none). */
+  readonly aggregates?: (
+    store: ReadModelStore,
+    collection: string,
+    policy: P,
+    cacheBytes: number,
+  ) => FoldAggregates<S>;
   /** Collection-wide figures (e.g. top rules) listed by `diff` as gained and lost. */
   readonly summaries?: (
     store: ReadModelStore,
@@ -81,7 +87,8 @@ export const MODEL_KINDS: readonly ModelKind[] = [
   defineModel(customer360Model),
   defineModel(loyaltyModel),
   defineModel(crosssellModel, {
-    aggregates: (store, collection, policy) => new CopurchaseAggregates(store, collection, policy),
+    aggregates: (store, collection, policy, cacheBytes) =>
+      new CopurchaseAggregates(store, collection, policy, cacheBytes),
     summaries: async (store, collection) => ({
       'top category rules': (
         await crosssellRules(store, collection, {

@@ -1,12 +1,13 @@
 /**
- * Parsed states of the documents a runner wrote last, so a hot document is neither read back
- * nor parsed again on its next fold. The runner is the only writer of its documents in this
- * process (FoldQueue), and every write names the revision it read: when another process wrote
- * in between (a rebalance, `touchpoint rebuild-customer`), the guarded write fails and the
- * runner reloads from the store. So a cached entry can be old, but never silently wrong.
+ * Parsed documents a single writer wrote last (the projector's runners: customer states, and
+ * crosssell's co-purchase aggregates), so a hot document is neither read back nor parsed again
+ * on its next fold. The writer is the only one of its documents in this process (FoldQueue), and
+ * every write names the revision it read: when another process wrote in between (a rebalance,
+ * `touchpoint rebuild-customer`), the guarded write fails and the writer reloads from the store.
+ * So a cached entry can be old, but never silently wrong.
  *
  * An entry is taken out while its document is folded and put back only after its write landed:
- * a fold that fails half-way (the store went away) can never leave a state in the cache that
+ * a fold that fails half-way (the store went away) can never leave an entry in the cache that
  * already reflects events the store does not hold.
  *
  * Bounded by the stored JSON size of its entries (least recently written evicted first); parsed
