@@ -16,7 +16,8 @@ export class ProjectorConfig {
 
   /**
    * Stored JSON of parsed read-model states each model version keeps in memory between folds
-   * (hot documents are then neither read back nor parsed again); 0 turns the cache off.
+   * (hot documents are then neither read back nor parsed again); crosssell's co-purchase
+   * aggregate documents get a second cache of a quarter of it. 0 turns both off.
    */
   @Type(() => Number)
   @IsInt({ message: 'mebibytes, an integer between 0 and 16384' })
