@@ -23,8 +23,10 @@ export const MODELS_USAGE = `Model versions (analysts):
                                                build a version from the whole log while live
                                                processing continues; Ctrl-C stops, rerun resumes
   diff <model> <versionA> <versionB> [--sample <n>] [--as-of <time>]
-  promote <model> <version>                    readers switch to it at once
+  promote <model> <version> [--force]          readers switch to it at once (embedded: when the
+                                               server starts); a frozen as-of version needs --force
   rollback <model>                             back to the version active before the last promote
+                                               (once: a second rollback is refused, promote instead)
   drop <model> <version>                       forget a version, its collection and group
   export <model> [--version <v>] --format jsonl|csv [--out <file>] [--as-of <time>]
 Models: ${MODEL_KINDS.map((k) => k.model).join(', ')}. Times: ISO-8601 (2026-03-31T23:59:59Z) or a date.`;
@@ -49,17 +51,23 @@ export async function modelsCommand(
       case 'promote': {
         const [model, version] = positional(args, 2, 'promote <model> <version>');
         modelKind(model);
-        const p = await m.catalog.promote(model, version);
-        cli.out(
-          `${model}: ${p.active} is active (was ${p.previous ?? 'none'}); readers follow at once`,
-        );
+        const p = await m.catalog.promote(model, version, { force: args.includes('--force') });
+        const entry = p.versions.find((v) => v.version === p.active);
+        cli.out(`${model}: ${p.active} is active (was ${p.previous ?? 'none'}); ${takesEffect(m)}`);
+        if (entry?.status === 'frozen') {
+          cli.out(
+            `${model} ${p.active} is FROZEN as of ${entry.asOf?.until ?? 'its build'}${entry.asOf ? ` (${entry.asOf.time} time)` : ''}: it takes no new events, agents see data as of then`,
+          );
+        }
         return 0;
       }
       case 'rollback': {
         const [model] = positional(args, 1, 'rollback <model>');
         modelKind(model);
         const p = await m.catalog.rollback(model);
-        cli.out(`${model}: rolled back to ${p.active} (from ${p.previous ?? 'none'})`);
+        cli.out(
+          `${model}: rolled back to ${p.active} (from ${p.previous ?? 'none'}); ${p.active} is active; ${takesEffect(m)}`,
+        );
         return 0;
       }
       case 'drop': {
@@ -76,6 +84,17 @@ export async function modelsCommand(
         throw AppError.validation('usage', MODELS_USAGE);
     }
   });
+}
+
+/**
+ * When a change of the active version reaches readers. The embedded server keeps its catalog in
+ * memory and reads DATA_DIR/models.json only when it starts (and the command ran because no
+ * server holds the log), so saying "at once" there would promise what does not happen.
+ */
+function takesEffect(m: ModelCli): string {
+  return m.embedded
+    ? 'embedded mode: takes effect when the server starts (it reads the catalog from DATA_DIR then)'
+    : 'readers follow within a second';
 }
 
 function positional(args: readonly string[], n: 1 | 2, usage: string): [string, string] {

@@ -69,8 +69,12 @@ export class EmbeddedEventLog implements EventLog {
 
   async connect(): Promise<void> {
     mkdirSync(this.root, { recursive: true });
-    this.lockPath = join(this.root, 'LOCK');
-    await this.takeLock(this.lockPath);
+    const lockPath = join(this.root, 'LOCK');
+    await this.takeLock(lockPath);
+    // Remembered only once held: close() after a refused connect must not delete the lock of
+    // the process that holds it (a refused CLI command once did, and the next one then wrote
+    // beside a running server).
+    this.lockPath = lockPath;
     for (const name of readdirSync(this.root, { withFileTypes: true })) {
       if (name.isDirectory()) this.openTopic(name.name);
     }
@@ -333,7 +337,14 @@ export class EmbeddedEventLog implements EventLog {
     this.subscriptions.clear();
     for (const topic of this.topics.values()) for (const fd of topic.fds) closeSync(fd);
     this.topics.clear();
-    if (this.lockPath) await fs.rm(this.lockPath, { force: true });
+    if (this.lockPath) await this.releaseLock(this.lockPath);
+  }
+
+  /** Removes the lock only while it still names this process. */
+  private async releaseLock(path: string): Promise<void> {
+    this.lockPath = undefined;
+    const holder = await fs.readFile(path, 'utf8').catch(() => '');
+    if (Number(holder.trim()) === process.pid) await fs.rm(path, { force: true });
   }
 }
 

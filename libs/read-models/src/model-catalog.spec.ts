@@ -40,6 +40,39 @@ describe('model catalog: versions, statuses and the active pointer', () => {
     expect(await c.activeVersion('loyalty')).toBe('v1');
   });
 
+  it('given a frozen as-of version, then promote refuses it unless forced', async () => {
+    const c = catalog();
+    await c.register('loyalty', {
+      ...entry('v2', 'frozen'),
+      asOf: { until: '2026-03-31T23:59:59.000Z', time: 'event' as const },
+    });
+    await expect(c.promote('loyalty', 'v2')).rejects.toMatchObject({
+      code: 'version_frozen',
+      message: expect.stringMatching(
+        /frozen as of 2026-03-31T23:59:59.000Z \(event time\).*--force/,
+      ),
+    });
+    expect(await c.activeVersion('loyalty')).toBe('v1');
+    await c.promote('loyalty', 'v2', { force: true });
+    expect(await c.activeVersion('loyalty')).toBe('v2');
+  });
+
+  it('given a rollback, then a second one is refused naming the active version and the promote that switches back', async () => {
+    const c = catalog();
+    await c.register('loyalty', entry('v2', 'live'));
+    await c.promote('loyalty', 'v2');
+    await c.rollback('loyalty');
+    await expect(c.rollback('loyalty')).rejects.toMatchObject({
+      code: 'already_rolled_back',
+      message: expect.stringMatching(/v1 is active.*touchpoint promote loyalty v2/),
+    });
+    expect(await c.activeVersion('loyalty')).toBe('v1');
+    // A promote starts a new history: it can be rolled back again.
+    await c.promote('loyalty', 'v2');
+    await c.rollback('loyalty');
+    expect(await c.activeVersion('loyalty')).toBe('v1');
+  });
+
   it('given the active version, then it cannot be dropped; another one can', async () => {
     const c = catalog();
     await c.register('loyalty', entry('v2', 'frozen'));

@@ -38,6 +38,11 @@ export interface ModelPointer extends Record<string, unknown> {
   readonly active: string;
   /** The version that was active before the last promote, for `rollback`. */
   readonly previous?: string;
+  /**
+   * Set by a rollback, cleared by a promote: a second rollback would switch back to the version
+   * just rolled back from, so it is refused and the promote that does it named instead.
+   */
+  readonly rolledBack?: boolean;
   readonly versions: readonly ModelVersionEntry[];
   /** Optimistic-concurrency guard: every change writes seq + 1. */
   readonly seq: number;
@@ -136,7 +141,15 @@ export class ModelCatalog {
     });
   }
 
-  async promote(model: string, version: string): Promise<ModelPointer> {
+  /**
+   * Makes `version` the active one. A frozen (as-of) version never takes new events, so
+   * serving it is refused unless `force`: agents would see data stuck at its `until`.
+   */
+  async promote(
+    model: string,
+    version: string,
+    { force = false }: { force?: boolean } = {},
+  ): Promise<ModelPointer> {
     return this.change(model, (p) => {
       const entry = p.versions.find((v) => v.version === version);
       if (!entry) throw notFound(p, version);
@@ -147,8 +160,15 @@ export class ModelCatalog {
           `${model} ${version} is still being built: finish its replay before promoting it`,
         );
       }
+      if (entry.status === 'frozen' && !force) {
+        throw new AppError(
+          'version_frozen',
+          'conflict',
+          `${model} ${version} is frozen as of ${entry.asOf?.until ?? 'its build'}${entry.asOf ? ` (${entry.asOf.time} time)` : ''} and never takes new events: agents would see data stuck there. Promote it anyway with --force`,
+        );
+      }
       if (p.active === version) return p;
-      return { ...p, previous: p.active || undefined, active: version };
+      return { ...p, previous: p.active || undefined, active: version, rolledBack: undefined };
     });
   }
 
@@ -161,7 +181,14 @@ export class ModelCatalog {
           `${model} has no previous version to roll back to`,
         );
       }
-      return { ...p, active: p.previous, previous: p.active };
+      if (p.rolledBack) {
+        throw new AppError(
+          'already_rolled_back',
+          'conflict',
+          `${model}: ${p.active} is active, rolled back from ${p.previous} already; a second rollback would switch back to ${p.previous}. To serve it again: touchpoint promote ${model} ${p.previous}`,
+        );
+      }
+      return { ...p, active: p.previous, previous: p.active, rolledBack: true };
     });
   }
 

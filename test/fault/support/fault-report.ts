@@ -13,8 +13,11 @@ export interface FaultRow {
   readonly folded: number;
   readonly lost: number;
   readonly doubleCounted: number;
-  /** From the end of the fault until the models equal the oracle; null when they never did. */
-  readonly recoverMs: number | null;
+  /**
+   * From the end of the fault until the models equal the oracle; null when they never did,
+   * absent when the scenario has no outage to recover from.
+   */
+  readonly recoverMs?: number | null;
   /** Each guarantee checked, by name: true when it held. */
   readonly checks: Record<string, boolean>;
   /** Figures worth keeping beside the table (RSS, answers seen during the fault…). */
@@ -47,7 +50,12 @@ export function reportFault(row: FaultRow): WrittenRow {
   const dir = join(ROOT, '.artifacts', 'faults');
   mkdirSync(dir, { recursive: true });
   appendFileSync(join(dir, `${row.mode}.jsonl`), JSON.stringify(written) + '\n');
-  const recover = row.recoverMs === null ? 'never' : `${(row.recoverMs / 1000).toFixed(1)} s`;
+  const recover =
+    row.recoverMs === undefined
+      ? 'n/a'
+      : row.recoverMs === null
+        ? 'never'
+        : `${(row.recoverMs / 1000).toFixed(1)} s`;
   process.stderr.write(
     [
       `[fault] ${row.scenario} (${row.mode}): ${written.verdict.toUpperCase()}`,
