@@ -3,7 +3,7 @@ import { type BenchContext, Unavailable } from './context';
 import { kafkaClient } from './engines';
 import { drainRate, projectorGroups, startProjector } from './b1-projector.bench';
 import { prepareTopic, take } from './projector-topic';
-import { seriesSum } from './metrics';
+import { histogramTotals, seriesSum, storeCallsBetween } from './metrics';
 import { type Figure, num } from './report';
 import { appendEvents, freePort, percentile, sleep, spawnApp, waitHealthy } from './support';
 import { benchWorkload } from './workload';
@@ -123,6 +123,24 @@ async function cacheCounts(base: string): Promise<CacheCounts> {
   };
 }
 
+/** Mean server-side time per request by route between two /metrics snapshots, as text. */
+function serverTime(before: string, after: string): string {
+  const name = 'touchpoint_http_request_duration_seconds';
+  const start = histogramTotals(before, name);
+  const rows: string[] = [];
+  for (const [labels, end] of histogramTotals(after, name)) {
+    const from = start.get(labels) ?? { count: 0, seconds: 0 };
+    const count = end.count - from.count;
+    if (count <= 0) continue;
+    const route = /route="([^"]*)"/.exec(labels)?.[1] ?? '?';
+    const status = /status="([^"]*)"/.exec(labels)?.[1] ?? '?';
+    rows.push(
+      `${route} ${status} ${num(count)} requests, ${num((1000 * (end.seconds - from.seconds)) / count, 2)} ms each`,
+    );
+  }
+  return rows.length > 0 ? `(from receipt to response) ${rows.join('; ')}` : 'no requests recorded';
+}
+
 /** Share of the phase's cache look-ups served without the store, as text. */
 function hitRatio(before: CacheCounts, after: CacheCounts): string {
   const hits = after.hits - (Number.isNaN(before.hits) ? 0 : before.hits);
@@ -170,9 +188,13 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
     }
     const seconds = ctx.options.quick ? 5 : 30;
     ctx.log(`B4: ${RATE} lookups/s for ${seconds} s, idle`);
+    const metricsText = async () => (await fetch(`${base}/metrics`)).text();
     const beforeIdle = await cacheCounts(base);
+    const idleMetrics = { before: await metricsText(), began: Date.now() };
     const idle = await load(paths, base, token, seconds);
     const afterIdle = await cacheCounts(base);
+    const busyMetrics = { before: await metricsText(), began: Date.now() };
+    const idleSeconds = (busyMetrics.began - idleMetrics.began) / 1000;
     const rate = Math.max(1, Math.round((ctx.projector?.sustainedRate ?? warm.rate) / 2));
     ctx.log(`B4: ${RATE} lookups/s for ${seconds} s while ${num(rate)} events/s arrive`);
     let ingesting = true;
@@ -191,6 +213,10 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
     ingesting = false;
     await producer;
     const afterBusy = await cacheCounts(base);
+    const afterBusyMetrics = await metricsText();
+    const busySeconds = (Date.now() - busyMetrics.began) / 1000;
+    const inside = (before: string, after: string, phaseSeconds: number) =>
+      `the query process spent ${serverTime(before, after)}; store ${storeCallsBetween(before, after, phaseSeconds)}`;
     const ratios = { idle: hitRatio(beforeIdle, afterIdle), busy: hitRatio(afterIdle, afterBusy) };
     ctx.log(`B4: cache hit ratio idle ${ratios.idle}, during ingest ${ratios.busy}`);
     return {
@@ -203,6 +229,7 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
         `${RATE} requests/s open loop for ${seconds} s per phase, alternating GET /v1/customers/{id} and GET /v1/customers?email=… over ${num(paths.length / 2)} customers, bearer JWT (role agent, pii), one query process (dist/apps/query).`,
         `During ingest: ${num(rate)} events/s appended to Kafka (half of ${ctx.projector ? 'B1’s sustained rate' : 'the warm-up drain rate'}) while the projector folds them.`,
         `Query cache (customer reads of every model, and exact searches: a search counts one look-up per cached part): hit ratio idle ${ratios.idle}, during ingest ${ratios.busy}.`,
+        `Inside the query process, idle: ${inside(idleMetrics.before, busyMetrics.before, idleSeconds)}. During ingest: ${inside(busyMetrics.before, afterBusyMetrics, busySeconds)}.`,
         `Requests sent idle ${num(idle.sent)} (errors ${idle.errors} ${JSON.stringify(idle.statuses)}, not sent because ${MAX_OUTSTANDING} were waiting: ${idle.skipped}); during ingest ${num(busy.sent)} (errors ${busy.errors} ${JSON.stringify(busy.statuses)}, not sent ${busy.skipped}).`,
       ],
       measuredAt: ctx.date,
