@@ -6,6 +6,7 @@ import {
   topicNames,
 } from '@touchpoint/contracts';
 import type { LogBatch, LogMessage, LogRecord, Subscription } from '@touchpoint/ports';
+import { deadLetterAppends } from './dead-letters';
 import type { AppContext } from './platform.module';
 
 export interface ConsumedEvent {
@@ -173,7 +174,7 @@ export async function startEventConsumer(
       }
       // Dead letters are durable before the batch is handled and committed: a crash in between
       // repeats them, and `dlq list` folds repeats by original position.
-      if (dead.length > 0) await log.append(topics.dlq, dead);
+      for (const letters of deadLetterAppends(dead)) await log.append(topics.dlq, letters);
       if (valid.length > 0 || options.handleEmpty) await options.handle(valid, batch);
       consumed.inc({ group: options.groupId, outcome: 'valid' }, valid.length);
       consumed.inc(
