@@ -14,6 +14,8 @@ export const queryApp: AppDefinition = {
   // The event store only serves timeline pages older than the read model keeps: while it is
   // down those pages answer 503 and everything else keeps serving.
   uses: ['log', 'store'],
+  // Hundreds of agent reads a second: concurrent reads by id share store round trips.
+  coalesceStoreReads: true,
   module: (ctx) => QueryModule.register(ctx),
   prepare: ensurePlatformTopics,
 };

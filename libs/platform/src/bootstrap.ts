@@ -22,6 +22,7 @@ import {
 import { httpContextMiddleware } from './http-context.middleware';
 import { JsonLogger } from './json-logger';
 import { MetricsService } from './metrics.service';
+import { CoalescingReadModelStore } from './coalescing-store';
 import { MeteredReadModelStore } from './metered-store';
 import type { AppContext } from './platform.module';
 import { StartupGate } from './startup-gate';
@@ -36,6 +37,11 @@ export interface AppDefinition {
    * that never touches the event store must keep serving while it is down.
    */
   readonly uses?: readonly EngineName[];
+  /**
+   * Concurrent reads by id share store round trips (CoalescingReadModelStore): for apps that
+   * serve many small reads at once and never change a document they read (the agent API).
+   */
+  readonly coalesceStoreReads?: boolean;
   readonly module: (ctx: AppContext) => DynamicModule;
   /** Work after the engines are connected and before the HTTP port opens (topics, indexes…). */
   readonly prepare?: (ctx: AppContext) => Promise<void>;
@@ -63,10 +69,17 @@ export async function startApp(
   const metrics = new MetricsService(def.name);
   const created = createEngines(runtime, logger);
   // The embedded store's calls are memory; a real store's round trips are what a process waits on.
-  const engines =
+  // Metered inside the coalescing layer, so the metrics count the round trips that happen.
+  const metered =
     created.store.kind === 'mongodb'
-      ? { ...created, store: new MeteredReadModelStore(created.store, metrics) }
-      : created;
+      ? new MeteredReadModelStore(created.store, metrics)
+      : undefined;
+  const engines = metered
+    ? {
+        ...created,
+        store: def.coalesceStoreReads ? new CoalescingReadModelStore(metered) : metered,
+      }
+    : created;
   const uses = def.uses ?? ALL_ENGINES;
   // With the embedded log every group re-reads the log on start: memory is rebuilt before the
   // port opens, so nothing is served (or answered "ready") from half-folded models.

@@ -13,3 +13,4 @@ export * from './tokens';
 export * from './topics';
 export * from './event-consumer';
 export * from './metered-store';
+export * from './coalescing-store';
