@@ -98,7 +98,7 @@ describe('fault 7: poison and giants on the log', () => {
     const topics = topicNames(env.TOPIC_PREFIX);
     const until = new Date(Date.now() - 60_000);
     const valid = workload({ seed: 1607, events: 600, customers: 100, until, days: 360 });
-    const giants = Array.from({ length: mode.name === 'full' ? 40 : 12 }, (_, n) =>
+    const giants = Array.from({ length: mode.name === 'full' ? 40 : 6 }, (_, n) =>
       giantPurchase(n, until),
     );
     const rand = prng(7);

@@ -168,6 +168,9 @@ export async function storeFaultScenario(fault: StoreFault): Promise<void> {
 
     await driver.finish({ offerAll: true });
     await driver.settle(120_000);
+    // The workload goes on after the store returns: recovery is measured from the return, and
+    // also from the last acknowledgement, which says how long the backlog took to drain.
+    const lastAck = Date.now();
     const tally = driver.tally();
     const logged = await acknowledgedInLog(env.KAFKA_BROKERS!, topic, driver.acknowledged);
     const expected = oracleOf(logged.events);
@@ -220,6 +223,8 @@ export async function storeFaultScenario(fault: StoreFault): Promise<void> {
       },
       details: {
         downMs,
+        lastAcknowledgedAfterReturnMs: lastAck - back,
+        equalAfterLastAcknowledgedMs: recovered === null ? null : back + recovered - lastAck,
         projectorPeakRssMiB: apps.projector.peakRssMiB,
         projectorRssAtEndOfOutageMiB: rssDuringOutage,
         appendedDuringOutageSecondHalf: endLogEnd - midLogEnd,
