@@ -138,7 +138,9 @@ function serverTime(before: string, after: string): string {
       `${route} ${status} ${num(count)} requests, ${num((1000 * (end.seconds - from.seconds)) / count, 2)} ms each`,
     );
   }
-  return rows.length > 0 ? `(from receipt to response) ${rows.join('; ')}` : 'no requests recorded';
+  return rows.length > 0
+    ? `time from receipt to response ${rows.join('; ')}`
+    : 'no requests recorded';
 }
 
 /** Share of the phase's cache look-ups served without the store, as text. */
@@ -215,8 +217,12 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
     const afterBusy = await cacheCounts(base);
     const afterBusyMetrics = await metricsText();
     const busySeconds = (Date.now() - busyMetrics.began) / 1000;
-    const inside = (before: string, after: string, phaseSeconds: number) =>
-      `the query process spent ${serverTime(before, after)}; store ${storeCallsBetween(before, after, phaseSeconds)}`;
+    const inside = (before: string, after: string, phaseSeconds: number) => {
+      const cpu =
+        seriesSum(after, 'touchpoint_process_cpu_seconds_total') -
+        seriesSum(before, 'touchpoint_process_cpu_seconds_total');
+      return `CPU ${Math.round((100 * cpu) / phaseSeconds)} % of one core; ${serverTime(before, after)}; store ${storeCallsBetween(before, after, phaseSeconds)}`;
+    };
     const ratios = { idle: hitRatio(beforeIdle, afterIdle), busy: hitRatio(afterIdle, afterBusy) };
     ctx.log(`B4: cache hit ratio idle ${ratios.idle}, during ingest ${ratios.busy}`);
     return {
@@ -229,7 +235,7 @@ export async function benchLookup(ctx: BenchContext): Promise<Figure> {
         `${RATE} requests/s open loop for ${seconds} s per phase, alternating GET /v1/customers/{id} and GET /v1/customers?email=… over ${num(paths.length / 2)} customers, bearer JWT (role agent, pii), one query process (dist/apps/query).`,
         `During ingest: ${num(rate)} events/s appended to Kafka (half of ${ctx.projector ? 'B1’s sustained rate' : 'the warm-up drain rate'}) while the projector folds them.`,
         `Query cache (customer reads of every model, and exact searches: a search counts one look-up per cached part): hit ratio idle ${ratios.idle}, during ingest ${ratios.busy}.`,
-        `Inside the query process, idle: ${inside(idleMetrics.before, busyMetrics.before, idleSeconds)}. During ingest: ${inside(busyMetrics.before, afterBusyMetrics, busySeconds)}.`,
+        `Inside the query process (its /metrics), idle: ${inside(idleMetrics.before, busyMetrics.before, idleSeconds)}. During ingest: ${inside(busyMetrics.before, afterBusyMetrics, busySeconds)}.`,
         `Requests sent idle ${num(idle.sent)} (errors ${idle.errors} ${JSON.stringify(idle.statuses)}, not sent because ${MAX_OUTSTANDING} were waiting: ${idle.skipped}); during ingest ${num(busy.sent)} (errors ${busy.errors} ${JSON.stringify(busy.statuses)}, not sent ${busy.skipped}).`,
       ],
       measuredAt: ctx.date,
