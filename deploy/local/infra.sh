@@ -13,6 +13,12 @@
 #   infra.sh env      print KAFKA_BROKERS=… and MONGO_URL=… for `eval`/`source`
 #   infra.sh install  only download and build
 #   infra.sh restart-kafka   stop and start the broker on the same port and data (tests use it)
+#   infra.sh cluster-up | cluster-down | cluster-env | cluster-status
+#                     a three-broker Kafka (KRaft, every node broker and controller, replication
+#                     factor 3, min.insync.replicas 2) beside the rest, for the fault suite's
+#                     broker-loss scenario; KAFKA_BROKERS lists all three
+#   infra.sh cluster-kill N | cluster-start N
+#                     SIGKILL node N (1-3) of that cluster / start it again on its port and data
 #   infra.sh start-ferretdb | stop-ferretdb | kill-ferretdb
 #                     one FerretDB alone (same port and data on a restart); kill-ferretdb is a
 #                     SIGKILL, for the fault suite's store-crash scenario
@@ -110,7 +116,7 @@ kafka_classpath() { printf '%s' "$KAFKA_HOME/libs/*"; }
 
 kafka_java() {
   java -Xms256m -Xmx${TOUCHPOINT_KAFKA_HEAP:-768m} -XX:+UseG1GC \
-    -Dlog4j2.configurationFile="$KAFKA_HOME/log4j2.properties" -Dkafka.logs.dir="$RUN/kafka/logs" \
+    -Dlog4j2.configurationFile="$KAFKA_HOME/log4j2.properties" -Dkafka.logs.dir="${KAFKA_LOGS:-$RUN/kafka/logs}" \
     -cp "$(kafka_classpath)" "$@"
 }
 
@@ -183,11 +189,91 @@ wait_for() {
   if [ "$name" = kafka ]; then
     local tries=0
     until kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$port" --list >/dev/null 2>&1; do
-      tries=$((tries + 1)); [ $tries -lt 30 ] || die "Kafka on $port does not answer metadata requests (log: $RUN/kafka/logs)"
+      tries=$((tries + 1)); [ $tries -lt 30 ] || die "Kafka on $port does not answer metadata requests (log: $(dirname "$logfile"))"
       sleep 1
     done
   fi
   log "$name ready on 127.0.0.1:$port"
+}
+
+# The cluster's six ports (three client, three controller), chosen once: every node's
+# properties name all three controllers, and a restarted node must come back where it was.
+cluster_ports() {
+  local f="$RUN/kafka-cluster/ports"
+  if [ ! -f "$f" ]; then
+    mkdir -p "$RUN/kafka-cluster"
+    local ports=() p
+    while [ ${#ports[@]} -lt 6 ]; do
+      p=$(free_port)
+      [[ " ${ports[*]} " == *" $p "* ]] || ports+=("$p")
+    done
+    echo "${ports[*]}" >"$f"
+  fi
+  cat "$f"
+}
+
+launch_cluster_node() {
+  local n=$1 dir="$RUN/kafka-node-$1"
+  if alive "$dir/pid"; then log "Kafka node $n already running"; return; fi
+  local ports; read -r -a ports <<<"$(cluster_ports)"
+  local port=${ports[$((n - 1))]} cport=${ports[$((n + 2))]}
+  mkdir -p "$dir/logs"
+  cat >"$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=$n
+controller.quorum.voters=1@127.0.0.1:${ports[3]},2@127.0.0.1:${ports[4]},3@127.0.0.1:${ports[5]}
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=1
+auto.create.topics.enable=false
+default.replication.factor=3
+min.insync.replicas=2
+unclean.leader.election.enable=false
+offsets.topic.replication.factor=3
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
+share.coordinator.state.topic.replication.factor=3
+share.coordinator.state.topic.min.isr=2
+group.initial.rebalance.delay.ms=0
+log.retention.ms=-1
+PROPS
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    kafka_java kafka.tools.StorageTool format -t tOuChPoInTlOcAlClUsTeR3 \
+      -c "$dir/server.properties" --ignore-formatted >"$dir/logs/format.log" 2>&1 \
+      || die "could not format Kafka node $n: see $dir/logs/format.log"
+  fi
+  echo "$port" >"$dir/port"
+  nohup bash -c "$(declare -f kafka_java kafka_classpath); KAFKA_HOME='$KAFKA_HOME' RUN='$RUN' KAFKA_LOGS='$dir/logs' TOUCHPOINT_KAFKA_HEAP='${TOUCHPOINT_KAFKA_HEAP:-768m}' kafka_java kafka.Kafka '$dir/server.properties'" \
+    >"$dir/logs/stdout.log" 2>&1 &
+  echo $! >"$dir/pid"
+  log "starting Kafka node $n on 127.0.0.1:$port …"
+}
+
+# The controllers elect a leader only once a majority runs, so every node is launched before
+# any is waited for.
+start_cluster() {
+  local n
+  for n in 1 2 3; do launch_cluster_node "$n"; done
+  for n in 1 2 3; do
+    wait_for kafka "$(cat "$RUN/kafka-node-$n/port")" "$RUN/kafka-node-$n/pid" "$RUN/kafka-node-$n/logs/stdout.log" 120
+  done
+}
+
+print_cluster_env() {
+  local n brokers=()
+  for n in 1 2 3; do [ -f "$RUN/kafka-node-$n/port" ] && brokers+=("127.0.0.1:$(cat "$RUN/kafka-node-$n/port")"); done
+  [ ${#brokers[@]} -gt 0 ] && echo "export KAFKA_BROKERS=$(IFS=,; echo "${brokers[*]}")"
+  return 0
+}
+
+cluster_node() {
+  [[ "${1:-}" =~ ^[123]$ ]] || die "name the node: 1, 2 or 3"
+  echo "$1"
 }
 
 stop_one() {
@@ -208,8 +294,13 @@ kill_one() {
   local name=$1 pidfile="$RUN/$1/pid"
   if ! alive "$pidfile"; then rm -f "$pidfile"; return; fi
   local pid; pid=$(cat "$pidfile")
+  # A Kafka node's pid is its bash launcher: the broker is the java child, killed first.
+  local children; children=$(pgrep -P "$pid" || true)
+  pkill -KILL -P "$pid" 2>/dev/null || true
   kill -KILL "$pid" 2>/dev/null || true
-  for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for c in $children "$pid"; do
+    for _ in $(seq 1 20); do kill -0 "$c" 2>/dev/null || break; sleep 0.1; done
+  done
   rm -f "$pidfile"
   log "$name killed"
 }
@@ -239,5 +330,17 @@ case "$cmd" in
       if alive "$RUN/$n/pid"; then echo "$n: running (pid $(cat "$RUN/$n/pid"), port $(cat "$RUN/$n/port"))"; else echo "$n: stopped"; fi
     done ;;
   env) print_env ;;
-  *) die "unknown command '$cmd' (use: up | down | status | env | install | restart-kafka | start-kafka | stop-kafka | start-ferretdb | stop-ferretdb | kill-ferretdb)" ;;
+  cluster-up) install_kafka; start_cluster; print_cluster_env ;;
+  cluster-down) for n in 1 2 3; do stop_one "kafka-node-$n"; done ;;
+  cluster-env) print_cluster_env ;;
+  cluster-kill) n=$(cluster_node "${2:-}"); kill_one "kafka-node-$n" ;;
+  cluster-start)
+    n=$(cluster_node "${2:-}"); install_kafka; launch_cluster_node "$n"
+    wait_for kafka "$(cat "$RUN/kafka-node-$n/port")" "$RUN/kafka-node-$n/pid" "$RUN/kafka-node-$n/logs/stdout.log" 120
+    print_cluster_env ;;
+  cluster-status)
+    for n in 1 2 3; do
+      if alive "$RUN/kafka-node-$n/pid"; then echo "kafka node $n: running (pid $(cat "$RUN/kafka-node-$n/pid"), port $(cat "$RUN/kafka-node-$n/port"))"; else echo "kafka node $n: stopped"; fi
+    done ;;
+  *) die "unknown command '$cmd' (use: up | down | status | env | install | restart-kafka | start-kafka | stop-kafka | start-ferretdb | stop-ferretdb | kill-ferretdb | cluster-up | cluster-down | cluster-env | cluster-status | cluster-kill N | cluster-start N)" ;;
 esac
