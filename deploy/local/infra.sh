@@ -280,11 +280,19 @@ stop_one() {
   local name=$1 pidfile="$RUN/$1/pid"
   if ! alive "$pidfile"; then rm -f "$pidfile"; return; fi
   local pid; pid=$(cat "$pidfile")
-  # The Kafka launcher is a bash wrapper around java: signal the whole process group's children.
+  # The Kafka launcher is a bash wrapper around java: signal its children too, and wait for
+  # them, not only for the wrapper (which dies at once, while the broker shuts down).
+  local procs; procs="$(pgrep -P "$pid" || true) $pid"
   pkill -TERM -P "$pid" 2>/dev/null || true
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then pkill -KILL -P "$pid" 2>/dev/null || true; kill -KILL "$pid" 2>/dev/null || true; fi
+  local p
+  for _ in $(seq 1 60); do
+    local running=0
+    for p in $procs; do kill -0 "$p" 2>/dev/null && running=1; done
+    [ $running = 1 ] || break
+    sleep 0.5
+  done
+  for p in $procs; do kill -KILL "$p" 2>/dev/null || true; done
   rm -f "$pidfile"
   log "$name stopped"
 }
