@@ -11,10 +11,14 @@ const ROOT = join(__dirname, '..', '..', '..');
  */
 export function privateInfra(dir: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [join(ROOT, 'deploy', 'local', 'infra.sh'), command], {
-      env: { ...process.env, TOUCHPOINT_INFRA_DIR: dir, TOUCHPOINT_KAFKA_HEAP: '512m' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'bash',
+      [join(ROOT, 'deploy', 'local', 'infra.sh'), ...command.split(' ')],
+      {
+        env: { ...process.env, TOUCHPOINT_INFRA_DIR: dir, TOUCHPOINT_KAFKA_HEAP: '512m' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
