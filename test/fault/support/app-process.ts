@@ -39,8 +39,11 @@ export class AppProcess {
     return this.child?.pid;
   }
 
+  /** False once the process exited, by itself or by a signal (exitCode stays null then). */
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && !this.child.killed;
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
   }
 
   /** Starts the process and resolves once it logged `listening` (its port is open). */
@@ -113,7 +116,7 @@ export class AppProcess {
   async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000): Promise<number | null> {
     clearInterval(this.rssTimer);
     const child = this.child;
-    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    if (!child || !this.running) return child?.exitCode ?? null;
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
