@@ -69,4 +69,48 @@ describe('the store unreachable becomes store_unavailable', () => {
     for await (const { id } of store.scan('c')) scanned.push(id);
     expect(scanned).toEqual(['a']);
   });
+
+  it('given the store found unreachable, when it still does not answer, then later calls fail within the probe bound without running; once it answers they run again', async () => {
+    const inner = new EmbeddedReadModelStore();
+    await inner.connect();
+    const store = new UnavailableAwareStore(inner, 50);
+    jest.spyOn(inner, 'count').mockRejectedValueOnce(selection());
+    await expect(store.count('c')).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(store.unreachableSince).toBeDefined();
+
+    // A ping that never answers, as a stopped server behind the driver's 10 s wait.
+    const ping = jest.spyOn(inner, 'ping').mockReturnValue(new Promise<void>(() => undefined));
+    const get = jest.spyOn(inner, 'get');
+    const started = Date.now();
+    const answers = await Promise.allSettled([store.get('c', 'a'), store.get('c', 'b')]);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(answers.map((a) => a.status)).toEqual(['rejected', 'rejected']);
+    expect(get).not.toHaveBeenCalled();
+    expect(ping).toHaveBeenCalledTimes(1);
+
+    ping.mockResolvedValue(undefined);
+    expect(await store.get('c', 'a')).toBeUndefined();
+    expect(get).toHaveBeenCalledTimes(1);
+    expect(store.unreachableSince).toBeUndefined();
+  });
+
+  it('given a call the store does not answer, when a ping goes unanswered too, then the call is answered store_unavailable within two probe bounds; a slow call of a store that answers pings is awaited', async () => {
+    const inner = new EmbeddedReadModelStore();
+    await inner.connect();
+    const store = new UnavailableAwareStore(inner, 50);
+    const never = new Promise<never>(() => undefined);
+    jest.spyOn(inner, 'count').mockReturnValueOnce(never);
+    const ping = jest.spyOn(inner, 'ping').mockReturnValue(never);
+    const started = Date.now();
+    await expect(store.count('c')).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(store.unreachableSince).toBeDefined();
+
+    ping.mockResolvedValue(undefined);
+    jest
+      .spyOn(inner, 'count')
+      .mockImplementationOnce(() => new Promise((r) => setTimeout(() => r(7), 200)));
+    expect(await store.count('c')).toBe(7);
+    expect(store.unreachableSince).toBeUndefined();
+  });
 });

@@ -56,18 +56,90 @@ export function storeUnavailable(e: unknown): unknown {
  * with nothing telling a client that retrying later is the right move.
  */
 export class UnavailableAwareStore implements ReadModelStore {
-  constructor(private readonly inner: ReadModelStore) {}
+  /**
+   * Set when the store was found unreachable, cleared once it answers again. The driver alone
+   * waits for a server for the whole connect timeout (10 s) on every call, so during an outage
+   * a request making a few store calls in turn took 15 s to answer its 503, and a 12 s outage
+   * produced no 503 at all. So: a call not answered within `probeMs` asks whether the store
+   * answers a ping (one ping shared by all calls, bounded by `probeMs`); if it does not, the call
+   * is answered store_unavailable at once and later calls fail fast until a ping succeeds. A
+   * slow store that still answers pings is never taken for a missing one, and a call left
+   * behind goes on (every write here is versioned, so its retry is harmless).
+   */
+  private downSince: number | undefined;
+  private probe: Promise<boolean> | undefined;
+
+  constructor(
+    private readonly inner: ReadModelStore,
+    private readonly probeMs = 2000,
+  ) {}
 
   get kind(): ReadModelStore['kind'] {
     return this.inner.kind;
   }
 
+  /** Since when the store is known unreachable (undefined: it answered last time). */
+  get unreachableSince(): number | undefined {
+    return this.downSince;
+  }
+
+  private unavailable(): AppError {
+    return AppError.unavailable(
+      'store_unavailable',
+      `the read-model store has been unreachable since ${new Date(this.downSince ?? Date.now()).toISOString()}; retry later`,
+      STORE_RETRY_AFTER_SECONDS,
+    );
+  }
+
   private async call<T>(op: () => Promise<T>): Promise<T> {
+    if (this.downSince !== undefined && !(await this.isBack())) throw this.unavailable();
     try {
-      return await op();
+      const result = await this.unlessMissing(op());
+      this.downSince = undefined;
+      return result;
     } catch (e) {
+      if (isStoreUnreachable(e)) this.downSince ??= Date.now();
       throw storeUnavailable(e);
     }
+  }
+
+  /** The call's answer, or store_unavailable as soon as a ping says the store is not there. */
+  private unlessMissing<T>(pending: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const missing = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void this.isBack().then((back) => {
+          if (back) return;
+          this.downSince ??= Date.now();
+          reject(this.unavailable());
+        });
+      }, this.probeMs);
+    });
+    // A call left behind must not surface its own failure as an unhandled rejection.
+    pending.catch(() => undefined);
+    return Promise.race([pending, missing]).finally(() => clearTimeout(timer));
+  }
+
+  private isBack(): Promise<boolean> {
+    this.probe ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          this.inner.ping(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('no answer')), this.probeMs);
+          }),
+        ]);
+        this.downSince = undefined;
+        return true;
+      } catch {
+        return false;
+      } finally {
+        clearTimeout(timer);
+        this.probe = undefined;
+      }
+    })();
+    return this.probe;
   }
 
   connect(): Promise<void> {

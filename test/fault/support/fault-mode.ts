@@ -35,10 +35,8 @@ export function faultMode(env: NodeJS.ProcessEnv = process.env): FaultMode {
   }
   return {
     name: 'short',
-    // Longer than the store driver's wait for a server (ENGINE_CONNECT_TIMEOUT_MS, 10 s by
-    // default): a shorter outage only delays reads, and the 503 the guarantee names never shows.
-    storeDownMs: 12_000,
-    storeKilledMs: 12_000,
+    storeDownMs: 10_000,
+    storeKilledMs: 10_000,
     events: 1200,
     ratePerSecond: 60,
     recoverTimeoutMs: 150_000,
