@@ -13,7 +13,6 @@ import {
 } from '@touchpoint/read-models';
 import { addLookups, removeLookups } from './lookup-index';
 
-
 export interface ChangedDocument {
   readonly key: string;
   readonly revision: number;
