@@ -2,6 +2,8 @@ import { type RecordedEvent, validateRecordedEvent } from '@touchpoint/contracts
 import { customerKey } from '../projection.types';
 import { customer360Projection } from './customer360.projection';
 import { DEFAULT_CUSTOMER360_POLICY } from './customer360.policy';
+import { purchase } from './customer360.fixtures';
+import { HISTORY_CATEGORIES } from './customer360.history';
 import { type Customer360State } from './customer360.state';
 import { customerWorkload, prng } from './customer360.workload.fixtures';
 import { customer360Projection as referenceProjection } from './reference/customer360.projection.reference';
@@ -100,6 +102,43 @@ describe('customer360 document size bounds', () => {
         `${Math.round(1_000_000 / (folding.cpuMs / 1000))} events per CPU second; whole test ` +
         `${seconds.toFixed(1)} s wall (generation and a JSON.stringify per batch included)\n`,
     );
+  });
+
+  it('Given a customer buying in 20 000 categories never seen before over ten years (a B2B buyer of a long catalogue), When folded, Then the document stays under 64 KB and the category that is in every order keeps its exact count', () => {
+    const key = customerKey('c-b2b');
+    let largest = 0;
+    const events = function* () {
+      for (let i = 0; i < 20_000; i++) {
+        const at = new Date(END_MS - 10 * YEAR_MS + Math.floor((i * 10 * YEAR_MS) / 20_000));
+        yield purchase(i + 1, 'c-b2b', at.toISOString().replace('.000Z', 'Z'), {
+          orderId: `O-${i}`,
+          total: 300,
+          items: [
+            { sku: 'PAPER', name: 'Paper', category: 'office/paper', quantity: 2, unitPrice: 100 },
+            {
+              sku: `PART-${i}`,
+              name: 'Part',
+              category: `parts/p-${i}`,
+              quantity: 1,
+              unitPrice: 100,
+            },
+          ],
+        });
+      }
+    };
+    const state = foldStream(key, events(), 500, (bytes) => {
+      largest = Math.max(largest, bytes);
+    });
+    const view = customer360Projection.view(state, new Date(END_MS + 86_400_000), policy);
+    expect(largest).toBeLessThanOrEqual(64 * KB);
+    expect(Object.keys(state.history.categories).length).toBeLessThanOrEqual(HISTORY_CATEGORIES);
+    // Orders and spend stay exact; the category in every order is never the one evicted.
+    expect(view.purchases.orders).toBe(20_000);
+    expect(view.purchases.categories[0]).toEqual({
+      category: 'office/paper',
+      orders: 20_000,
+      quantity: 40_000,
+    });
   });
 
   it('Given the same customer in the unbounded model it replaces, When folded, Then its document passes 64 KB within a few thousand events (the bound above can fail)', () => {

@@ -41,7 +41,19 @@ export type MonthBucket = readonly [days: number, spend: Readonly<Record<string,
 export interface CategoryTotal {
   readonly orders: number;
   readonly quantity: number;
+  /**
+   * How many of `orders` may belong to categories this one replaced (Space-Saving, see
+   * addCategoryCapped); absent while the count is exact.
+   */
+  readonly over?: number;
 }
+
+/**
+ * Distinct categories the compacted history counts. A buyer of a long catalogue would otherwise
+ * grow the document by a category with every new one; beyond this many the history keeps a
+ * Space-Saving summary (Metwally, Agrawal, El Abbadi 2005), as the co-purchase aggregates do.
+ */
+export const HISTORY_CATEGORIES = 64;
 
 export interface ScoreStamp {
   readonly score: number;
@@ -196,9 +208,49 @@ export function addNumber(into: Record<string, number>, key: string, n: number):
 
 export function addCategory(into: Record<string, CategoryTotal>, key: string, c: CategoryTotal) {
   const before = getKey(into, key);
+  const over = (before?.over ?? 0) + (c.over ?? 0);
   setKey(into, key, {
     orders: (before?.orders ?? 0) + c.orders,
     quantity: (before?.quantity ?? 0) + c.quantity,
+    ...(over > 0 ? { over } : {}),
+  });
+}
+
+/**
+ * addCategory, keeping at most HISTORY_CATEGORIES categories: a new one beyond that replaces
+ * the category with the fewest orders (ties: the greatest name) and starts from its counts,
+ * which it may overstate by `over`. So a category's count is never below its true one and
+ * above it by at most the smallest count kept; a category that is no longer listed had at most
+ * that many orders; and while no category was ever replaced (fewer than HISTORY_CATEGORIES
+ * in all) every count is exact, whatever the arrival order. Beyond it the summary depends on
+ * the order categories arrived in, as Space-Saving does.
+ */
+export function addCategoryCapped(
+  into: Record<string, CategoryTotal>,
+  key: string,
+  c: CategoryTotal,
+): void {
+  if (getKey(into, key) !== undefined) return addCategory(into, key, c);
+  const keys = Object.keys(into);
+  if (keys.length < HISTORY_CATEGORIES) return addCategory(into, key, c);
+  let victim = '';
+  let least: CategoryTotal | undefined;
+  for (const k of keys) {
+    const t = getKey(into, k)!;
+    if (
+      least === undefined ||
+      t.orders < least.orders ||
+      (t.orders === least.orders && k > victim)
+    ) {
+      victim = k;
+      least = t;
+    }
+  }
+  delete into[victim];
+  addCategory(into, key, {
+    orders: least!.orders + c.orders,
+    quantity: least!.quantity + c.quantity,
+    over: least!.orders + (c.over ?? 0),
   });
 }
 
@@ -316,7 +368,8 @@ export class HistoryBuilder {
     addCurrency(this.orders, currency, 1, total);
     this.h.firstPurchase = earlierStamp(this.h.firstPurchase, stamp);
     this.h.lastPurchase = laterStamp(this.h.lastPurchase, stamp);
-    for (const [c, t] of Object.entries(categories)) addCategory(this.categories, c, t);
+    for (const c of Object.keys(categories).sort())
+      addCategoryCapped(this.categories, c, getKey(categories, c)!);
     const day = localDayNumber(stamp.ms, timeZone);
     const { month, dayOfMonth } = monthOfDay(day);
     addMonth(this.months, month, [1 << (dayOfMonth - 1), { [currency]: [1, total] }]);
@@ -418,7 +471,8 @@ export function joinHistories(
   const orders = copyRecord(a.orders);
   for (const [k, c] of Object.entries(b.orders)) addCurrency(orders, k, c.orders, c.spend);
   const categories = copyRecord(a.categories);
-  for (const [k, c] of Object.entries(b.categories)) addCategory(categories, k, c);
+  for (const k of Object.keys(b.categories).sort())
+    addCategoryCapped(categories, k, getKey(b.categories, k)!);
   const months = copyRecord(a.months);
   for (const [k, m] of Object.entries(b.months)) addMonth(months, k, m);
   let firstDay = a.firstDay;
