@@ -113,4 +113,26 @@ describe('the store unreachable becomes store_unavailable', () => {
     expect(await store.count('c')).toBe(7);
     expect(store.unreachableSince).toBeUndefined();
   });
+
+  it('given a write the store does not answer, then it is awaited (never left behind to land after a failure was reported); once the store is known missing, the next write fails fast without starting', async () => {
+    const inner = new EmbeddedReadModelStore();
+    await inner.connect();
+    const store = new UnavailableAwareStore(inner, 20);
+    const never = new Promise<void>(() => undefined);
+    jest.spyOn(inner, 'ping').mockReturnValue(never);
+    const write = jest
+      .spyOn(inner, 'writeVersioned')
+      .mockImplementationOnce(
+        () => new Promise((r) => setTimeout(() => r({ applied: 1, stale: 0, staleIds: [] }), 150)),
+      );
+    expect(await store.writeVersioned('c', [{ id: 'a', doc: {}, version: 1 }])).toMatchObject({
+      applied: 1,
+    });
+    jest.spyOn(inner, 'get').mockRejectedValueOnce(selection());
+    await expect(store.get('c', 'a')).rejects.toMatchObject({ code: 'store_unavailable' });
+    await expect(
+      store.writeVersioned('c', [{ id: 'a', doc: {}, version: 2 }]),
+    ).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(write).toHaveBeenCalledTimes(1);
+  });
 });

@@ -63,8 +63,7 @@ export class UnavailableAwareStore implements ReadModelStore {
    * produced no 503 at all. So: a call not answered within `probeMs` asks whether the store
    * answers a ping (one ping shared by all calls, bounded by `probeMs`); if it does not, the call
    * is answered store_unavailable at once and later calls fail fast until a ping succeeds. A
-   * slow store that still answers pings is never taken for a missing one, and a call left
-   * behind goes on (every write here is versioned, so its retry is harmless).
+   * slow store that still answers pings is never taken for a missing one.
    */
   private downSince: number | undefined;
   private probe: Promise<boolean> | undefined;
@@ -91,10 +90,17 @@ export class UnavailableAwareStore implements ReadModelStore {
     );
   }
 
-  private async call<T>(op: () => Promise<T>): Promise<T> {
+  /**
+   * A read is answered store_unavailable as soon as a ping says the store is missing (the read
+   * left behind is harmless). A write is not: the driver may still carry it out when the store
+   * returns, after its caller was told it failed (ingest then held the event ids it had claimed
+   * that way "in flight" until their claims expired, answering 503 to every retry). A write
+   * fails fast only when the store is already known missing before it starts.
+   */
+  private async call<T>(op: () => Promise<T>, kind: 'read' | 'write' = 'read'): Promise<T> {
     if (this.downSince !== undefined && !(await this.isBack())) throw this.unavailable();
     try {
-      const result = await this.unlessMissing(op());
+      const result = kind === 'read' ? await this.unlessMissing(op()) : await op();
       this.downSince = undefined;
       return result;
     } catch (e) {
@@ -127,7 +133,13 @@ export class UnavailableAwareStore implements ReadModelStore {
         await Promise.race([
           this.inner.ping(),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('no answer')), this.probeMs);
+            // Decided after one more pass of the event loop's I/O phase: when a long fold kept
+            // the loop busy, the timer and the ping's answer are both due, and timers run first;
+            // without the pass a store that answered would be taken for a missing one.
+            timer = setTimeout(
+              () => setImmediate(() => reject(new Error('no answer'))),
+              this.probeMs,
+            );
           }),
         ]);
         this.downSince = undefined;
@@ -163,7 +175,7 @@ export class UnavailableAwareStore implements ReadModelStore {
     collection: string,
     writes: readonly VersionedWrite<D>[],
   ): Promise<WriteOutcome> {
-    return this.call(() => this.inner.writeVersioned(collection, writes));
+    return this.call(() => this.inner.writeVersioned(collection, writes), 'write');
   }
 
   findBy<D extends Document>(
@@ -204,11 +216,11 @@ export class UnavailableAwareStore implements ReadModelStore {
   }
 
   ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
-    return this.call(() => this.inner.ensureIndexes(collection, indexes));
+    return this.call(() => this.inner.ensureIndexes(collection, indexes), 'write');
   }
 
   dropCollection(collection: string): Promise<void> {
-    return this.call(() => this.inner.dropCollection(collection));
+    return this.call(() => this.inner.dropCollection(collection), 'write');
   }
 
   ping(): Promise<void> {
