@@ -118,8 +118,14 @@ export class FaultWorkload {
         body: JSON.stringify(incoming),
         signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
       });
-      const body = (await res.json().catch(() => ({}))) as { status?: string };
-      this.count(String(res.status), started);
+      const body = (await res.json().catch(() => ({}))) as {
+        status?: string;
+        error?: { code?: string };
+      };
+      this.count(
+        body.error?.code ? `${res.status} ${body.error.code}` : String(res.status),
+        started,
+      );
       if (res.status === 202 || (res.status === 200 && body.status === 'duplicate')) {
         this.acknowledge(event);
       } else {

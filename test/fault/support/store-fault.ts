@@ -134,10 +134,11 @@ export async function storeFaultScenario(fault: StoreFault): Promise<void> {
     // Before the fault the query API serves: the probes below measure a change, not a broken app.
     const before = await probe(`${apps.query.url}/v1/customers/${customers[0]}`, agent, Date.now());
 
-    // The fault.
-    const t0 = Date.now();
+    // The fault. The outage is counted from when the store is gone (a graceful stop takes a
+    // few seconds), so every form probes it for its whole length.
     if (fault === 'stop') await store.stop();
     else await store.kill();
+    const t0 = Date.now();
     const until = t0 + downMs;
     // Three independent probes, so a slow answer of one does not thin out the others.
     const health: Probe[] = [];
