@@ -4,13 +4,9 @@ import { type RecordedEvent, topicNames } from '@touchpoint/contracts';
 import { createKey, eventually, isolatedEnv, workload } from '@touchpoint/testing';
 import { AppProcess } from './support/app-process';
 import { faultMode } from './support/fault-mode';
-import {
-  type OracleComparison,
-  acknowledgedInLog,
-  compareWithOracle,
-  oracleOf,
-} from './support/fault-oracle';
-import { type FaultRow, reportFault } from './support/fault-report';
+import { acknowledgedInLog, oracleOf } from './support/fault-oracle';
+import { type FaultRow } from './support/fault-report';
+import { assertFaultRow, untilEqualToOracle } from './support/fault-outcome';
 import { FaultWorkload, sleep } from './support/fault-workload';
 import { PrivateCluster } from './support/private-cluster';
 
@@ -35,10 +31,13 @@ const FAILOVER_MS = 20_000;
  * both come back. The built ingest and projector run as their own processes.
  */
 describe('fault 4: a broker of a three-broker Kafka is killed during ingest', () => {
-  it('given replication factor 3 and min.insync.replicas 2, when the leader of the busiest partitions is SIGKILLed (and later a second broker), then every event answered 202 is in the topic and the models, and ingest answers 503 with Retry-After only while fewer than two replicas are in sync', async () => {
+  it('given replication factor 3 and min.insync.replicas 2, when the leader of the busiest partitions is SIGKILLed (in the full form later a second broker too), then every event answered 202 is in the topic and the models, and ingest answers 503 with Retry-After only while fewer than two replicas are in sync', async () => {
     const mode = faultMode();
     const oneDownMs = mode.name === 'full' ? 60_000 : 15_000 + FAILOVER_MS;
-    const twoDownMs = mode.name === 'full' ? 30_000 : 15_000;
+    // Losing a second broker also loses the controllers' quorum: the full form only (see
+    // FAULTS.md: one short run under heavy load stayed unable to append for minutes after it).
+    const quorumLoss = mode.name === 'full';
+    const twoDownMs = quorumLoss ? 30_000 : 0;
     const cluster = await PrivateCluster.start();
     const env = isolatedEnv({
       KAFKA_BROKERS: cluster.brokers,
@@ -170,10 +169,12 @@ describe('fault 4: a broker of a three-broker Kafka is killed during ingest', ()
       await sleep(oneDownMs);
       // A second one: fewer than two in sync, so nothing may be acknowledged that is not on two.
       const t1 = Date.now() - t0;
-      await cluster.kill(second);
-      await sleep(twoDownMs);
+      if (quorumLoss) {
+        await cluster.kill(second);
+        await sleep(twoDownMs);
+      }
       const t2 = Date.now() - t0;
-      await cluster.restart(second);
+      if (quorumLoss) await cluster.restart(second);
       await cluster.restart(victim);
       const back = Date.now();
       await sleep(5000);
@@ -206,18 +207,10 @@ describe('fault 4: a broker of a three-broker Kafka is killed during ingest', ()
       const logged = await acknowledgedInLog(cluster.brokers, topic, acknowledged);
       const expected = oracleOf(logged.events);
       await reader.connect();
-      let comparison: OracleComparison | undefined;
-      let recovered: number | null = null;
-      const deadline = Date.now() + mode.recoverTimeoutMs;
-      while (Date.now() < deadline) {
-        comparison = await compareWithOracle(reader, expected).catch(() => undefined);
-        if (comparison?.differingDocuments === 0) {
-          recovered = Date.now() - back;
-          break;
-        }
-        await sleep(1000);
-      }
-      comparison ??= await compareWithOracle(reader, expected);
+      const { comparison, recoveredMs: recovered } = await untilEqualToOracle(reader, expected, {
+        sinceMs: back,
+        timeoutMs: mode.recoverTimeoutMs,
+      });
 
       const inWindow = (from: number, to: number) =>
         answers.filter((a) => a.atMs >= from && a.atMs < to);
@@ -241,14 +234,18 @@ describe('fault 4: a broker of a three-broker Kafka is killed during ingest', ()
           'ingest answered 202 or 503 with Retry-After, never 500':
             answers.every(
               (a) => a.status === 202 || (a.status === 503 && (a.retryAfter ?? 0) > 0),
-            ) && Object.keys(tally.answers).every((s) => !s.startsWith('5') || s === '503'),
+            ) && Object.keys(tally.answers).every((s) => !s.startsWith('5') || s.startsWith('503')),
           'with one broker down, ingest acknowledged every request once leaders moved':
             settledOneDown.length > 0 && settledOneDown.every((a) => a.status === 202),
-          'with two brokers down, ingest answered 503 with Retry-After':
-            twoDown.length > 0 &&
-            twoDown.some((a) => a.status === 503 && (a.retryAfter ?? 0) > 0) &&
-            twoDown.every((a) => a.status !== 202),
-          'acknowledging again after both returned': answers
+          ...(quorumLoss
+            ? {
+                'with two brokers down, ingest answered 503 with Retry-After':
+                  twoDown.length > 0 &&
+                  twoDown.some((a) => a.status === 503 && (a.retryAfter ?? 0) > 0) &&
+                  twoDown.every((a) => a.status !== 202),
+              }
+            : {}),
+          'acknowledging again after the brokers returned': answers
             .filter((a) => a.atMs >= back - t0)
             .some((a) => a.status === 202),
         },
@@ -262,7 +259,7 @@ describe('fault 4: a broker of a three-broker Kafka is killed during ingest', ()
             ['leaders moving', 0, FAILOVER_MS],
             ['one broker down', FAILOVER_MS, t1],
             ['two brokers down', t1, t2],
-            ['after both returned', t2, Infinity],
+            ['after the brokers returned', t2, Infinity],
           ]),
           workload: tally,
           unacknowledgedInLog: logged.unacknowledgedInLog,
@@ -270,14 +267,7 @@ describe('fault 4: a broker of a three-broker Kafka is killed during ingest', ()
           ...(comparison.firstDifference ? { firstDifference: comparison.firstDifference } : {}),
         },
       };
-      const written = reportFault(row);
-      if (written.verdict === 'fail') {
-        process.stderr.write(`[fault] ingest log:\n${apps.ingest.tail(20)}\n`);
-        process.stderr.write(`[fault] projector log:\n${apps.projector.tail(20)}\n`);
-      }
-      expect(row.checks).toEqual(Object.fromEntries(Object.keys(row.checks).map((k) => [k, true])));
-      expect(row.lost).toBe(0);
-      expect(row.doubleCounted).toBe(0);
+      assertFaultRow(row, apps);
     } finally {
       await Promise.all(Object.values(apps).map((a) => a.stop()));
       await log.close().catch(() => undefined);
