@@ -239,6 +239,8 @@ export class KafkaEventLog implements EventLog {
    */
   private readonly appends: PendingAppend[] = [];
   private appending = false;
+  /** A send that timed out for its callers but has not settled in kafkajs yet (see send). */
+  private abandonedSend: Promise<void> | undefined;
 
   private async drainAppends(): Promise<void> {
     while (this.appends.length > 0) {
@@ -267,22 +269,48 @@ export class KafkaEventLog implements EventLog {
     partitions: readonly number[],
   ): Promise<LogPosition[]> {
     const timeout = this.options.appendTimeoutMs ?? 10000;
+    const deadline = Date.now() + timeout;
     let metadata;
     try {
-      metadata = await withTimeout(
-        this.producer.send({
-          topic,
-          acks: -1,
-          messages: messages.map((m, i) => ({
-            key: m.key,
-            value: m.value,
-            partition: partitions[i],
-            headers: m.headers ? { ...m.headers } : undefined,
-          })),
-        }),
-        timeout,
-        `Kafka did not acknowledge the write within ${timeout} ms`,
-      );
+      // A send whose caller gave up is still running inside kafkajs (retrying until its own
+      // timeouts). Another send now would queue behind it, and every one after that too: after
+      // a long outage the queue of abandoned sends kept fresh appends waiting for minutes once
+      // the brokers were back (fault scenario 4, quorum loss). So wait for it first, within this
+      // append's own timeout; at most one send is ever outstanding.
+      if (this.abandonedSend !== undefined) {
+        await withTimeout(
+          this.abandonedSend,
+          timeout,
+          `Kafka has not acknowledged an earlier write within ${timeout} ms`,
+        );
+      }
+      const sending = this.producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m, i) => ({
+          key: m.key,
+          value: m.value,
+          partition: partitions[i],
+          headers: m.headers ? { ...m.headers } : undefined,
+        })),
+      });
+      try {
+        metadata = await withTimeout(
+          sending,
+          Math.max(1, deadline - Date.now()),
+          `Kafka did not acknowledge the write within ${timeout} ms`,
+        );
+      } catch (e) {
+        const settled = sending.then(
+          () => undefined,
+          () => undefined,
+        );
+        this.abandonedSend = settled;
+        void settled.then(() => {
+          if (this.abandonedSend === settled) this.abandonedSend = undefined;
+        });
+        throw e;
+      }
     } catch (e) {
       throw AppError.unavailable(
         'log_unavailable',
