@@ -263,6 +263,14 @@ describe('fault 4: a broker of a three-broker Kafka is killed during ingest', ()
           ]),
           workload: tally,
           unacknowledgedInLog: logged.unacknowledgedInLog,
+          // Which answer acknowledged the events the topic lacks.
+          missingAcknowledgedBy: logged.missingFromLog.reduce<Record<string, number>>((n, id) => {
+            const via = probeAcknowledged.has(id)
+              ? 'probe'
+              : (driver.acknowledgedVia.get(id) ?? 'unknown');
+            n[via] = (n[via] ?? 0) + 1;
+            return n;
+          }, {}),
           documents: `${comparison.storedDocuments}/${comparison.expectedDocuments}`,
           ...(comparison.firstDifference ? { firstDifference: comparison.firstDifference } : {}),
         },

@@ -46,6 +46,8 @@ const MAX_IN_FLIGHT = 24;
  */
 export class FaultWorkload {
   readonly acknowledged = new Set<string>();
+  /** How each acknowledged event was acknowledged: by ingest, or by Kafka to the direct producer. */
+  readonly acknowledgedVia = new Map<string, 'ingest' | 'log'>();
   private readonly inDoubt = new Map<string, RecordedEvent>();
   private readonly answers: Record<string, number> = {};
   private slowest = 0;
@@ -127,7 +129,7 @@ export class FaultWorkload {
         started,
       );
       if (res.status === 202 || (res.status === 200 && body.status === 'duplicate')) {
-        this.acknowledge(event);
+        this.acknowledge(event, 'ingest');
       } else {
         this.inDoubt.set(event.eventId, event);
       }
@@ -151,15 +153,16 @@ export class FaultWorkload {
         })),
       );
       this.count('appended', started);
-      for (const e of events) this.acknowledge(e);
+      for (const e of events) this.acknowledge(e, 'log');
     } catch {
       this.count('log-error', started);
       for (const e of events) this.inDoubt.set(e.eventId, e);
     }
   }
 
-  private acknowledge(event: RecordedEvent): void {
+  private acknowledge(event: RecordedEvent, via: 'ingest' | 'log'): void {
     this.acknowledged.add(event.eventId);
+    this.acknowledgedVia.set(event.eventId, via);
     this.inDoubt.delete(event.eventId);
   }
 
