@@ -130,8 +130,18 @@ export class UnavailableAwareStore implements ReadModelStore {
     this.probe ??= (async () => {
       let timer: NodeJS.Timeout | undefined;
       try {
+        const ping = this.inner.ping();
+        // An answer that comes after the probe gave up still proves the store is back: without
+        // this, a driver slower than probeMs to reconnect after a restart kept every call
+        // failing fast for minutes (fault 1 in CI, once).
+        ping.then(
+          () => {
+            this.downSince = undefined;
+          },
+          () => undefined,
+        );
         await Promise.race([
-          this.inner.ping(),
+          ping,
           new Promise<never>((_, reject) => {
             // Decided after one more pass of the event loop's I/O phase: when a long fold kept
             // the loop busy, the timer and the ping's answer are both due, and timers run first;
