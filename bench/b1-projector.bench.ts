@@ -13,6 +13,7 @@ import {
   summarise,
 } from './document-sizes';
 import { kafkaClient } from './engines';
+import { cpuSecondsByProcess, cpuShares } from './machine';
 import {
   documentsWrittenBetween,
   histogramSummary,
@@ -100,7 +101,16 @@ export async function benchProjector(ctx: BenchContext): Promise<Figure> {
       steady: Steady;
       notices: NoticeWindow;
       metrics: { before: string; after: string; seconds: number };
+      cpu: string;
     }[] = [];
+    // Who used the two cores in a window: the store and the broker share the machine with us.
+    const cpuNow = () =>
+      cpuSecondsByProcess({
+        projector: (c) => c.includes('dist/apps/projector/'),
+        FerretDB: (c) => /(^|\/)ferretdb\b/.test(c.split(' ')[0] ?? ''),
+        Kafka: (c) => c.includes('kafka.Kafka'),
+        'bench (load and probes)': (c) => c.includes('dist/bench/main.js'),
+      });
     const metricsText = async () => (await fetch(`${projector.url}/metrics`)).text();
     const fixed = ctx.options.b1Offer;
     let offer =
@@ -119,13 +129,16 @@ export async function benchProjector(ctx: BenchContext): Promise<Figure> {
       ctx.log(`B1: steady load of ${num(target)} events/s for ${ctx.sizes.b1SustainSeconds} s`);
       const from = await prepared.log.offsets(changesTopic);
       const before = await metricsText();
+      const cpuBefore = cpuNow();
       const began = Date.now();
       const steady = await steadyLoad(ctx, prepared, target, probe);
+      const seconds = (Date.now() - began) / 1000;
       tries.push({
         target,
         steady,
         notices: { from, to: await prepared.log.offsets(changesTopic) },
-        metrics: { before, after: await metricsText(), seconds: (Date.now() - began) / 1000 },
+        metrics: { before, after: await metricsText(), seconds },
+        cpu: cpuShares(cpuBefore, cpuNow(), seconds),
       });
       return steady;
     };
@@ -235,7 +248,7 @@ export async function benchProjector(ctx: BenchContext): Promise<Figure> {
         `Stored state per customer document (JSON text of the state, or its BSON where stored as fields; visitor documents, which the load keeps adding, left out), after draining the history: ${perModel(before)}.`,
         `The same after the steady phase: ${perModel(after)}.`,
         `Projector folds over the whole run (its /metrics): ${batches}.`,
-        `In the reported window (its /metrics before and after): folds ${foldsBetween(reported.metrics.before, reported.metrics.after, reported.metrics.seconds)}; store ${storeCallsBetween(reported.metrics.before, reported.metrics.after, reported.metrics.seconds)}.`,
+        `In the reported window (its /metrics before and after): folds ${foldsBetween(reported.metrics.before, reported.metrics.after, reported.metrics.seconds)}; store ${storeCallsBetween(reported.metrics.before, reported.metrics.after, reported.metrics.seconds)}. CPU in the window, % of one core (2 cores in all): ${reported.cpu}.`,
         `(b) the projector wrote ${num(writes.length)} customer documents in the reported window (one change notice each; ${num(eventsPerWrite, 2)} events folded per document written). ${num(bulk.docs)} of those writes (a uniform sample, ${num(bulk.bytes / 2 ** 20, 1)} MiB, the documents as stored after the run) were re-written into fresh collections of the same server with unordered bulk replaceOne upserts, 1000 per call, in ${num(bulk.seconds, 1)} s: ${num(docsPerSecond)} documents/s, so ${num(customerSeconds, 1)} s for the window's customer documents. Store-wide documents written in the same window (its /metrics), timed the same way on a uniform sample of each collection as stored after the run: ${others.length === 0 ? 'none' : others.map((o) => `${o.collection} ${num(o.written)} at ${num(o.docsPerSecond)} documents/s, ${num(o.written / o.docsPerSecond, 1)} s`).join('; ')}. (b) as events/s is the window's ${num(windowEvents)} events over the raw time of all of those writes; over the customer documents' alone it is ${num(customersOnlyRate)} events/s.`,
         `(a) one kafkajs consumer group reading the ${num(prepared.events)} records of the history and discarding them, timed from joining the group to the last record.`,
       ],

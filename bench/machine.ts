@@ -44,3 +44,43 @@ export function peakRss(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** CPU seconds (user + system) so far of every process whose command line matches, by label. */
+export function cpuSecondsByProcess(
+  matchers: Readonly<Record<string, (cmdline: string) => boolean>>,
+): Map<string, number> {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const sums = new Map<string, number>(Object.keys(matchers).map((k) => [k, 0]));
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return sums;
+  }
+  for (const pid of pids) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const label = Object.keys(matchers).find((k) => matchers[k]!(cmdline));
+      if (label === undefined) continue;
+      // Fields after the command name (which may hold spaces): utime is 14th, stime 15th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(rest[11]) + Number(rest[12]);
+      sums.set(label, (sums.get(label) ?? 0) + ticks / ticksPerSecond);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return sums;
+}
+
+/** Who used the CPU between two readings, as "% of one core" each. */
+export function cpuShares(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+  seconds: number,
+): string {
+  return [...after.entries()]
+    .map(([label, s]) => `${label} ${Math.round((100 * (s - (before.get(label) ?? 0))) / seconds)} %`)
+    .join(', ');
+}

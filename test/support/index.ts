@@ -10,3 +10,4 @@ export * from './agent-stories';
 export * from './sse-client';
 export * from './agent-story';
 export * from './model-oracle';
+export * from './small-disk';

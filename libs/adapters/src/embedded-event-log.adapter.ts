@@ -5,6 +5,8 @@ import {
   closeSync,
   writeSync,
   fsyncSync,
+  fstatSync,
+  ftruncateSync,
   readFileSync,
   existsSync,
   mkdirSync,
@@ -31,6 +33,8 @@ interface TopicState {
   readonly spec: TopicSpec;
   readonly partitions: LogRecord[][];
   readonly fds: number[];
+  /** Bytes of each partition file that hold acknowledged records. */
+  readonly sizes: number[];
 }
 
 /**
@@ -108,7 +112,8 @@ export class EmbeddedEventLog implements EventLog {
       partitions.push(existsSync(file) ? readPartition(name, p, file) : []);
       fds.push(openSync(file, 'a'));
     }
-    const state = { spec, partitions, fds };
+    const sizes = fds.map((fd) => fstatSync(fd).size);
+    const state = { spec, partitions, fds, sizes };
     this.topics.set(name, state);
     return state;
   }
@@ -131,6 +136,47 @@ export class EmbeddedEventLog implements EventLog {
       await fs.writeFile(join(dir, 'topic.json'), JSON.stringify(spec));
       this.openTopic(spec.name);
     }
+  }
+
+  /** Set when a failed append could not be taken back: appends are refused until a restart. */
+  private damaged: AppError | undefined;
+
+  /**
+   * A write or fsync failed (a full disk, most often): cut every partition file this append
+   * touched back to its acknowledged records, so nothing the caller is told failed can surface
+   * later (after a restart it would have shifted every later offset), and the next append,
+   * once space returns, starts on a clean line.
+   */
+  private undoAppend(topic: TopicState, name: string, written: number[], cause: unknown): AppError {
+    try {
+      for (const partition of written)
+        ftruncateSync(topic.fds[partition]!, topic.sizes[partition]);
+    } catch (undo) {
+      this.damaged = AppError.unavailable(
+        'log_damaged',
+        `the embedded log in ${this.root} could not take back a failed append (${errorMessage(undo)}): restart the process, which cuts the torn records off`,
+        30,
+      );
+      this.logger.error('embedded log append could not be taken back', {
+        topic: name,
+        error: errorMessage(undo),
+      });
+      return this.damaged;
+    }
+    const code = (cause as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      this.logger.warn('embedded log: the data directory is full', { topic: name, dir: this.root });
+      return AppError.unavailable(
+        'disk_full',
+        `the data directory ${this.root} is full: nothing of this request was written; free space there and send it again`,
+        30,
+      );
+    }
+    return AppError.unavailable(
+      'log_write_failed',
+      `the embedded log in ${this.root} could not write (${errorMessage(cause)}): nothing of this request was written`,
+      5,
+    );
   }
 
   private topic(name: string): TopicState {
@@ -167,12 +213,20 @@ export class EmbeddedEventLog implements EventLog {
       added.push(record);
       positions.push({ topic: topicName, partition, offset });
     }
+    if (this.damaged !== undefined) return Promise.reject(this.damaged);
     // Write and fsync before the records become visible: an acknowledged append survives a crash.
-    for (const [partition, lines] of byPartition) {
-      const fd = topic.fds[partition]!;
-      writeSync(fd, lines.join(''));
-      fsyncSync(fd);
+    const written: number[] = [];
+    try {
+      for (const [partition, lines] of byPartition) {
+        written.push(partition);
+        writeFully(topic.fds[partition]!, Buffer.from(lines.join(''), 'utf8'));
+        fsyncSync(topic.fds[partition]!);
+      }
+    } catch (e) {
+      return Promise.reject(this.undoAppend(topic, topicName, written, e));
     }
+    for (const partition of byPartition.keys())
+      topic.sizes[partition] = fstatSync(topic.fds[partition]!).size;
     for (const record of added) topic.partitions[record.partition]!.push(record);
     this.appended.emit(topicName);
     return Promise.resolve(positions);
@@ -346,6 +400,12 @@ export class EmbeddedEventLog implements EventLog {
     const holder = await fs.readFile(path, 'utf8').catch(() => '');
     if (Number(holder.trim()) === process.pid) await fs.rm(path, { force: true });
   }
+}
+
+/** writeSync may write less than asked (a disk filling up): write the rest or throw. */
+function writeFully(fd: number, data: Buffer): void {
+  let at = 0;
+  while (at < data.length) at += writeSync(fd, data, at, data.length - at);
 }
 
 function readPartition(topic: string, partition: number, file: string): LogRecord[] {
