@@ -22,6 +22,8 @@ import { type FaultRow, reportFault } from './support/fault-report';
 /** MongoDB's (and FerretDB's) largest document. */
 const STORE_DOCUMENT_LIMIT = 16 * 1024 * 1024;
 const GIANT_CUSTOMER = 'c-giant';
+/** The projector's PROJECTOR_MAX_DOCUMENT_KB here: below what the giant purchases make. */
+const MAX_DOCUMENT_KB = 256;
 
 /**
  * A purchase as large as the contract allows (500 lines of the longest names), each with
@@ -92,9 +94,12 @@ function poison(valid: RecordedEvent, i: number): { message: LogMessage; expectC
 }
 
 describe('fault 7: poison and giants on the log', () => {
-  it('given records that are not JSON, not objects, schema-invalid, or as large as Kafka takes, interleaved with valid events and maximum-size purchases, then each bad one is dead-lettered with a code and reason, the partitions keep flowing, and the models equal the oracle of the valid events', async () => {
+  it('given records that are not JSON, not objects, schema-invalid, or as large as Kafka takes, interleaved with valid events and maximum-size purchases that take a document past PROJECTOR_MAX_DOCUMENT_KB, then each bad one and each event past the limit is dead-lettered with a code and reason, the partitions keep flowing, and the models equal the oracle of the valid events under the limit', async () => {
     const mode = faultMode();
-    const env = isolatedEnv({ LOG_LEVEL: 'warn' });
+    const env = isolatedEnv({
+      LOG_LEVEL: 'warn',
+      PROJECTOR_MAX_DOCUMENT_KB: String(MAX_DOCUMENT_KB),
+    });
     const topics = topicNames(env.TOPIC_PREFIX);
     const until = new Date(Date.now() - 60_000);
     const valid = workload({ seed: 1607, events: 600, customers: 100, until, days: 360 });
@@ -142,7 +147,13 @@ describe('fault 7: poison and giants on the log', () => {
         await log.append(topics.events, chunk);
       }
       const appendedAt = Date.now();
-      const expected = oracleOf(stream);
+      // The projector's document limit, stated again in the oracle: the giant purchases take
+      // the giant customer's documents past it, so those events are dead-lettered instead.
+      let refusedByOracle = 0;
+      const expected = oracleOf(stream, {
+        maxStateBytes: MAX_DOCUMENT_KB * 1024,
+        refused: () => refusedByOracle++,
+      });
       await store.connect();
       const comparison = await eventually(
         async () => {
@@ -159,9 +170,13 @@ describe('fault 7: poison and giants on the log', () => {
       const dead = await eventually(
         async () => {
           const records = await readTopic(env.KAFKA_BROKERS!, topics.dlq);
-          return records.length >= poisoned ? records : undefined;
+          return records.length >= poisoned + refusedByOracle ? records : undefined;
         },
-        { what: `${poisoned} dead letters`, timeoutMs: 30_000, intervalMs: 1000 },
+        {
+          what: `${poisoned + refusedByOracle} dead letters`,
+          timeoutMs: 30_000,
+          intervalMs: 1000,
+        },
       ).catch(() => readTopic(env.KAFKA_BROKERS!, topics.dlq));
       const expectedCodes = messages.filter((m) => m.expectCode !== undefined);
       const codes = dead.map((d) => d.record.headers[HEADERS.dlqErrorCode] ?? '');
@@ -194,7 +209,10 @@ describe('fault 7: poison and giants on the log', () => {
         recoverMs: recovered,
         checks: {
           'models equal the oracle of the valid events': comparison.differingDocuments === 0,
-          'every bad record dead-lettered once': dead.length === poisoned,
+          'every bad record dead-lettered once': dead.length === poisoned + refusedByOracle,
+          'events past the document limit dead-lettered as document_too_large':
+            refusedByOracle > 0 &&
+            codes.filter((c) => c === 'document_too_large').length === refusedByOracle,
           'each dead letter has a code and a reason': dead.every(
             (d) =>
               Boolean(d.record.headers[HEADERS.dlqErrorCode]) &&
@@ -206,9 +224,12 @@ describe('fault 7: poison and giants on the log', () => {
           'the projector kept running': projector.running,
           'every group committed past the bad records (lag 0)': behind.every((n) => n === 0),
           'the largest document stays under the store limit': largest.bytes < STORE_DOCUMENT_LIMIT,
+          'the largest state stays within PROJECTOR_MAX_DOCUMENT_KB':
+            largest.stateBytes <= MAX_DOCUMENT_KB * 1024,
         },
         details: {
           poisonRecords: poisoned,
+          refusedAsTooLarge: refusedByOracle,
           giantPurchases: giants.length,
           giantEventBytes: encodeRecordedEvent(giants[0]!).length,
           deadLetterCodes: countBy(codes),
@@ -234,12 +255,13 @@ describe('fault 7: poison and giants on the log', () => {
 async function largestDocument(
   store: MongoReadModelStore,
   collections: readonly string[],
-): Promise<{ collection: string; id: string; bytes: number }> {
-  let largest = { collection: '', id: '', bytes: 0 };
+): Promise<{ collection: string; id: string; bytes: number; stateBytes: number }> {
+  let largest = { collection: '', id: '', bytes: 0, stateBytes: 0 };
   for (const collection of collections) {
     for await (const { id, doc } of store.scan<StoredProjectionDoc>(collection)) {
       const bytes = Buffer.byteLength(JSON.stringify(doc));
-      if (bytes > largest.bytes) largest = { collection, id, bytes };
+      if (bytes > largest.bytes)
+        largest = { collection, id, bytes, stateBytes: Buffer.byteLength(doc.state) };
     }
   }
   return largest;

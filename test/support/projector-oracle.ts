@@ -34,9 +34,20 @@ export function firstDifference(a: unknown, b: unknown, path = '$'): string | un
 }
 
 /** The oracle: one model's pure functions folded in memory, per document key, in list order, each event once. */
+/**
+ * With `maxStateBytes` the rule PROJECTOR_MAX_DOCUMENT_KB states, stated again: in log order,
+ * an event that would take a document's state (its JSON) past the limit is not folded, and
+ * `refused` hears of it.
+ */
+export interface OracleLimit {
+  readonly maxStateBytes: number;
+  readonly refused?: (collection: string, key: string, event: RecordedEvent) => void;
+}
+
 export function oracleFoldModel(
   model: RegisteredModel,
   events: readonly RecordedEvent[],
+  limit?: OracleLimit,
 ): Map<string, unknown> {
   const { projection, policy } = model;
   const states = new Map<string, unknown>();
@@ -50,15 +61,26 @@ export function oracleFoldModel(
         policy,
       );
       // JSON round trip: the stored documents went through it too.
-      states.set(key, JSON.parse(JSON.stringify(next)));
+      const json = JSON.stringify(next);
+      if (limit && Buffer.byteLength(json) > limit.maxStateBytes) {
+        limit.refused?.(model.collection, key, event);
+        states.set(key, state);
+        continue;
+      }
+      states.set(key, JSON.parse(json));
     }
   });
   return states;
 }
 
 /** The live models' oracle: collection name → document key → state. */
-export function oracleFold(events: readonly RecordedEvent[]): Map<string, Map<string, unknown>> {
-  return new Map(LIVE_MODELS.map((model) => [model.collection, oracleFoldModel(model, events)]));
+export function oracleFold(
+  events: readonly RecordedEvent[],
+  limit?: OracleLimit,
+): Map<string, Map<string, unknown>> {
+  return new Map(
+    LIVE_MODELS.map((model) => [model.collection, oracleFoldModel(model, events, limit)]),
+  );
 }
 
 /**

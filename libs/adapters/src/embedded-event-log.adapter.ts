@@ -149,8 +149,7 @@ export class EmbeddedEventLog implements EventLog {
    */
   private undoAppend(topic: TopicState, name: string, written: number[], cause: unknown): AppError {
     try {
-      for (const partition of written)
-        ftruncateSync(topic.fds[partition]!, topic.sizes[partition]);
+      for (const partition of written) ftruncateSync(topic.fds[partition]!, topic.sizes[partition]);
     } catch (undo) {
       this.damaged = AppError.unavailable(
         'log_damaged',

@@ -24,4 +24,15 @@ export class ProjectorConfig {
   @Min(0, { message: 'mebibytes, an integer between 0 and 16384' })
   @Max(16384, { message: 'mebibytes, an integer between 0 and 16384' })
   PROJECTOR_STATE_CACHE_MB = 64;
+
+  /**
+   * The largest state a read-model document may hold, in KiB of its JSON: an event that would
+   * take a document past it is dead-lettered (code document_too_large) instead of the store
+   * refusing the write and the partition stalling. Under MongoDB's 16 MiB limit by default.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'kibibytes, an integer between 16 and 16000' })
+  @Min(16, { message: 'kibibytes, an integer between 16 and 16000' })
+  @Max(16000, { message: 'kibibytes, an integer between 16 and 16000' })
+  PROJECTOR_MAX_DOCUMENT_KB = 15360;
 }

@@ -1,4 +1,28 @@
-import type { LogMessage } from '@touchpoint/ports';
+import { HEADERS } from '@touchpoint/contracts';
+import type { LogMessage, LogRecord } from '@touchpoint/ports';
+
+/** A record set aside: its bytes as they were, with headers naming why and where it came from. */
+export function deadLetterOf(
+  record: LogRecord,
+  code: string,
+  reason: string,
+  violations: readonly unknown[] = [],
+): LogMessage {
+  return {
+    key: record.key ?? '',
+    value: record.value,
+    headers: {
+      ...record.headers,
+      [HEADERS.dlqReason]: reason.slice(0, 2000),
+      [HEADERS.dlqErrorCode]: code,
+      [HEADERS.dlqViolations]: JSON.stringify(violations).slice(0, 8000),
+      [HEADERS.dlqOriginalTopic]: record.topic,
+      [HEADERS.dlqOriginalPartition]: String(record.partition),
+      [HEADERS.dlqOriginalOffset]: record.offset,
+      [HEADERS.dlqFailedAt]: new Date().toISOString(),
+    },
+  };
+}
 
 /**
  * What one dead-letter append may carry. A batch's dead letters used to go to the DLQ in one

@@ -1,12 +1,7 @@
 import { RuntimeConfig } from '@touchpoint/config';
-import {
-  HEADERS,
-  type RecordedEvent,
-  decodeRecordedEvent,
-  topicNames,
-} from '@touchpoint/contracts';
+import { type RecordedEvent, decodeRecordedEvent, topicNames } from '@touchpoint/contracts';
 import type { LogBatch, LogMessage, LogRecord, Subscription } from '@touchpoint/ports';
-import { deadLetterAppends } from './dead-letters';
+import { deadLetterAppends, deadLetterOf } from './dead-letters';
 import type { AppContext } from './platform.module';
 
 export interface ConsumedEvent {
@@ -155,22 +150,8 @@ export async function startEventConsumer(
           reason,
           deadLettered: options.deadLetter,
         });
-        if (options.deadLetter) {
-          dead.push({
-            key: record.key ?? '',
-            value: record.value,
-            headers: {
-              ...record.headers,
-              [HEADERS.dlqReason]: reason.slice(0, 2000),
-              [HEADERS.dlqErrorCode]: first?.code ?? 'invalid',
-              [HEADERS.dlqViolations]: JSON.stringify(verdict.violations).slice(0, 8000),
-              [HEADERS.dlqOriginalTopic]: record.topic,
-              [HEADERS.dlqOriginalPartition]: String(record.partition),
-              [HEADERS.dlqOriginalOffset]: record.offset,
-              [HEADERS.dlqFailedAt]: new Date().toISOString(),
-            },
-          });
-        }
+        if (options.deadLetter)
+          dead.push(deadLetterOf(record, first?.code ?? 'invalid', reason, verdict.violations));
       }
       // Dead letters are durable before the batch is handled and committed: a crash in between
       // repeats them, and `dlq list` folds repeats by original position.

@@ -12,5 +12,6 @@ export * from './startup-gate';
 export * from './tokens';
 export * from './topics';
 export * from './event-consumer';
+export { deadLetterAppends, deadLetterOf } from './dead-letters';
 export * from './metered-store';
 export * from './coalescing-store';

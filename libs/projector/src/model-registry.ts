@@ -1,3 +1,4 @@
+import type { ProjectorConfig } from '@touchpoint/config';
 import type { IndexSpec, ReadModelStore } from '@touchpoint/ports';
 import type { Projection } from '@touchpoint/projections';
 import { type ModelKind, collectionName } from '@touchpoint/read-models';
@@ -51,5 +52,13 @@ export function instantiate(kind: ModelKind, version: string, policy: unknown): 
           (options?.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES) / 4,
         ),
       ),
+  };
+}
+
+/** The runner settings a projector's configuration gives: the live fold and a replay share them. */
+export function runnerOptions(config: ProjectorConfig): RunnerOptions {
+  return {
+    stateCacheBytes: config.PROJECTOR_STATE_CACHE_MB * 1024 * 1024,
+    maxDocumentBytes: config.PROJECTOR_MAX_DOCUMENT_KB * 1024,
   };
 }

@@ -285,4 +285,61 @@ describe('ProjectionRunner', () => {
     await runner.apply(positioned([purchase('c-2', 3)], 1));
     expect((await store.get<{ schema?: number }>('orders_v1', customerKey('c-2')))?.schema).toBe(2);
   });
+  describe('a document limit (PROJECTOR_MAX_DOCUMENT_KB)', () => {
+    // Ten order ids of 36 characters plus the spend: a little under 500 bytes of JSON.
+    const LIMIT = 500;
+    const limited = (store = new EmbeddedReadModelStore()) =>
+      new ProjectionRunner(ordersProjection, store, 'orders_v1', null, undefined, [], {
+        maxDocumentBytes: LIMIT,
+      });
+
+    it('given a document near its limit, when events would take it past, then they are refused with a reason, the rest are folded, and the stored state stays within the limit', async () => {
+      const runner = limited();
+      const stream = positioned(Array.from({ length: 20 }, (_, n) => purchase('c-big', n + 1)));
+
+      const outcome = await runner.apply(stream);
+
+      const state = await runner.state(customerKey('c-big'));
+      expect(Buffer.byteLength(JSON.stringify(state))).toBeLessThanOrEqual(LIMIT);
+      expect(state!.ids.length + outcome.refused.length).toBe(20);
+      expect(outcome.refused.length).toBeGreaterThan(0);
+      expect(outcome.refused[0]).toMatchObject({
+        key: customerKey('c-big'),
+        reason: expect.stringContaining(`over the limit of ${LIMIT}`),
+      });
+      // The refused events are behind the watermark: a redelivery neither folds nor refuses them.
+      const again = await runner.apply(stream);
+      expect(again).toMatchObject({ documentsWritten: 0, redelivered: 20, refused: [] });
+    });
+
+    it('given any split of a stream into batches, then the same events are refused and the documents are equal', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.constantFrom('c-1', 'c-2'), fc.integer({ min: 1, max: 30 })), {
+            minLength: 1,
+            maxLength: 50,
+          }),
+          fc.array(fc.integer({ min: 1, max: 50 }), { maxLength: 10 }),
+          async (spec, cuts) => {
+            const stream = positioned(spec.map(([c, n]) => purchase(c, n)));
+            const whole = limited();
+            const refusedWhole = (await whole.apply(stream)).refused.map((r) => r.position.offset);
+            const split = limited();
+            const refusedSplit: string[] = [];
+            const bounds = [
+              ...new Set([0, ...cuts.filter((c) => c < stream.length), stream.length]),
+            ].sort((a, b) => a - b);
+            for (let i = 0; i < bounds.length - 1; i++) {
+              const outcome = await split.apply(stream.slice(bounds[i], bounds[i + 1]));
+              refusedSplit.push(...outcome.refused.map((r) => r.position.offset));
+            }
+            expect(refusedSplit.sort()).toEqual(refusedWhole.sort());
+            for (const c of ['c-1', 'c-2'])
+              expect(await split.state(customerKey(c))).toEqual(await whole.state(customerKey(c)));
+          },
+        ),
+        { numRuns: 100 },
+      );
+    });
+  });
 });

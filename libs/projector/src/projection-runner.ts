@@ -32,6 +32,15 @@ export interface ApplyOutcome {
   readonly documentBytes: readonly number[];
   /** Events older than their document's horizon when folded (a duplicate could not be seen). */
   readonly beyondHorizon: number;
+  /** Events not folded because they would have taken a document past `maxDocumentBytes`. */
+  readonly refused: readonly RefusedEvent[];
+}
+
+/** An event a document could not take: to be dead-lettered by the caller, with the reason. */
+export interface RefusedEvent {
+  readonly position: EventPosition;
+  readonly key: string;
+  readonly reason: string;
 }
 
 export interface RunnerOptions {
@@ -42,7 +51,16 @@ export interface RunnerOptions {
   readonly stateCacheBytes?: number;
   /** Figures stored as native fields with each document (none when absent). */
   readonly figures?: FiguresOf<unknown, unknown>;
+  /**
+   * The largest stored state a document may reach (UTF-8 bytes of its JSON); an event that would
+   * take it further is refused (ApplyOutcome.refused) instead of failing the write for ever.
+   * Default DEFAULT_MAX_DOCUMENT_BYTES.
+   */
+  readonly maxDocumentBytes?: number;
 }
+
+/** Under MongoDB's 16 MiB document limit, with room for the search fields and figures. */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 15 * 1024 * 1024;
 
 export const DEFAULT_STATE_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -103,7 +121,10 @@ export class ProjectionRunner<S, V, P> {
   ) {
     this.cache = new StateCache(options.stateCacheBytes ?? DEFAULT_STATE_CACHE_BYTES);
     this.figures = options.figures;
+    this.maxDocumentBytes = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   }
+
+  private readonly maxDocumentBytes: number;
 
   private readonly figures: FiguresOf<S, P> | undefined;
 
@@ -121,6 +142,7 @@ export class ProjectionRunner<S, V, P> {
     let retries = 0;
     let beyondHorizon = 0;
     const documentBytes: number[] = [];
+    const refused: RefusedEvent[] = [];
     // One notice per document per batch: the last chunk's revision and newest event.
     const changed = new Map<string, ChangedDocument>();
     for (let start = 0; start < events.length; start += size) {
@@ -130,6 +152,7 @@ export class ProjectionRunner<S, V, P> {
       retries += outcome.retries;
       beyondHorizon += outcome.beyondHorizon;
       for (const b of outcome.documentBytes) documentBytes.push(b);
+      refused.push(...outcome.refused);
       for (const c of outcome.changed) {
         changed.delete(c.key);
         changed.set(c.key, c);
@@ -142,6 +165,7 @@ export class ProjectionRunner<S, V, P> {
       retries,
       documentBytes,
       beyondHorizon,
+      refused,
     };
   }
 
@@ -161,6 +185,7 @@ export class ProjectionRunner<S, V, P> {
     let written = 0;
     let redelivered = 0;
     let beyondHorizon = 0;
+    let refused: RefusedEvent[] = [];
     const documentBytes: number[] = [];
     const changed: ChangedDocument[] = [];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -173,6 +198,7 @@ export class ProjectionRunner<S, V, P> {
           retries: Math.max(0, attempt - 1),
           documentBytes,
           beyondHorizon,
+          refused,
         };
       const docs = new Map<string, Loaded<S>>();
       const missing: string[] = [];
@@ -190,6 +216,7 @@ export class ProjectionRunner<S, V, P> {
       const candidates: ChangedDocument[] = [];
       redelivered = 0;
       beyondHorizon = 0;
+      refused = [];
       for (const key of pending) {
         const loaded = docs.get(key);
         const doc = loaded?.doc;
@@ -216,20 +243,29 @@ export class ProjectionRunner<S, V, P> {
           for (const e of fresh)
             if (this.projection.beyondHorizon(state, e, key, this.policy)) beyondHorizon++;
         }
-        state = this.aggregates
-          ? this.aggregates.fold(state, fresh, key)
-          : this.projection.evolveBatch
-            ? this.projection.evolveBatch(state, fresh, key, this.policy)
-            : fresh.reduce((s, e) => this.projection.evolve(s, e, key, this.policy), state);
         const revision = (doc?.revision ?? 0) + 1;
-        let latest = doc?.figures ? Date.parse(doc.figures.asOf) : -Infinity;
-        for (const { event } of fresh) latest = Math.max(latest, Date.parse(event.occurredAt));
-        const stored = this.storedDocument(state, watermarks, revision, latest, {
+        const last = {
           partition: newest.position.partition,
           offset: newest.position.offset,
           occurredAt: newest.event.occurredAt,
           receivedAt: newest.event.receivedAt,
-        });
+        };
+        const storedAfter = (s: S, folded: readonly PositionedEvent[]) => {
+          let latest = doc?.figures ? Date.parse(doc.figures.asOf) : -Infinity;
+          for (const { event } of folded) latest = Math.max(latest, Date.parse(event.occurredAt));
+          return this.storedDocument(s, watermarks, revision, latest, last);
+        };
+        const before = state;
+        const mark = this.aggregates?.checkpoint();
+        state = this.foldEvents(state, fresh, key);
+        let stored = storedAfter(state, fresh);
+        if (Buffer.byteLength(stored.state) > this.maxDocumentBytes) {
+          if (mark !== undefined) this.aggregates?.rewind(mark);
+          const kept = this.foldWithinLimit(before, fresh, key, storedAfter);
+          state = kept.state;
+          stored = kept.stored;
+          refused.push(...kept.refused);
+        }
         writes.push({ id: key, doc: stored, version: revision, state });
         candidates.push({
           key,
@@ -295,6 +331,51 @@ export class ProjectionRunner<S, V, P> {
       'projection_contention',
       `${this.collection}: documents ${pending.slice(0, 5).join(', ')} kept changing under us; the batch will be retried`,
     );
+  }
+
+  private foldEvents(state: S, fresh: readonly PositionedEvent[], key: string): S {
+    return this.aggregates
+      ? this.aggregates.fold(state, fresh, key)
+      : this.projection.evolveBatch
+        ? this.projection.evolveBatch(state, fresh, key, this.policy)
+        : fresh.reduce((s, e) => this.projection.evolve(s, e, key, this.policy), state);
+  }
+
+  /**
+   * The batch took the document past the limit: fold its events one at a time, in log order,
+   * refusing each one that would take it past. Each decision depends only on the state before
+   * the event, which order-free folds make the same for any batch split, so a replay refuses
+   * the same events. Costs a serialisation per event, only for such documents.
+   */
+  private foldWithinLimit(
+    start: S,
+    fresh: readonly PositionedEvent[],
+    key: string,
+    storedAfter: (s: S, folded: readonly PositionedEvent[]) => StoredProjectionDoc,
+  ): { state: S; stored: StoredProjectionDoc; refused: RefusedEvent[] } {
+    let state = start;
+    let stored = storedAfter(start, []);
+    const folded: PositionedEvent[] = [];
+    const refused: RefusedEvent[] = [];
+    for (const e of fresh) {
+      const mark = this.aggregates?.checkpoint();
+      const next = this.foldEvents(state, [e], key);
+      const candidate = storedAfter(next, [...folded, e]);
+      const bytes = Buffer.byteLength(candidate.state);
+      if (bytes > this.maxDocumentBytes) {
+        if (mark !== undefined) this.aggregates?.rewind(mark);
+        refused.push({
+          position: e.position,
+          key,
+          reason: `${this.collection} document ${key} would hold ${bytes} bytes of state with this event, over the limit of ${this.maxDocumentBytes} (PROJECTOR_MAX_DOCUMENT_KB)`,
+        });
+        continue;
+      }
+      state = next;
+      stored = candidate;
+      folded.push(e);
+    }
+    return { state, stored, refused };
   }
 
   /**

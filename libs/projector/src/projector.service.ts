@@ -9,7 +9,13 @@ import { ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
 import { FoldQueue, errorMessage } from '@touchpoint/core';
 import { topicNames } from '@touchpoint/contracts';
 import type { Subscription } from '@touchpoint/ports';
-import { type AppContext, type ConsumedEvent, startEventConsumer } from '@touchpoint/platform';
+import {
+  type AppContext,
+  type ConsumedEvent,
+  deadLetterAppends,
+  deadLetterOf,
+  startEventConsumer,
+} from '@touchpoint/platform';
 import {
   MODEL_KINDS,
   ModelCatalog,
@@ -25,7 +31,7 @@ import {
   stateSchemaMismatch,
   stateSchemaOf,
 } from '@touchpoint/read-models';
-import { type RegisteredModel, instantiate } from './model-registry';
+import { type RegisteredModel, instantiate, runnerOptions } from './model-registry';
 import type { ApplyOutcome, ProjectionRunner } from './projection-runner';
 import { replayVersion } from './replay';
 import { APP_CONTEXT, MODELS } from './tokens';
@@ -57,6 +63,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly folded;
   private readonly documentBytes;
   private readonly beyondHorizon;
+  private readonly tooLarge;
   private readonly cacheLookups;
   private readonly cacheBytes;
 
@@ -92,6 +99,11 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       'UTF-8 size of the state of each read-model document written',
       ['model'],
       [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 1048576],
+    );
+    this.tooLarge = m.counter(
+      'touchpoint_projector_refused_too_large_total',
+      'Events dead-lettered because they would have taken a document past PROJECTOR_MAX_DOCUMENT_KB',
+      ['model'],
     );
     this.beyondHorizon = m.counter(
       'touchpoint_projector_beyond_horizon_total',
@@ -226,15 +238,16 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
 
   private async startGroup(model: RegisteredModel): Promise<Subscription> {
     const runtime = this.ctx.config.get(RuntimeConfig);
-    const changes = topicNames(runtime.TOPIC_PREFIX).changes;
+    const topics = topicNames(runtime.TOPIC_PREFIX);
     await this.ctx.engines.store.ensureIndexes(model.collection, model.indexes);
     await backfillLookups(this.ctx.engines.store, model.collection, model.lookupFields);
-    const runner = model.runner(this.ctx.engines.store, {
-      stateCacheBytes: this.ctx.config.get(ProjectorConfig).PROJECTOR_STATE_CACHE_MB * 1024 * 1024,
-    });
+    const runner = model.runner(
+      this.ctx.engines.store,
+      runnerOptions(this.ctx.config.get(ProjectorConfig)),
+    );
     // The batches of every partition of a fetch are folded together, by one writer.
     const queue = new FoldQueue<ConsumedEvent>((events, heartbeat) =>
-      this.fold(model, runner, events, changes, heartbeat),
+      this.fold(model, runner, events, topics, heartbeat),
     );
     return startEventConsumer(this.ctx, {
       groupId: projectorGroupId(runtime.TOPIC_PREFIX, model.model, model.version),
@@ -275,7 +288,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     model: RegisteredModel,
     runner: ProjectionRunner<unknown, unknown, unknown>,
     events: readonly ConsumedEvent[],
-    changesTopic: string,
+    topics: { changes: string; dlq: string },
     heartbeat: () => Promise<void>,
   ): Promise<void> {
     const stop = this.writeSeconds.startTimer({ model: model.model });
@@ -288,6 +301,26 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     );
     stop();
     const labels = { model: model.model };
+    if (outcome.refused.length > 0) {
+      // Durable before the batch is committed, like the consumer's own dead letters.
+      const records = new Map(
+        events.map((e) => [`${e.record.partition}/${e.record.offset}`, e.record]),
+      );
+      const letters = outcome.refused.flatMap((r) => {
+        const record = records.get(`${r.position.partition}/${r.position.offset}`);
+        if (!record) return [];
+        this.ctx.logger.warn('event refused: document too large', {
+          model: model.model,
+          key: r.key,
+          partition: record.partition,
+          offset: record.offset,
+        });
+        return [deadLetterOf(record, 'document_too_large', r.reason)];
+      });
+      for (const append of deadLetterAppends(letters))
+        await this.ctx.engines.log.append(topics.dlq, append);
+      this.tooLarge.inc(labels, outcome.refused.length);
+    }
     this.batchSize.observe(labels, events.length);
     this.folded.inc(labels, events.length);
     for (const bytes of outcome.documentBytes) this.documentBytes.observe(labels, bytes);
@@ -307,7 +340,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     }
     const committedAt = new Date(now).toISOString();
     await this.ctx.engines.log.append(
-      changesTopic,
+      topics.changes,
       outcome.changed.map((c) => ({
         key: c.key,
         value: encodeChangeNotice({

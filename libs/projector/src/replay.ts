@@ -1,9 +1,9 @@
 import { backfillLookups } from './lookup-index';
-import { RuntimeConfig } from '@touchpoint/config';
+import { ProjectorConfig, RuntimeConfig } from '@touchpoint/config';
 import { type RecordedEvent, parseOffsetTimestamp, topicNames } from '@touchpoint/contracts';
 import { type AppContext, startEventConsumer } from '@touchpoint/platform';
 import { type TimeAxis, projectorGroupId } from '@touchpoint/read-models';
-import type { RegisteredModel } from './model-registry';
+import { type RegisteredModel, runnerOptions } from './model-registry';
 
 /**
  * A replay reads history in bulk: fetches bigger than the live projector's, each folded as one
@@ -106,7 +106,8 @@ export async function replayVersion(request: ReplayRequest): Promise<ReplayOutco
 
   await ctx.engines.store.ensureIndexes(model.collection, model.indexes);
   await backfillLookups(ctx.engines.store, model.collection, model.lookupFields);
-  const runner = model.runner(ctx.engines.store);
+  // The live fold's settings: a replay refuses the same too-large events, so it equals live.
+  const runner = model.runner(ctx.engines.store, runnerOptions(ctx.config.get(ProjectorConfig)));
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
     finish = resolve;

@@ -79,6 +79,14 @@ export class CopurchaseAggregates implements FoldAggregates<CustomerBasketsState
     return foldBaskets(state, fresh, key, this.policy, (c) => this.contributions.push(c));
   }
 
+  checkpoint(): number {
+    return this.contributions.length;
+  }
+
+  rewind(mark: number): void {
+    this.contributions.length = Math.min(mark, this.contributions.length);
+  }
+
   async flush(heartbeat: () => Promise<void>): Promise<void> {
     const taken = this.contributions;
     this.contributions = [];

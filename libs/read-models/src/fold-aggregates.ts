@@ -10,6 +10,10 @@ import type { PositionedEvent } from '@touchpoint/projections';
 export interface FoldAggregates<S> {
   /** Exactly the projection's `evolveBatch`, noting what the events contribute. */
   fold(state: S, fresh: readonly PositionedEvent[], key: string): S;
+  /** A mark of the contributions noted so far, for `rewind`. */
+  checkpoint(): number;
+  /** Forgets the contributions noted after `mark` (a fold the runner refused). */
+  rewind(mark: number): void;
   /** Writes (and forgets) the contributions noted since the last flush. */
   flush(heartbeat: () => Promise<void>): Promise<void>;
 }

@@ -2,7 +2,13 @@ import type { MongoReadModelStore } from '@touchpoint/adapters';
 import type { RecordedEvent } from '@touchpoint/contracts';
 import { type CustomerBasketsState, basketStats } from '@touchpoint/projections';
 import type { StoredProjectionDoc } from '@touchpoint/read-models';
-import { canonical, firstDifference, oracleFold, readTopic } from '@touchpoint/testing';
+import {
+  type OracleLimit,
+  canonical,
+  firstDifference,
+  oracleFold,
+  readTopic,
+} from '@touchpoint/testing';
 
 /** The acknowledged events as the log holds them (ingest stamps receivedAt and source). */
 export interface LoggedAcknowledged {
@@ -55,8 +61,8 @@ export interface OracleComparison {
 
 type Expected = Map<string, Map<string, unknown>>;
 
-export function oracleOf(events: readonly RecordedEvent[]): Expected {
-  return oracleFold(events);
+export function oracleOf(events: readonly RecordedEvent[], limit?: OracleLimit): Expected {
+  return oracleFold(events, limit);
 }
 
 /** customer360 files every applied event under its id (within the bounds the workload keeps). */
