@@ -81,6 +81,8 @@ export function cpuShares(
   seconds: number,
 ): string {
   return [...after.entries()]
-    .map(([label, s]) => `${label} ${Math.round((100 * (s - (before.get(label) ?? 0))) / seconds)} %`)
+    .map(
+      ([label, s]) => `${label} ${Math.round((100 * (s - (before.get(label) ?? 0))) / seconds)} %`,
+    )
     .join(', ');
 }
