@@ -1,5 +1,11 @@
 import { KafkaEventLog, MongoReadModelStore } from '@touchpoint/adapters';
-import { topicNames } from '@touchpoint/contracts';
+import {
+  type RecordedEvent,
+  encodeRecordedEvent,
+  eventHeaders,
+  partitionKey,
+  topicNames,
+} from '@touchpoint/contracts';
 import { LIVE_MODELS } from '@touchpoint/projector';
 import { projectorGroupId } from '@touchpoint/read-models';
 import { eventually, isolatedEnv, workload } from '@touchpoint/testing';
@@ -10,6 +16,36 @@ import { type FaultRow, reportFault } from './support/fault-report';
 import { FaultWorkload, sleep } from './support/fault-workload';
 
 const SESSION_TIMEOUT_MS = 6000;
+/** How long the projector is frozen: a fold it was inside then lasts longer than FOLD_PROOF_S. */
+const FREEZE_MS = SESSION_TIMEOUT_MS + 5000;
+/** A histogram bound of touchpoint_projection_write_seconds above the session timeout. */
+const FOLD_PROOF_S = '10';
+
+/** Events folded so far (all models), from a projector's /metrics. */
+async function eventsFolded(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('touchpoint_projection_events_total'))
+    .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+}
+
+/** Folds (of every model) that took longer than `le` seconds, from a projector's /metrics. */
+async function foldsLongerThan(url: string, le: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let count = 0;
+  let within = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('touchpoint_projection_write_seconds_count'))
+      count += Number(line.split(' ').pop());
+    else if (
+      line.startsWith('touchpoint_projection_write_seconds_bucket') &&
+      line.includes(`le="${le}"`)
+    )
+      within += Number(line.split(' ').pop());
+  }
+  return count - within;
+}
 
 /**
  * Scenario 3 of issue 16: projectors joining and leaving mid-stream. A second and a third
@@ -43,6 +79,12 @@ describe('fault 3: rebalances while events flow', () => {
     });
     const store = new MongoReadModelStore(env.MONGO_URL!, env.MONGO_DB!, 10000);
     const steps: string[] = [];
+    const bursts: RecordedEvent[] = [];
+    const toMessage = (e: RecordedEvent) => ({
+      key: partitionKey(e),
+      value: encodeRecordedEvent(e),
+      headers: eventHeaders(e),
+    });
     try {
       await a.start();
       await log.connect();
@@ -75,16 +117,53 @@ describe('fault 3: rebalances while events flow', () => {
       await c.kill();
       steps.push('c SIGKILLed');
       await at(0.65);
-      // Frozen mid-stream for longer than the session: evicted, then back with a stale batch.
-      process.kill(a.pid!, 'SIGSTOP');
-      await sleep(SESSION_TIMEOUT_MS + 4000);
-      process.kill(a.pid!, 'SIGCONT');
-      steps.push(`a frozen ${SESSION_TIMEOUT_MS + 4000} ms (SIGSTOP/SIGCONT)`);
+      // Frozen inside a fold for longer than the session: evicted, then back with a stale batch
+      // it finishes writing and fails to commit. A burst appended just before keeps the
+      // projector folding when the SIGSTOP lands; its metrics then prove a fold spanned the
+      // freeze (one over FOLD_PROOF_S), else it is tried again with another burst.
+      let crossed = false;
+      for (let attempt = 1; attempt <= 4 && !crossed; attempt++) {
+        const burst = workload({
+          seed: 1700 + attempt,
+          namespace: `b${attempt}`,
+          events: mode.name === 'full' ? 1500 : 600,
+          customers: 100,
+          until: new Date(Date.now() - 60_000),
+          days: 360,
+        });
+        const before = await foldsLongerThan(a.url, FOLD_PROOF_S);
+        const foldedBefore = await eventsFolded(a.url);
+        for (let i = 0; i < burst.length; i += 200)
+          await log.append(topic, burst.slice(i, i + 200).map(toMessage));
+        bursts.push(...burst);
+        // The burst's first folds are done: the next ones are under way.
+        await eventually(async () => (await eventsFolded(a.url)) > foldedBefore + 50 || undefined, {
+          what: 'the burst being folded',
+          timeoutMs: 20_000,
+          intervalMs: 20,
+        }).catch(() => undefined);
+        process.kill(a.pid!, 'SIGSTOP');
+        await sleep(FREEZE_MS);
+        process.kill(a.pid!, 'SIGCONT');
+        crossed = await eventually(
+          async () => (await foldsLongerThan(a.url, FOLD_PROOF_S)) > before || undefined,
+          { what: 'a fold longer than the freeze', timeoutMs: 15_000, intervalMs: 250 },
+        ).then(
+          () => true,
+          () => false,
+        );
+        steps.push(
+          `a frozen ${FREEZE_MS} ms (SIGSTOP/SIGCONT) after a burst of ${burst.length}: ${crossed ? 'inside a fold, which then took over ' + FOLD_PROOF_S + ' s' : 'between folds'}`,
+        );
+      }
       await driver.finish({ offerAll: true });
       await driver.settle(60_000);
       const lastAppend = Date.now();
 
-      const expected = oracleOf(events.filter((e) => driver.acknowledged.has(e.eventId)));
+      const expected = oracleOf([
+        ...events.filter((e) => driver.acknowledged.has(e.eventId)),
+        ...bursts,
+      ]);
       await store.connect();
       let comparison: OracleComparison | undefined;
       let recovered: number | null = null;
@@ -117,7 +196,7 @@ describe('fault 3: rebalances while events flow', () => {
         guarantee:
           'projectors join, leave, are killed, one frozen past the session timeout: models equal the oracle, no partition stalls',
         mode: mode.name,
-        acknowledged: driver.acknowledged.size,
+        acknowledged: driver.acknowledged.size + bursts.length,
         folded: comparison.folded,
         lost: comparison.lost,
         doubleCounted: comparison.doubleCounted,
@@ -128,6 +207,7 @@ describe('fault 3: rebalances while events flow', () => {
             g.every((n) => n === 0),
           ),
           'the frozen projector is still running': a.running,
+          'a fold of the frozen projector crossed the session timeout': crossed,
         },
         details: {
           steps,

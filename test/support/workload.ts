@@ -48,6 +48,11 @@ export interface WorkloadOptions {
   /** Event times fall in the `days` before this instant. */
   readonly until: Date;
   readonly days: number;
+  /**
+   * Sets this workload's customers, visitors and business ids apart from another one's (two
+   * workloads with the same namespace share order ids and visitor ids, which links customers).
+   */
+  readonly namespace?: string;
 }
 
 /**
@@ -70,7 +75,8 @@ export function workload(options: WorkloadOptions): RecordedEvent[] {
   const out: RecordedEvent[] = [];
   const registered = new Set<string>();
   for (let n = 0; out.length < options.events; n++) {
-    const customerId = `c-w${Math.floor(rand() * options.customers)}`;
+    const ns = options.namespace ?? '';
+    const customerId = `c-${ns}w${Math.floor(rand() * options.customers)}`;
     const type: EventType = registered.has(customerId) ? pick() : 'customer.registered';
     registered.add(customerId);
     const raw = JSON.parse(JSON.stringify(EXAMPLE_EVENTS[type])) as Record<string, unknown>;
@@ -80,9 +86,9 @@ export function workload(options: WorkloadOptions): RecordedEvent[] {
     raw.eventId = uuid(rand);
     raw.customerId = customerId;
     raw.occurredAt = occurredAt.toISOString().replace('Z', '+00:00');
-    if (type === 'customer.identified') raw.anonymousId = `v-w${n}`;
+    if (type === 'customer.identified') raw.anonymousId = `v-${ns}w${n}`;
     else delete raw.anonymousId;
-    uniquifyIds(raw.payload, n, customerId);
+    uniquifyIds(raw.payload, `${ns}${n}`, customerId);
     const candidate = {
       ...raw,
       receivedAt: new Date(occurredAt.getTime() + 1000).toISOString(),
@@ -98,7 +104,7 @@ export function workload(options: WorkloadOptions): RecordedEvent[] {
 }
 
 /** Business ids (orders, sessions, complaints…) must not collide across generated events. */
-function uniquifyIds(value: unknown, n: number, customerId: string): void {
+function uniquifyIds(value: unknown, n: string, customerId: string): void {
   if (!value || typeof value !== 'object') return;
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if (
@@ -108,7 +114,8 @@ function uniquifyIds(value: unknown, n: number, customerId: string): void {
       (value as Record<string, unknown>)[key] = `${v}-${n}`;
     } else if (key === 'complaintId' && typeof v === 'string') {
       // Complaints per customer: opened and resolved events of one customer can meet.
-      (value as Record<string, unknown>)[key] = `K-${customerId}-${n % 3}`;
+      (value as Record<string, unknown>)[key] =
+        `K-${customerId}-${Number(/\d+$/.exec(n)?.[0] ?? 0) % 3}`;
     } else if (key === 'mergedCustomerId') {
       (value as Record<string, unknown>)[key] = `${customerId}-old`;
     } else {
