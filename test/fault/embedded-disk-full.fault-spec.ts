@@ -1,12 +1,12 @@
 import {
   eventually,
   legDidNotRun,
-  post,
   purchase,
   smallDisk,
   smallDiskUnavailable,
 } from '@touchpoint/testing';
 import { AppProcess } from './support/app-process';
+import { BatchClient, type Order, ordersPerCustomer } from './support/batch-client';
 import { builtCli } from './support/built-cli';
 import { faultMode } from './support/fault-mode';
 import { type FaultRow, reportFault } from './support/fault-report';
@@ -14,8 +14,6 @@ import { type FaultRow, reportFault } from './support/fault-report';
 const CUSTOMERS = 40;
 const BATCH = 10;
 const SUITE = 'fault 6: the embedded all-in-one on a data directory that fills up';
-
-type Order = Record<string, unknown> & { eventId: string; customerId: string };
 
 /**
  * Scenario 6 of issue 16 (its full-disk half): DATA_DIR on a small tmpfs that ingest fills. A
@@ -41,38 +39,15 @@ if (noDisk !== undefined && process.env.CI !== 'true') {
           .split('\n')[0]!
           .trim();
         const token = (await builtCli(env, 'tokens', 'create', '--role', 'agent')).stdout.trim();
-        const acknowledged = new Map<string, Order>();
-        const refused = new Map<string, Order>();
-        const answers: Record<string, number> = {};
+        const client = new BatchClient(key);
+        const { acknowledged, unacknowledged: refused, answers } = client;
         let seq = 0;
         const next = (): Order[] =>
           Array.from({ length: BATCH }, () => {
             const n = seq++;
             return purchase(`c-full-${n % CUSTOMERS}`, Math.floor(n / CUSTOMERS)) as Order;
           });
-        const send = async (url: string, batch: Order[]) => {
-          const res = await post(`${url}/v1/events/batch`, key, batch);
-          const body = (await res.json()) as {
-            results?: { status: string; eventId: string }[];
-            error?: { code: string };
-          };
-          const answer = body.error
-            ? `${res.status} ${body.error.code}${res.headers.get('retry-after') ? ' retry-after' : ''}`
-            : String(res.status);
-          answers[answer] = (answers[answer] ?? 0) + 1;
-          const ok = new Set(
-            (body.results ?? [])
-              .filter((r) => r.status === 'accepted' || r.status === 'duplicate')
-              .map((r) => r.eventId),
-          );
-          for (const e of batch) {
-            if (ok.has(e.eventId)) {
-              acknowledged.set(e.eventId, e);
-              refused.delete(e.eventId);
-            } else refused.set(e.eventId, e);
-          }
-          return res.status;
-        };
+        const send = (url: string, batch: Order[]) => client.send(url, batch);
 
         // Given: the all-in-one taking batches until the disk has been full for a while.
         app = await new AppProcess('touchpoint', env).start();
@@ -104,11 +79,7 @@ if (noDisk !== undefined && process.env.CI !== 'true') {
           }
           return stored;
         };
-        const perCustomer = (events: Iterable<Order>) => {
-          const m = new Map<string, number>();
-          for (const e of events) m.set(e.customerId, (m.get(e.customerId) ?? 0) + 1);
-          return m;
-        };
+        const perCustomer = ordersPerCustomer;
         const customers = Array.from({ length: CUSTOMERS }, (_, i) => `c-full-${i}`);
         const equals = (expected: Map<string, number>) => async () => {
           const stored = await counts(customers);

@@ -1,13 +1,12 @@
 import { eventually, post, purchase, tempDir } from '@touchpoint/testing';
 import { AppProcess } from './support/app-process';
+import { BatchClient, type Order, ordersPerCustomer } from './support/batch-client';
 import { builtCli } from './support/built-cli';
 import { faultMode } from './support/fault-mode';
 import { type FaultRow, reportFault } from './support/fault-report';
 
 const CUSTOMERS = 40;
 const BATCH = 10;
-
-type Order = Record<string, unknown> & { eventId: string; customerId: string };
 
 /**
  * Scenario 6 of issue 16 (its SIGKILL half): the all-in-one embedded process killed while ingest
@@ -22,34 +21,15 @@ describe('fault 6: the embedded all-in-one killed (SIGKILL) during ingest', () =
       .split('\n')[0]!
       .trim();
     const token = (await builtCli(env, 'tokens', 'create', '--role', 'agent')).stdout.trim();
-    const acknowledged = new Map<string, Order>();
-    const inDoubt = new Map<string, Order>();
+    const client = new BatchClient(key);
+    const { acknowledged, unacknowledged: inDoubt } = client;
     let seq = 0;
     const next = (): Order[] =>
       Array.from({ length: BATCH }, () => {
         const n = seq++;
         return purchase(`c-emb-${n % CUSTOMERS}`, Math.floor(n / CUSTOMERS)) as Order;
       });
-    const send = async (url: string, batch: Order[]) => {
-      try {
-        const res = await post(`${url}/v1/events/batch`, key, batch);
-        const body = (await res.json()) as { results?: { status: string; eventId: string }[] };
-        const ok = new Set(
-          (body.results ?? [])
-            .filter((r) => r.status === 'accepted' || r.status === 'duplicate')
-            .map((r) => r.eventId),
-        );
-        for (const e of batch) {
-          if (ok.has(e.eventId)) {
-            acknowledged.set(e.eventId, e);
-            inDoubt.delete(e.eventId);
-          } else inDoubt.set(e.eventId, e);
-        }
-      } catch {
-        // The process died under the request: the answer is unknown, so the client resends.
-        for (const e of batch) if (!acknowledged.has(e.eventId)) inDoubt.set(e.eventId, e);
-      }
-    };
+    const send = (url: string, batch: Order[]) => client.send(url, batch);
 
     const first = new AppProcess('touchpoint', env);
     await first.start();
@@ -80,9 +60,7 @@ describe('fault 6: the embedded all-in-one killed (SIGKILL) during ingest', () =
       // The client's retries of what it never heard back about.
       while (inDoubt.size > 0) await send(second.url, [...inDoubt.values()].slice(0, 100));
 
-      const perCustomer = new Map<string, number>();
-      for (const e of acknowledged.values())
-        perCustomer.set(e.customerId, (perCustomer.get(e.customerId) ?? 0) + 1);
+      const perCustomer = ordersPerCustomer(acknowledged.values());
       const agent = { authorization: `Bearer ${token}` };
       const stored = new Map<string, number>();
       const readAll = async () => {
