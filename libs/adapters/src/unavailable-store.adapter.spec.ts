@@ -135,4 +135,23 @@ describe('the store unreachable becomes store_unavailable', () => {
     ).rejects.toMatchObject({ code: 'store_unavailable' });
     expect(write).toHaveBeenCalledTimes(1);
   });
+  it('given a ping the probe gave up on, when its answer comes later, then the store is taken as back at once (no call keeps failing fast while the store answers)', async () => {
+    const inner = new EmbeddedReadModelStore();
+    await inner.connect();
+    const store = new UnavailableAwareStore(inner, 20);
+    jest.spyOn(inner, 'count').mockRejectedValueOnce(selection());
+    await expect(store.count('c')).rejects.toMatchObject({ code: 'store_unavailable' });
+    let answer: () => void = () => undefined;
+    jest
+      .spyOn(inner, 'ping')
+      .mockReturnValueOnce(new Promise<void>((resolve) => (answer = resolve)));
+    await expect(store.count('c')).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(store.unreachableSince).toBeDefined();
+
+    answer();
+    await new Promise((r) => setTimeout(r, 0));
+
+    expect(store.unreachableSince).toBeUndefined();
+    expect(await store.count('c')).toBe(0);
+  });
 });
