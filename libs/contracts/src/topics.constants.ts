@@ -44,7 +44,7 @@ export const HEADER_MEANINGS: Readonly<Record<keyof typeof HEADERS, string>> = {
   source: 'channel application that sent the event',
   dlqReason: 'DLQ: human-readable reason the record was dead-lettered',
   dlqErrorCode:
-    'DLQ: machine-readable code (`not_json`, `unknown_type`, ... or a processing error code)',
+    "DLQ: machine-readable code (`not_json`, `unknown_type`, ... or a processing error code such as `document_too_large`: a valid event a read model refused because it would take a document past `PROJECTOR_MAX_DOCUMENT_KB`; the reason names the model's collection and the document)",
   dlqViolations: 'DLQ: JSON array of field violations, when the reason was validation',
   dlqOriginalTopic: 'DLQ: topic the record was read from',
   dlqOriginalPartition: 'DLQ: partition the record was read from',
