@@ -28,8 +28,12 @@ interface Probe {
 
 /** The longest an answer may take while the store is away and still be an answer, not a hang. */
 const ANSWER_WITHIN_MS = 15_000;
-/** How fast a request is answered once the process knows the store is down. */
-const FAST_ONCE_DOWN_MS = 3000;
+/**
+ * How fast a request is answered once the process knows the store is down: the adapter's bound,
+ * two probes of 2 s (its unit spec). 3 s was tighter than that, and a CI run on a loaded
+ * machine answered in 3 006 ms.
+ */
+const FAST_ONCE_DOWN_MS = 4000;
 /** The projector's memory bound in these scenarios: its fetch is bounded, so is what it holds. */
 const RSS_BOUND_MIB = 600;
 
