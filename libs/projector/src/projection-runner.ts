@@ -212,7 +212,13 @@ export class ProjectionRunner<S, V, P> {
           docs.set(id, { doc, state: readState<S>(doc, this.projection) });
         await heartbeat();
       }
-      const writes: { id: string; doc: StoredProjectionDoc; version: number; state: S }[] = [];
+      const writes: {
+        id: string;
+        doc: StoredProjectionDoc;
+        version: number;
+        state: S;
+        bytes: number;
+      }[] = [];
       const candidates: ChangedDocument[] = [];
       redelivered = 0;
       beyondHorizon = 0;
@@ -259,14 +265,17 @@ export class ProjectionRunner<S, V, P> {
         const mark = this.aggregates?.checkpoint();
         state = this.foldEvents(state, fresh, key);
         let stored = storedAfter(state, fresh);
-        if (Buffer.byteLength(stored.state) > this.maxDocumentBytes) {
+        // Measured once: the limit check, the size histogram and the cache's budget all use it.
+        let bytes = Buffer.byteLength(stored.state);
+        if (bytes > this.maxDocumentBytes) {
           if (mark !== undefined) this.aggregates?.rewind(mark);
           const kept = this.foldWithinLimit(before, fresh, key, storedAfter);
           state = kept.state;
           stored = kept.stored;
           refused.push(...kept.refused);
+          bytes = Buffer.byteLength(stored.state);
         }
-        writes.push({ id: key, doc: stored, version: revision, state });
+        writes.push({ id: key, doc: stored, version: revision, state, bytes });
         candidates.push({
           key,
           revision,
@@ -305,9 +314,8 @@ export class ProjectionRunner<S, V, P> {
         const lost = new Set(outcome.staleIds);
         for (const w of slice) {
           if (lost.has(w.id)) continue;
-          const bytes = Buffer.byteLength(w.doc.state);
-          documentBytes.push(bytes);
-          this.cache.put(w.id, { doc: w.doc, state: w.state }, bytes);
+          documentBytes.push(w.bytes);
+          this.cache.put(w.id, { doc: w.doc, state: w.state }, w.bytes);
         }
         const removals = new Map<string, Set<string>>();
         for (const w of slice) {
