@@ -14,8 +14,6 @@ import { FaultWorkload, sleep } from './support/fault-workload';
 const KEY_RATE = 100;
 /** The hot key offers this many times its rate, in batches every 100 ms. */
 const HOT_FACTOR = 2.5;
-/** Resident set every process must stay under, overloaded or not. */
-const RSS_BOUND_MIB = 700;
 
 /**
  * Scenario 5 of issue 16: overload. A workload far above what the projector folds (most of it
@@ -220,10 +218,8 @@ describe('fault 5: overload', () => {
             [...hotAnswers.keys()].every((s) => !s.startsWith('5')),
           'the lag grew during the overload': mean(last) > mean(third),
           'the lag drained after the load stopped': drainedMs !== null,
-          [`every process stayed under ${RSS_BOUND_MIB} MiB`]:
-            peak.projector > 0 &&
-            peak.ingest > 0 &&
-            Math.max(...Object.values(peak)) < RSS_BOUND_MIB,
+          [`every process stayed under its deployed memory limit (projector ${apps.projector.memory?.limitMiB} MiB, ingest ${apps.ingest.memory?.limitMiB} MiB)`]:
+            apps.projector.withinMemoryLimit && apps.ingest.withinMemoryLimit,
         },
         details: {
           overloadMs,

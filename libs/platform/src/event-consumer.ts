@@ -3,6 +3,7 @@ import { type RecordedEvent, decodeRecordedEvent, topicNames } from '@touchpoint
 import type { LogBatch, LogMessage, LogRecord, Subscription } from '@touchpoint/ports';
 import { deadLetterAppends, deadLetterOf } from './dead-letters';
 import type { AppContext } from './platform.module';
+import { VerdictCache } from './verdict-cache';
 
 export interface ConsumedEvent {
   readonly event: RecordedEvent;
@@ -30,63 +31,13 @@ export interface EventConsumerOptions {
 
 type Verdict = ReturnType<typeof decodeRecordedEvent>;
 
-/**
- * Verdicts by log position. One process runs several groups over the same records (a group per
- * model version, the archiver); a record at a position of a log never changes, so it is decoded
- * and validated once per process rather than once per group. Kept per log instance (two logs in
- * one process, as in tests, may share topic names).
- *
- * An entry stays until every group of the process has taken it, then goes: what is held is the
- * spread between the fastest and the slowest group, whatever that is (a fetch alone is 4 MiB
- * per partition, tens of thousands of records, and the archiver runs ahead of the models), and
- * nothing is held once the groups are level. A fixed window smaller than the spread missed on
- * almost every record. Bounded all the same, for entries a group will never take (it stopped,
- * or started past them): beyond MAX_VERDICTS the oldest goes, which is only a missed saving.
- */
-const MAX_VERDICTS = 250_000;
+/** One cache per log instance (two logs in one process, as in tests, may share topic names). */
+const verdicts = new WeakMap<object, VerdictCache<Verdict>>();
 
-interface Held {
-  readonly verdict: Verdict;
-  /** Groups that have not taken it yet. */
-  waiting: number;
-}
-
-class VerdictCache {
-  private readonly byPosition = new Map<string, Held>();
-  /**
-   * Positions in insertion order, a ring: the oldest is evicted by its key. Taking the Map's
-   * first key instead walks over every slot deleted since the Map was last rehashed, which made
-   * each eviction cost a scan of tens of thousands of holes.
-   */
-  private readonly ring: (string | undefined)[] = [];
-  private next = 0;
-  /** Groups consuming through this cache now. */
-  groups = 0;
-
-  decode(record: LogRecord): Verdict {
-    const position = `${record.topic}\u0000${record.partition}\u0000${record.offset}`;
-    const found = this.byPosition.get(position);
-    if (found) {
-      if (--found.waiting <= 0) this.byPosition.delete(position);
-      return found.verdict;
-    }
-    const verdict = decodeRecordedEvent(record.value);
-    if (this.groups <= 1) return verdict;
-    const evicted = this.ring[this.next];
-    if (evicted !== undefined) this.byPosition.delete(evicted);
-    this.ring[this.next] = position;
-    this.next = (this.next + 1) % MAX_VERDICTS;
-    this.byPosition.set(position, { verdict, waiting: this.groups - 1 });
-    return verdict;
-  }
-}
-
-const verdicts = new WeakMap<object, VerdictCache>();
-
-function verdictCache(log: object): VerdictCache {
+function verdictCache(log: object): VerdictCache<Verdict> {
   let known = verdicts.get(log);
   if (known === undefined) {
-    known = new VerdictCache();
+    known = new VerdictCache(decodeRecordedEvent);
     verdicts.set(log, known);
   }
   return known;

@@ -64,9 +64,25 @@ export const DEFAULT_MAX_DOCUMENT_BYTES = 15 * 1024 * 1024;
 
 export const DEFAULT_STATE_CACHE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * A document as a fold needs it: its bookkeeping and its parsed state. Its stored JSON text is
+ * left out (a cached entry would otherwise hold every state twice); `bytes` is that text's size.
+ */
 interface Loaded<S> {
-  readonly doc: StoredProjectionDoc;
+  readonly doc: Pick<
+    StoredProjectionDoc,
+    'watermarks' | 'revision' | 'search' | 'last' | 'figures'
+  >;
   readonly state: S;
+  readonly bytes: number;
+}
+
+function loaded<S>(
+  { state: json, ...doc }: StoredProjectionDoc,
+  state: S,
+  bytes?: number,
+): Loaded<S> {
+  return { doc, state, bytes: bytes ?? Buffer.byteLength(json) };
 }
 
 const MAX_ATTEMPTS = 6;
@@ -209,7 +225,7 @@ export class ProjectionRunner<S, V, P> {
       }
       for (const ids of slices(missing, DOCUMENTS_PER_ROUND_TRIP)) {
         for (const [id, doc] of await this.store.getMany<StoredProjectionDoc>(this.collection, ids))
-          docs.set(id, { doc, state: readState<S>(doc, this.projection) });
+          docs.set(id, loaded(doc, readState<S>(doc, this.projection)));
         await heartbeat();
       }
       const writes: {
@@ -224,9 +240,9 @@ export class ProjectionRunner<S, V, P> {
       beyondHorizon = 0;
       refused = [];
       for (const key of pending) {
-        const loaded = docs.get(key);
-        const doc = loaded?.doc;
-        let state: S = loaded ? loaded.state : this.projection.initial(key);
+        const found = docs.get(key);
+        const doc = found?.doc;
+        let state: S = found ? found.state : this.projection.initial(key);
         const watermarks = { ...(doc?.watermarks ?? {}) };
         const fresh: PositionedEvent[] = [];
         for (const e of byKey.get(key) ?? []) {
@@ -242,10 +258,10 @@ export class ProjectionRunner<S, V, P> {
         const newest = fresh[fresh.length - 1];
         if (!newest) {
           // Nothing new for it: the unchanged document goes back to the cache as it was.
-          if (loaded) this.cache.put(key, loaded, Buffer.byteLength(loaded.doc.state));
+          if (found) this.cache.put(key, found, found.bytes);
           continue;
         }
-        if (this.projection.beyondHorizon && loaded) {
+        if (this.projection.beyondHorizon && found) {
           for (const e of fresh)
             if (this.projection.beyondHorizon(state, e, key, this.policy)) beyondHorizon++;
         }
@@ -315,7 +331,7 @@ export class ProjectionRunner<S, V, P> {
         for (const w of slice) {
           if (lost.has(w.id)) continue;
           documentBytes.push(w.bytes);
-          this.cache.put(w.id, { doc: w.doc, state: w.state }, w.bytes);
+          this.cache.put(w.id, loaded(w.doc, w.state, w.bytes), w.bytes);
         }
         const removals = new Map<string, Set<string>>();
         for (const w of slice) {

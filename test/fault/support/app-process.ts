@@ -7,6 +7,32 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 export type BuiltApp = 'ingest' | 'projector' | 'query' | 'archiver' | 'touchpoint';
 
+/** The heap ceiling and memory limit an app is deployed with (deploy/k8s/<app>.yaml). */
+export interface DeployedMemory {
+  /** Node options of the manifest's NODE_OPTIONS (the V8 heap ceiling). */
+  readonly nodeOptions: readonly string[];
+  /** The container's memory limit: the resident set the process must stay under. */
+  readonly limitMiB: number;
+}
+
+/**
+ * Read from the Kubernetes manifest, so the scenarios run each app with the memory it is
+ * deployed with and hold it to that limit; an app without a manifest (the embedded all-in-one)
+ * runs with Node's defaults.
+ */
+export function deployedMemory(app: BuiltApp): DeployedMemory | undefined {
+  const manifest = join(ROOT, 'deploy', 'k8s', `${app}.yaml`);
+  if (!existsSync(manifest)) return undefined;
+  const text = readFileSync(manifest, 'utf8');
+  const options = /name: NODE_OPTIONS, value: ([^}]+?)\s*}/.exec(text)?.[1];
+  const limit = /limits: {[^}]*memory: (\d+)Mi/.exec(text)?.[1];
+  if (options === undefined || limit === undefined)
+    throw new Error(
+      `${manifest}: no NODE_OPTIONS or memory limit where the fault suite reads them`,
+    );
+  return { nodeOptions: options.split(/\s+/), limitMiB: Number(limit) };
+}
+
 /** What a process's log said, kept bounded: a long scenario must not grow the test's memory. */
 const KEPT_LINES = 400;
 
@@ -22,11 +48,19 @@ export class AppProcess {
   url = '';
   /** Largest resident set seen by the sampler, in MiB. */
   peakRssMiB = 0;
+  readonly memory: DeployedMemory | undefined;
 
   constructor(
     readonly app: BuiltApp,
     private readonly env: Record<string, string>,
-  ) {}
+  ) {
+    this.memory = deployedMemory(app);
+  }
+
+  /** Whether the process stayed under its deployed memory limit (always true without one). */
+  get withinMemoryLimit(): boolean {
+    return this.peakRssMiB > 0 && this.peakRssMiB < (this.memory?.limitMiB ?? Infinity);
+  }
 
   static main(app: BuiltApp): string {
     const main = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
@@ -50,7 +84,7 @@ export class AppProcess {
   async start(timeoutMs = 90_000): Promise<this> {
     const main = AppProcess.main(this.app);
     this.lines = [];
-    const child = spawn(process.execPath, [main], {
+    const child = spawn(process.execPath, [...(this.memory?.nodeOptions ?? []), main], {
       // info at least: the `listening` line is how the harness learns the port.
       env: { PATH: process.env.PATH ?? '', ...this.env, LOG_LEVEL: 'info' },
       stdio: 'pipe',

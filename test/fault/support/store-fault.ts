@@ -34,8 +34,6 @@ const ANSWER_WITHIN_MS = 15_000;
  * machine answered in 3 006 ms.
  */
 const FAST_ONCE_DOWN_MS = 4000;
-/** The projector's memory bound in these scenarios: its fetch is bounded, so is what it holds. */
-const RSS_BOUND_MIB = 600;
 
 async function probe(url: string, headers: Record<string, string>, t0: number): Promise<Probe> {
   const started = Date.now();
@@ -234,8 +232,8 @@ export async function storeFaultScenario(fault: StoreFault): Promise<void> {
         'query answered no 500': query.every((q) => q.status !== 500),
         'served again after the store returned':
           healthAfter.status === 200 && queryAfter.status === 200,
-        [`projector RSS stayed under ${RSS_BOUND_MIB} MiB`]:
-          apps.projector.peakRssMiB > 0 && apps.projector.peakRssMiB < RSS_BOUND_MIB,
+        [`projector RSS stayed under its deployed limit (${apps.projector.memory?.limitMiB} MiB)`]:
+          apps.projector.withinMemoryLimit,
       },
       details: {
         downMs,
