@@ -156,13 +156,8 @@ function identityWorkload(seed: number) {
 
 async function allDocs(store: ReadModelStore, collection: string) {
   const out: { id: string; doc: StoredProjectionDoc }[] = [];
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await store.page<StoredProjectionDoc>(collection, { afterId, limit: 500 });
-    out.push(...page);
-    if (page.length < 500) return out;
-    afterId = page[page.length - 1]!.id;
-  }
+  for await (const found of store.scan<StoredProjectionDoc>(collection)) out.push(found);
+  return out;
 }
 
 /** Every stored document of every model that mentions any personal datum of `customerId`. */

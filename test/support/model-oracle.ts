@@ -25,13 +25,8 @@ export async function differencesFromOracle(
   expected: Map<string, unknown>,
 ): Promise<{ stored: number; differing: string[] }> {
   const stored = new Map<string, string>();
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await store.page<StoredProjectionDoc>(collection, { afterId, limit: 500 });
-    for (const { id, doc } of page) stored.set(id, canonical(JSON.parse(doc.state)));
-    if (page.length < 500) break;
-    afterId = page[page.length - 1]!.id;
-  }
+  for await (const { id, doc } of store.scan<StoredProjectionDoc>(collection))
+    stored.set(id, canonical(JSON.parse(doc.state)));
   const differing = [...new Set([...stored.keys(), ...expected.keys()])].filter(
     (k) => stored.get(k) !== (expected.has(k) ? canonical(expected.get(k)) : undefined),
   );
