@@ -420,16 +420,6 @@ export class HistoryBuilder {
     this.h.lastVisit = laterStamp(this.h.lastVisit, last);
   }
 
-  get timelineLength(): number {
-    return this.timeline.length;
-  }
-
-  /** Cuts the timeline to its `timelineRoom` newest entries. */
-  trimTimeline(timelineRoom: number): void {
-    this.timeline.sort(compareTimelineEntries);
-    this.timeline.splice(Math.max(0, timelineRoom));
-  }
-
   /** The history, its timeline cut to the `timelineRoom` newest entries. */
   build(timelineRoom: number): Customer360History {
     this.timeline.sort(compareTimelineEntries);

@@ -319,8 +319,8 @@ export function customer360TimelineEntry(event: RecordedEvent, key: string): Tim
 }
 
 /**
- * Folds events into one document: each event's facts go into the document's maps in place and
- * are settled below the horizon before the next (DocumentBuilder), so any batch split folds alike. An eventId the detail already holds
+ * Folds events into one document: each event's facts go into the document's maps in place,
+ * then the document is compacted below its horizon once. An eventId the detail already holds
  * is a no-op (redelivery, client retry); so is the same event twice in one batch.
  */
 export function evolveCustomer360Batch(
@@ -344,7 +344,6 @@ export function evolveCustomer360Batch(
       stamp,
       implicitLink ? { ...facts, linkedAnonymousId: event.anonymousId } : facts,
     );
-    doc.settle(policy);
   }
   return doc.build(policy);
 }

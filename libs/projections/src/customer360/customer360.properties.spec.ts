@@ -178,43 +178,4 @@ describe('customer360 properties', () => {
       RUNS,
     );
   });
-
-  it('Given a horizon tight enough to compact within the history, When any batch split is folded with evolveBatch, Then the state equals folding evolve one event at a time', () => {
-    // A few detail events and a month of horizon: business ids repeat (K-0..2, R-0..2, s-0..3),
-    // so records get further events after they were compacted, the case a once-per-batch
-    // compaction folded differently (FAULTS.md, scenario 5).
-    const tight = { ...DEFAULT_CUSTOMER360_POLICY, detailEvents: 4, horizonDays: 30 };
-    const arb = customerEventsArb('c-1', 60).chain((events) =>
-      fc.tuple(
-        fc.constant(events),
-        fc.uniqueArray(fc.nat({ max: events.length }), { maxLength: 6 }),
-      ),
-    );
-    fc.assert(
-      fc.property(arb, ([events, cuts]) => {
-        const step = (state: Customer360State, batch: readonly RecordedEvent[], from: number) =>
-          customer360Projection.evolveBatch!(
-            state,
-            batch.map((event, i) => ({
-              event,
-              position: { partition: 0, offset: String(from + i) },
-            })),
-            KEY,
-            tight,
-          );
-        let oneByOne = customer360Projection.initial(KEY);
-        events.forEach((e, i) => (oneByOne = step(oneByOne, [e], i)));
-        const bounds = [0, ...[...cuts].sort((a, b) => a - b), events.length];
-        let batched = customer360Projection.initial(KEY);
-        for (let i = 0; i + 1 < bounds.length; i++) {
-          const [from, to] = [bounds[i]!, bounds[i + 1]!];
-          batched = JSON.parse(
-            JSON.stringify(step(batched, events.slice(from, to), from)),
-          ) as Customer360State;
-        }
-        expect(canonical(batched)).toBe(canonical(oneByOne));
-      }),
-      RUNS,
-    );
-  });
 });

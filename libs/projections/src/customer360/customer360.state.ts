@@ -505,14 +505,9 @@ export interface EventFacts {
 
 /**
  * A document being folded: its records are loaded into Maps once, each event's facts are added
- * in place and settled (compacted below the possibly moved horizon) one event at a time, then
- * `build` writes plain records back. Settling per event, not once per batch, is what makes a
- * batch fold equal to folding the events one by one: a business record that gets another event
- * after it was compacted (a complaint resolved a second time, a refund id sent again) is a new
- * record either way, whatever the batch split (the overload fault scenario found a once-per-batch
- * compaction joining them instead). The history stays open across the batch, so the cost of a
- * batch is its own size times the detail's, which the horizon bounds, never the customer's
- * whole history.
+ * in place, then `build` compacts below the (possibly moved) horizon once and writes plain
+ * records back. The cost of a batch is its own size plus the detail's, which the horizon
+ * bounds, never the customer's whole history.
  */
 export class DocumentBuilder {
   private registered: Stamp | null;
@@ -534,13 +529,9 @@ export class DocumentBuilder {
   private readonly sessions: Map<string, SessionRecord>;
   private readonly recentProducts: Map<string, RecentProduct>;
   private readonly joins: ReturnType<typeof recordJoins>;
-  /** The oldest fact added since the last settle, to know whether it lies below the horizon. */
+  /** The oldest fact added, to know whether some of it already lies below the horizon. */
   private oldestAdded: HorizonKey | null = null;
   private added = 0;
-  /** The horizon as of the last settled event. */
-  private horizonKey: HorizonKey | null;
-  /** The history, opened on the first compaction or timeline trim of this batch. */
-  private history: HistoryBuilder | null = null;
 
   constructor(private readonly base: Customer360State) {
     this.registered = base.registered;
@@ -548,7 +539,6 @@ export class DocumentBuilder {
     this.profile = base.profile;
     this.consent = base.consent;
     this.newestMs = base.newestMs;
-    this.horizonKey = base.horizon;
     this.events = new Map(Object.entries(base.events));
     this.purchases = new Map(Object.entries(base.purchases));
     this.refunds = new Map(Object.entries(base.refunds));
@@ -614,33 +604,17 @@ export class DocumentBuilder {
     }
   }
 
-  /**
-   * What `build` would do after the events added so far: compact below the moved horizon (and
-   * complaints over the cap), or only trim the timeline to the room the detail leaves.
-   */
-  settle(policy: Customer360Policy): void {
-    if (this.oldestAdded === null) return;
-    const horizon = this.horizon(policy);
-    const moved =
-      horizon !== null &&
-      (this.horizonKey === null ||
-        compareKeys(horizon, this.horizonKey) !== 0 ||
-        compareKeys(this.oldestAdded, horizon) < 0);
-    if (moved || this.unpairedComplaints() > MAX_OPEN_COMPLAINTS) this.compact(horizon, policy);
-    else this.trimTimeline();
-    this.horizonKey = horizon;
-    this.oldestAdded = null;
-  }
-
   build(policy: Customer360Policy): Customer360State {
     const base = this.base;
     if (this.added === 0) return base;
-    this.settle(policy);
-    const horizon = this.horizonKey;
-    const history =
-      this.history === null
-        ? base.history
-        : this.history.build(TIMELINE_RETAINED - this.events.size);
+    const horizon = this.horizon(policy);
+    const moved =
+      horizon !== null &&
+      (base.horizon === null ||
+        compareKeys(horizon, base.horizon) !== 0 ||
+        (this.oldestAdded !== null && compareKeys(this.oldestAdded, horizon) < 0));
+    const overCap = this.unpairedComplaints() > MAX_OPEN_COMPLAINTS;
+    const history = moved || overCap ? this.compact(horizon, policy) : this.trimTimeline();
     const erased = this.erased;
     if (erased !== null) {
       for (const [id, c] of this.complaints) this.complaints.set(id, scrubComplaint(c));
@@ -699,7 +673,7 @@ export class DocumentBuilder {
    * already compacted, the set's cap would lie below the old horizon and change nothing.
    */
   private horizon(policy: Customer360Policy): HorizonKey | null {
-    let horizon = this.horizonKey;
+    let horizon = this.base.horizon;
     if (this.newestMs !== null) {
       horizon = laterKey(horizon, {
         ms: this.newestMs - policy.horizonDays * DAY_MS,
@@ -723,20 +697,16 @@ export class DocumentBuilder {
     return unpaired;
   }
 
-  private openHistory(): HistoryBuilder {
-    this.history ??= new HistoryBuilder(this.base.history);
-    return this.history;
-  }
-
-  private trimTimeline(): void {
+  private trimTimeline(): Customer360History {
+    const history = this.base.history;
     const room = TIMELINE_RETAINED - this.events.size;
-    const length = this.history?.timelineLength ?? this.base.history.timeline.length;
-    if (length > Math.max(0, room)) this.openHistory().trimTimeline(room);
+    if (history.timeline.length <= Math.max(0, room)) return history;
+    return new HistoryBuilder(history).build(room);
   }
 
   /** Moves every fact below `horizon` (and complaints over the cap) into the history. */
-  private compact(horizon: HorizonKey | null, policy: Customer360Policy): void {
-    const h = this.openHistory();
+  private compact(horizon: HorizonKey | null, policy: Customer360Policy): Customer360History {
+    const h = new HistoryBuilder(this.base.history);
     const below = (s: EventKey) => isBelowHorizon(horizon, s.ms, s.eventId);
     const stamp = (eventId: string) => stampVia((id) => this.events.get(id), eventId);
     const tz = policy.timeZone;
@@ -798,7 +768,7 @@ export class DocumentBuilder {
       if (CONTACT_TYPES.has(e.type)) h.contact(e.channel, e.at, e.ms);
       h.timelineEntry({ eventId, ...e });
     }
-    h.trimTimeline(TIMELINE_RETAINED - this.events.size);
+    return h.build(TIMELINE_RETAINED - this.events.size);
   }
 }
 
