@@ -1,13 +1,13 @@
 import type { MongoReadModelStore } from '@touchpoint/adapters';
 import type { RecordedEvent } from '@touchpoint/contracts';
 import { type CustomerBasketsState, basketStats } from '@touchpoint/projections';
-import type { StoredProjectionDoc } from '@touchpoint/read-models';
 import {
   type OracleLimit,
   canonical,
   firstDifference,
   oracleFold,
   readTopic,
+  storedStates,
 } from '@touchpoint/testing';
 
 /** The acknowledged events as the log holds them (ingest stamps receivedAt and source). */
@@ -73,18 +73,6 @@ function appliedEventIds(state: unknown): string[] {
 
 function baskets(state: unknown): number {
   return basketStats(state as CustomerBasketsState).baskets;
-}
-
-async function storedStates(
-  store: MongoReadModelStore,
-  collection: string,
-): Promise<Map<string, unknown>> {
-  const stored = new Map<string, unknown>();
-  // One cursor: paging by id reads the whole table per page on FerretDB v1, and the overload
-  // scenario's comparison of tens of thousands of documents had not finished after 11 minutes.
-  for await (const { id, doc } of store.scan<StoredProjectionDoc>(collection))
-    stored.set(id, JSON.parse(doc.state));
-  return stored;
 }
 
 export async function compareWithOracle(
