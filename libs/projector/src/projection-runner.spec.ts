@@ -236,6 +236,22 @@ describe('ProjectionRunner', () => {
     expect(runner.cache.size).toBe(1);
   });
 
+  it('given folded documents, when cached, then each entry holds the parsed state and its stored size but not the stored JSON text again', async () => {
+    // Given
+    const store = new EmbeddedReadModelStore();
+    const runner = new ProjectionRunner(ordersProjection, store, 'orders_v1', null);
+    // When
+    await runner.apply(positioned([purchase('c-1', 1), purchase('c-1', 2)]));
+    // Then
+    const key = customerKey('c-1');
+    const stored = await store.get<{ state: string }>('orders_v1', key);
+    const entry = runner.cache.take(key);
+    expect(entry?.state).toEqual(JSON.parse(stored!.state));
+    expect(entry?.bytes).toBe(Buffer.byteLength(stored!.state));
+    expect(entry?.doc).not.toHaveProperty('state');
+    expect(runner.cache.bytes).toBe(0);
+  });
+
   it('given a cache budget smaller than the documents, then it holds nothing and every fold reads the store', async () => {
     const store = new EmbeddedReadModelStore();
     const runner = new ProjectionRunner(ordersProjection, store, 'orders_v1', null, undefined, [], {
